@@ -1,0 +1,45 @@
+# keepslot — every command a freelancer or CI needs. Works from a clean clone
+# with only Python, make and (for the browser tests) root's apt.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+.PHONY: serve test test-fast lint site check-config bench package chromium clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+check-config: $(STAMP)
+	@$(BIN)/python -m keepslot.adapters.check_config keepslot.yaml
+
+site: check-config
+	$(BIN)/mkdocs build --strict --quiet
+
+serve: site
+	$(BIN)/python -m infra.local.serve --port $(PORT)
+
+chromium:
+	@bash infra/ensure_chromium.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test-fast: $(STAMP)
+	$(BIN)/pytest -q tests/unit
+
+test: $(STAMP) chromium lint
+	$(BIN)/pytest -q -p no:cacheprovider
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache

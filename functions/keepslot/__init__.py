@@ -1,0 +1,1 @@
+"""keepslot: bookings that protect a freelancer's time."""

@@ -1,0 +1,126 @@
+"""Bookings, their deposits, and the legal moves between states."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+
+from keepslot.domain.errors import IllegalTransition
+from keepslot.domain.money import Money
+from keepslot.domain.terms import Terms
+
+
+class Mode(StrEnum):
+    VIDEO = "video"
+    PHONE = "phone"
+    IN_PERSON = "in_person"
+
+
+class BookingStatus(StrEnum):
+    HELD = "held"
+    PENDING_APPROVAL = "pending_approval"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    RESCHEDULED = "rescheduled"
+    DECLINED = "declined"
+    COMPLETED = "completed"
+    NO_SHOW = "no_show"
+    EXPIRED = "expired"
+
+
+class DepositStatus(StrEnum):
+    NONE = "none"
+    PENDING = "pending"
+    PAID = "paid"
+    CREDIT = "credit"
+    APPLIED = "applied"
+    CARRIED = "carried"
+    FORFEITED = "forfeited"
+    REFUNDED = "refunded"
+    WAIVED = "waived"
+
+
+S = BookingStatus
+BOOKING_MOVES: dict[BookingStatus, frozenset[BookingStatus]] = {
+    S.HELD: frozenset({S.CONFIRMED, S.PENDING_APPROVAL, S.CANCELLED, S.EXPIRED, S.RESCHEDULED}),
+    S.PENDING_APPROVAL: frozenset({S.HELD, S.CONFIRMED, S.DECLINED, S.CANCELLED, S.EXPIRED}),
+    S.CONFIRMED: frozenset({S.CANCELLED, S.RESCHEDULED, S.COMPLETED, S.NO_SHOW}),
+    S.CANCELLED: frozenset(),
+    S.RESCHEDULED: frozenset(),
+    S.DECLINED: frozenset(),
+    S.COMPLETED: frozenset(),
+    S.NO_SHOW: frozenset(),
+    S.EXPIRED: frozenset(),
+}
+OPEN = frozenset({S.HELD, S.PENDING_APPROVAL, S.CONFIRMED})
+"""Statuses that hold a slot."""
+
+D = DepositStatus
+DEPOSIT_MOVES: dict[DepositStatus, frozenset[DepositStatus]] = {
+    D.NONE: frozenset(),
+    D.PENDING: frozenset({D.PAID, D.NONE}),
+    D.PAID: frozenset({D.CREDIT, D.CARRIED, D.FORFEITED, D.REFUNDED, D.WAIVED}),
+    D.CREDIT: frozenset({D.APPLIED, D.FORFEITED, D.REFUNDED}),
+    D.FORFEITED: frozenset({D.WAIVED}),
+    D.APPLIED: frozenset(),
+    D.CARRIED: frozenset(),
+    D.REFUNDED: frozenset(),
+    D.WAIVED: frozenset(),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    name: str
+    email: str
+    phone: str | None = None
+
+    @property
+    def key(self) -> str:
+        """A client is their email, case-insensitive."""
+        return self.email.strip().lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Deposit:
+    amount: Money  # what the booking asks for
+    status: DepositStatus
+    paid: int = 0  # minor units actually received (card, transfer, carried or credit)
+    from_credit: int = 0  # the part of `paid` that came from an earlier credit
+    kept: int = 0  # the part the freelancer kept (forfeited), waivable
+
+
+@dataclass(frozen=True, slots=True)
+class Booking:
+    id: str
+    service: str
+    start: datetime  # aware, UTC
+    end: datetime
+    mode: Mode
+    client: Client
+    status: BookingStatus
+    deposit: Deposit
+    terms: Terms
+    created_at: datetime
+    price: Money
+    hold_until: datetime | None = None
+    timezone: str | None = None
+    notes: str | None = None
+    answers: dict[str, str] = field(default_factory=dict)
+    rescheduled_from: str | None = None
+    rescheduled_to: str | None = None
+
+    def move_to(self, status: BookingStatus) -> Booking:
+        if status not in BOOKING_MOVES[self.status]:
+            raise IllegalTransition(f"a {self.status} booking cannot become {status}")
+        return replace(self, status=status)
+
+    def with_deposit(self, status: DepositStatus, **changes: int) -> Booking:
+        if status != self.deposit.status and status not in DEPOSIT_MOVES[self.deposit.status]:
+            raise IllegalTransition(f"a {self.deposit.status} deposit cannot become {status}")
+        return replace(self, deposit=replace(self.deposit, status=status, **changes))
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN

@@ -1,0 +1,62 @@
+"""Domain errors; the HTTP edge maps each to a status code once."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every rule the domain refuses."""
+
+    code = "domain_error"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidInput(DomainError):
+    code = "invalid_input"
+
+
+class IllegalTransition(DomainError):
+    code = "not_allowed_now"
+
+
+class NotAllowedNow(DomainError):
+    code = "not_allowed_now"
+
+
+class SlotTaken(DomainError):
+    code = "slot_taken"
+
+
+class PolicyChanged(DomainError):
+    code = "policy_changed"
+
+
+class Superseded(DomainError):
+    code = "superseded"
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class ClientBlocked(DomainError):
+    code = "client_blocked"
+
+
+class TooManyHolds(DomainError):
+    code = "too_many_holds"
+
+
+class BadToken(DomainError):
+    code = "bad_token"
+
+
+class WrongPurpose(DomainError):
+    code = "wrong_purpose"
+
+
+class IdempotencyMismatch(DomainError):
+    code = "idempotency_mismatch"

@@ -1,0 +1,39 @@
+"""Money in integer minor units plus an ISO currency: never floats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: int
+    currency: str
+
+    def __post_init__(self) -> None:
+        if self.amount < 0:
+            raise ValueError(f"money cannot be negative, got {self.amount}")
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(0, currency)
+
+    def percent(self, pct: int) -> Money:
+        """pct % of this amount, rounded half up to a minor unit."""
+        return Money((self.amount * pct + 50) // 100, self.currency)
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def min(self, other: Money) -> Money:
+        self._same(other)
+        return self if self.amount <= other.amount else other
+
+    def _same(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise ValueError(f"currency mismatch: {self.currency} vs {other.currency}")

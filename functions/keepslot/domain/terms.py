@@ -1,0 +1,65 @@
+"""The terms a booking is made under: a snapshot, so later config edits never change it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+
+class Returned(StrEnum):
+    CREDIT = "credit"
+    REFUND = "refund"
+
+
+@dataclass(frozen=True, slots=True)
+class LateTier:
+    """Changing with less than `under_hours` left forfeits `forfeit_percent` of the deposit."""
+
+    under_hours: int
+    forfeit_percent: int
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    free_change_hours: int = 48
+    late_tiers: tuple[LateTier, ...] = (LateTier(48, 100),)
+    early_cancel: Returned = Returned.CREDIT
+    late_remainder: Returned = Returned.CREDIT
+    credit_rebook_days: int = 3
+    grace_minutes: int = 15
+    no_show_fee: int = 0  # minor units, in the booking's currency
+    waiver_returns_as: Returned = Returned.CREDIT
+    version: str = ""
+
+    def forfeit_percent(self, hours_before: float) -> int:
+        """The share kept when a change comes `hours_before` the start (0 when early)."""
+        if hours_before >= self.free_change_hours:
+            return 0
+        pct = 0
+        for tier in sorted(self.late_tiers, key=lambda t: -t.under_hours):
+            if hours_before < tier.under_hours:
+                pct = tier.forfeit_percent
+        return pct
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, object]) -> Terms:
+        data = dict(raw)
+        tiers = data.pop("late_tiers", ())
+        return cls(
+            late_tiers=tuple(LateTier(**t) for t in tiers),  # type: ignore[arg-type,union-attr]
+            early_cancel=Returned(data.pop("early_cancel", "credit")),
+            late_remainder=Returned(data.pop("late_remainder", "credit")),
+            waiver_returns_as=Returned(data.pop("waiver_returns_as", "credit")),
+            **data,  # type: ignore[arg-type]
+        )
+
+
+def policy_version(policy: dict[str, object]) -> str:
+    """A short, stable hash of everything the client accepts (canonical JSON)."""
+    canonical = json.dumps(policy, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:12]
