@@ -319,7 +319,9 @@ class KeepslotConfig(Strict):
             {
                 "policy": self.policy.model_dump(mode="json"),
                 "reliability": self.reliability.model_dump(mode="json"),
-                "deposits": {s.id: [s.price, s.deposit.model_dump(mode="json")] for s in self.services},
+                "deposits": {
+                    s.id: [s.price, s.deposit.model_dump(mode="json")] for s in self.services
+                },
                 "currency": self.business.currency,
             }
         )

@@ -1,0 +1,74 @@
+"""Signed links: one booking, one purpose, an expiry, an HMAC.
+
+A token reads `<booking id>.<purpose>.<expiry epoch b36>.<signature>`, only
+base64url characters and dots, so it survives URLs, fragments and email.
+The key comes from SSM; rotating it means adding a new key first: tokens
+signed by any listed key verify, new ones are signed by the first.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from keepslot.domain.errors import BadToken, WrongPurpose
+
+_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,64}\.[a-z]{1,16}\.[0-9a-z]{1,13}\.[A-Za-z0-9_-]{43}$")
+
+
+class Purpose(StrEnum):
+    MANAGE = "manage"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    booking_id: str
+    purpose: Purpose
+    expires: datetime
+
+
+class TokenSigner:
+    def __init__(self, keys: Sequence[bytes]) -> None:
+        if not keys or any(len(k) < 16 for k in keys):
+            raise ValueError("token keys must be at least 16 bytes")
+        self._keys = list(keys)
+
+    def sign(self, booking_id: str, purpose: Purpose, expires: datetime) -> str:
+        body = f"{booking_id}.{purpose.value}.{_b36(int(expires.timestamp()))}"
+        return f"{body}.{_mac(self._keys[0], body)}"
+
+    def verify(self, token: str, purpose: Purpose, now: datetime) -> Claim:
+        """The claim behind a valid token; BadToken (401) or WrongPurpose (403) otherwise."""
+        if not _SHAPE.match(token or ""):
+            raise BadToken("this link is not valid")
+        body, _, mac = token.rpartition(".")
+        if not any(hmac.compare_digest(mac, _mac(k, body)) for k in self._keys):
+            raise BadToken("this link is not valid")
+        booking_id, raw_purpose, raw_exp = body.split(".")
+        expires = datetime.fromtimestamp(int(raw_exp, 36), UTC)
+        if now >= expires:
+            raise BadToken("this link has expired")
+        if raw_purpose != purpose.value:
+            raise WrongPurpose("this link is not meant for this page")
+        return Claim(booking_id, Purpose(raw_purpose), expires)
+
+
+def _mac(key: bytes, body: str) -> str:
+    digest = hmac.new(key, body.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _b36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while n:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+    return out or "0"

@@ -1,0 +1,102 @@
+"""The one place that wires adapters to ports. Clients are created lazily, once."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from keepslot.adapters.dynamo.store import DynamoStore
+from keepslot.adapters.email.postman import Links, SesPostman
+from keepslot.adapters.settings import KeepslotConfig, load_config
+from keepslot.adapters.tokens import TokenSigner
+from keepslot.config import Env
+from keepslot.service.context import Context
+from keepslot.service.ports import Clock
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_sesv2 import SESV2Client
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+def new_id() -> str:
+    """Booking ids: 12 base32-ish characters, unguessable, URL- and token-safe."""
+    return secrets.token_urlsafe(9).replace("-", "x").replace("_", "y")
+
+
+class App:
+    def __init__(self, env: Env, clock: Clock | None = None) -> None:
+        self.env = env
+        self.clock: Clock = clock or SystemClock()
+        self._clients: dict[str, Any] = {}
+
+    def _client(self, name: str) -> Any:
+        if name not in self._clients:
+            import boto3  # deferred: a cold start pays for it only when a call needs it
+
+            self._clients[name] = boto3.client(name)  # type: ignore[call-overload]
+        return self._clients[name]
+
+    def dynamodb(self) -> DynamoDBClient:
+        return self._client("dynamodb")  # type: ignore[no-any-return]
+
+    def ses(self) -> SESV2Client:
+        return self._client("sesv2")  # type: ignore[no-any-return]
+
+    @cached_property
+    def config(self) -> KeepslotConfig:
+        return load_config(self.env.config_path)
+
+    @cached_property
+    def store(self) -> DynamoStore:
+        return DynamoStore(self.dynamodb, self.env.table_name)
+
+    @cached_property
+    def ctx(self) -> Context:
+        return Context(store=self.store, config=self.config, new_id=new_id)
+
+    @cached_property
+    def signer(self) -> TokenSigner:
+        from aws_lambda_powertools.utilities import parameters
+
+        raw = parameters.get_parameter(
+            self.env.token_key_param,
+            decrypt=True,
+            max_age=300,
+            boto3_client=self._client("ssm"),
+        )
+        return TokenSigner([k.encode() for k in str(raw).split(",") if k])
+
+    @cached_property
+    def links(self) -> Links:
+        return Links(self.env.site_url or self.config.business.site_url, lambda: self.signer)
+
+    @cached_property
+    def postman(self) -> SesPostman:
+        return SesPostman(self.ses, self.config, self.links)
+
+
+_app: App | None = None
+
+
+def app() -> App:
+    global _app
+    if _app is None:
+        _app = App(Env.from_environ())
+    return _app
+
+
+def use_clock(clock: Clock) -> None:
+    """Dev only: the local stack's movable clock. Production never calls this."""
+    app().clock = clock
+
+
+def reset() -> None:
+    global _app
+    _app = None

@@ -1,0 +1,177 @@
+"""The HTTP API (API Gateway HTTP API v2): each route parses, calls one use case, answers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from keepslot import bootstrap
+from keepslot.adapters.tokens import Purpose
+from keepslot.domain.errors import BadToken, DomainError
+from keepslot.handlers import views
+from keepslot.handlers.errors import domain_error, error
+from keepslot.handlers.models import BookingBody, CancelBody, ModeBody, RescheduleBody
+from keepslot.service import admin, booking, manage
+
+MAX_BODY = 64 * 1024
+logger = Logger(service="keepslot-api")
+metrics = Metrics(namespace="keepslot", service="api")
+api = APIGatewayHttpResolver(enable_validation=True)
+
+
+@api.exception_handler(DomainError)
+def _domain(err: DomainError) -> Any:
+    logger.info("refused", extra={"code": err.code})
+    return domain_error(err)
+
+
+@api.exception_handler(RequestValidationError)
+def _invalid(err: RequestValidationError) -> Any:
+    fields: dict[str, str] = {}
+    for item in err.errors():
+        loc = [str(p) for p in item.get("loc", ()) if p not in ("body", "query")]
+        fields[".".join(loc) or "body"] = str(item.get("msg", "invalid")).removeprefix(
+            "Value error, "
+        )
+    first = next(iter(fields.items()))
+    return error(422, "invalid_input", f"{first[0]}: {first[1]}", fields)
+
+
+def _bearer(purpose: Purpose) -> str:
+    header = api.current_event.headers.get("authorization") or ""
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise BadToken("this page needs the link from your email")
+    app = bootstrap.app()
+    return app.signer.verify(token.strip(), purpose, app.clock.now()).booking_id
+
+
+@api.get("/api/config")
+def get_config() -> dict[str, Any]:
+    return views.public_config(bootstrap.app().config)
+
+
+@api.get("/api/slots")
+def get_slots(
+    service: Annotated[str, Query(max_length=40)],
+    from_: Annotated[date, Query(alias="from")],
+    to: Annotated[date, Query()],
+) -> dict[str, Any]:
+    app = bootstrap.app()
+    free = booking.slots(app.ctx, service, from_, to, app.clock.now())
+    return views.slots(service, app.config.business.timezone, free)
+
+
+@api.post("/api/bookings")
+def post_booking(body: BookingBody) -> Any:
+    app = bootstrap.app()
+    key = api.current_event.headers.get("idempotency-key")
+    raw = api.current_event.body or ""
+    request = booking.BookingRequest(
+        service=body.service,
+        start=body.start,
+        mode=body.mode,
+        name=body.name,
+        email=str(body.email),
+        phone=body.phone,
+        timezone=body.timezone,
+        notes=body.notes,
+        answers=body.answers,
+        policy_version=body.policy_version,
+        idempotency_key=key[:128] if key else None,
+        body_hash=hashlib.sha256(raw.encode()).hexdigest(),
+    )
+    if body.website or (body.elapsed_ms is not None and body.elapsed_ms < 3000):
+        return views.created(views.decoy(request, app.config))  # a bot: say yes, keep nothing
+    booked = booking.book(app.ctx, request, app.clock.now())
+    metrics.add_metric(name="BookingCreated", unit=MetricUnit.Count, value=1)
+    return views.created(views.booked(app, booked))
+
+
+@api.get("/api/manage")
+def get_manage() -> dict[str, Any]:
+    app = bootstrap.app()
+    preview = manage.preview(app.ctx, _bearer(Purpose.MANAGE), app.clock.now())
+    return views.preview(app, preview)
+
+
+@api.post("/api/manage/cancel")
+def post_cancel(body: CancelBody) -> dict[str, Any]:
+    app = bootstrap.app()
+    changed = manage.cancel(app.ctx, _bearer(Purpose.MANAGE), app.clock.now(), body.reason)
+    return views.changed(app, changed)
+
+
+@api.post("/api/manage/reschedule")
+def post_reschedule(body: RescheduleBody) -> dict[str, Any]:
+    app = bootstrap.app()
+    changed = manage.reschedule(app.ctx, _bearer(Purpose.MANAGE), app.clock.now(), body.start)
+    return views.changed(app, changed)
+
+
+@api.post("/api/manage/mode")
+def post_mode(body: ModeBody) -> dict[str, Any]:
+    app = bootstrap.app()
+    changed = manage.switch_mode(app.ctx, _bearer(Purpose.MANAGE), app.clock.now(), body.mode)
+    return views.changed(app, changed)
+
+
+@api.get("/api/admin")
+def get_admin() -> dict[str, Any]:
+    app = bootstrap.app()
+    return views.admin(app, admin.admin_view(app.ctx, _bearer(Purpose.ADMIN), app.clock.now()))
+
+
+@api.post("/api/admin/confirm-deposit")
+def post_confirm_deposit() -> dict[str, Any]:
+    app = bootstrap.app()
+    done = admin.confirm_deposit(app.ctx, _bearer(Purpose.ADMIN), app.clock.now())
+    return {"booking": views.booking_view(done)}
+
+
+@api.post("/api/admin/cancel")
+def post_admin_cancel() -> dict[str, Any]:
+    app = bootstrap.app()
+    changed = admin.freelancer_cancel(app.ctx, _bearer(Purpose.ADMIN), app.clock.now())
+    return views.changed(app, changed)
+
+
+@metrics.log_metrics
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    body = event.get("body") or ""
+    if len(body) > MAX_BODY * (4 / 3 if event.get("isBase64Encoded") else 1):
+        return _raw(413, "too_large", "the request body is over 64 KB")
+    if _malformed_json(event):
+        return _raw(422, "invalid_input", "the body is not valid JSON")
+    return api.resolve(event, context)
+
+
+def _raw(status: int, code: str, message: str) -> dict[str, Any]:
+    """An error answered before routing (the resolver never sees such a request)."""
+    return {
+        "statusCode": status,
+        "headers": {"Content-Type": "application/json"},
+        "body": json.dumps({"error": {"code": code, "message": message}}),
+        "isBase64Encoded": False,
+    }
+
+
+def _malformed_json(event: dict[str, Any]) -> bool:
+    body = event.get("body")
+    if not body or event.get("isBase64Encoded"):
+        return False
+    try:
+        json.loads(body)
+    except ValueError:
+        return True
+    return False

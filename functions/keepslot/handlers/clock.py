@@ -1,0 +1,30 @@
+"""The clock, run every minute by EventBridge Scheduler: due jobs, then due mail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from keepslot import bootstrap
+from keepslot.service.dispatch import deliver_pending
+from keepslot.service.jobs import run_jobs
+
+logger = Logger(service="keepslot-clock")
+
+
+def tick() -> dict[str, int]:
+    app = bootstrap.app()
+    now = app.clock.now()
+    ran = run_jobs(app.ctx, now)
+    # In AWS the stream sends new mail at once; the clock sweeps retries (locally: all mail).
+    sent = deliver_pending(app.ctx, app.store, app.postman, now)
+    return {"jobs": ran, "sent": sent}
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+    result = tick()
+    logger.info("tick", extra=result)
+    return result

@@ -1,0 +1,68 @@
+"""Request bodies at the HTTP edge (pydantic): bad input is a 422 that names the field."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
+
+from keepslot.domain.booking import Mode
+
+_HEADER_UNSAFE = re.compile(r"[\r\n\x00]")
+
+
+def _one_line(value: str) -> str:
+    if _HEADER_UNSAFE.search(value):
+        raise ValueError("must be on one line (no CR or LF)")
+    return value
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("must include a time zone offset, e.g. 2026-12-01T09:00:00Z")
+    return value
+
+
+OneLine = Annotated[str, AfterValidator(_one_line)]
+Instant = Annotated[datetime, AfterValidator(_aware)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class BookingBody(Body):
+    service: str = Field(max_length=40)
+    start: Instant
+    mode: Mode
+    name: OneLine = Field(min_length=1, max_length=120)
+    email: EmailStr
+    phone: OneLine | None = Field(default=None, max_length=40)
+    timezone: str | None = Field(default=None, max_length=64)
+    notes: str | None = Field(default=None, max_length=2000)
+    answers: dict[str, Annotated[str, Field(max_length=2000)]] = Field(default_factory=dict)
+    policy_version: str = Field(max_length=64)
+    website: str = ""  # honeypot: people leave it empty
+    elapsed_ms: int | None = None
+
+
+class CancelBody(Body):
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+class RescheduleBody(Body):
+    start: Instant
+
+
+class ModeBody(Body):
+    mode: Mode
+
+
+class WaiveBody(Body):
+    as_: Literal["credit", "refund"] | None = Field(default=None, alias="as")
+
+
+class EmptyBody(Body):
+    pass

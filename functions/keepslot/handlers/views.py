@@ -1,0 +1,180 @@
+"""Answers of the HTTP API, in the shapes of DESIGN section 5."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+
+from keepslot.adapters.dynamo.codec import iso
+from keepslot.adapters.explain import explain_view
+from keepslot.adapters.settings import KeepslotConfig, minor_units
+from keepslot.domain.availability import Span
+from keepslot.domain.booking import Booking, BookingStatus
+from keepslot.domain.policy import Outcome
+from keepslot.service.admin import AdminView
+from keepslot.service.booking import Booked, BookingRequest
+from keepslot.service.manage import Changed, Preview
+from keepslot.service.views import booking_view, outcome_view
+
+if TYPE_CHECKING:
+    from keepslot.bootstrap import App
+
+__all__ = ["booking_view"]
+
+
+def _money(amount: int, currency: str) -> dict[str, Any]:
+    return {"amount": amount, "currency": currency}
+
+
+def public_config(c: KeepslotConfig) -> dict[str, Any]:
+    cur = c.business.currency
+    p = c.policy
+    return {
+        "business": {
+            "name": c.business.name,
+            "timezone": c.business.timezone,
+            "locale": c.business.locale,
+        },
+        "services": [
+            {
+                "id": s.id,
+                "name": s.name,
+                "description": s.description,
+                "minutes": s.minutes,
+                "price": _money(minor_units(s.price), cur),
+                "deposit": _money(s.deposit_minor(), cur),
+                "modes": [m.value for m in s.modes],
+            }
+            for s in c.services
+        ],
+        "policy": {
+            "free_change_hours": p.free_change_hours,
+            "credit_rebook_days": p.credit_rebook_days,
+            "grace_minutes": p.grace_minutes,
+            "early_cancel": p.early_cancel.value,
+            "late_tiers": [
+                {"under_hours": t.under_hours, "forfeit_percent": t.forfeit_percent}
+                for t in p.tiers()
+            ],
+            "no_show_fee": _money(minor_units(p.no_show_fee), cur),
+            "emergency_waivers_per_year": p.emergency_waivers_per_year,
+        },
+        "payments": {"mode": c.payments.mode},
+        "intake": [q.model_dump() for q in c.intake],
+        "policy_version": c.policy_version,
+    }
+
+
+def slots(service: str, tz: str, free: list[Span]) -> dict[str, Any]:
+    return {
+        "service": service,
+        "timezone": tz,
+        "slots": [{"start": iso(s.start), "end": iso(s.end)} for s in free],
+    }
+
+
+def created(body: dict[str, Any]) -> Response[Any]:
+    import json
+
+    return Response(201, content_types.APPLICATION_JSON, json.dumps(body))
+
+
+def _outcome(app: App, o: Outcome | None, b: Booking) -> dict[str, Any] | None:
+    if o is None:
+        return None
+    view = outcome_view(o)
+    tz = b.timezone or app.config.business.timezone
+    view["explanation"] = explain_view(view, app.config.business.locale, tz)
+    return view
+
+
+def _payment(app: App, b: Booking) -> dict[str, Any]:
+    if b.status is not BookingStatus.HELD:
+        return {"kind": "none"}
+    return {"kind": "offline", "instructions": app.config.payments.offline_instructions}
+
+
+def booked(app: App, done: Booked) -> dict[str, Any]:
+    b = done.booking
+    out = {
+        "booking": booking_view(b),
+        "manage_url": app.links.manage(b.id, b.start),
+        "payment": _payment(app, b),
+    }
+    if done.tier:
+        out["tier"] = {"rule": done.tier}
+    return out
+
+
+def decoy(req: BookingRequest, config: KeepslotConfig) -> dict[str, Any]:
+    """What a bot sees: a plausible answer, and nothing stored or sent."""
+    return {
+        "booking": {
+            "id": "pending",
+            "status": "held",
+            "service": req.service,
+            "start": iso(req.start),
+            "mode": req.mode.value,
+        },
+        "manage_url": config.business.site_url,
+        "payment": {"kind": "none"},
+    }
+
+
+def preview(app: App, p: Preview) -> dict[str, Any]:
+    b = p.booking
+    return {
+        "booking": booking_view(b),
+        "preview": {
+            "cancel": _outcome(app, p.cancel, b),
+            "reschedule": _outcome(app, p.reschedule, b),
+        },
+        "actions": p.actions,
+        "free_change_until": iso(b.start - timedelta(hours=b.terms.free_change_hours)),
+    }
+
+
+def changed(app: App, c: Changed) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "booking": booking_view(c.booking),
+        "outcome": _outcome(app, c.outcome, c.booking),
+    }
+    if c.new_booking is not None:
+        nb = c.new_booking
+        out["new_booking"] = booking_view(nb)
+        out["manage_url"] = app.links.manage(nb.id, nb.start)
+        if nb.status is BookingStatus.HELD:
+            out["payment"] = _payment(app, nb)
+    return out
+
+
+def admin(app: App, v: AdminView) -> dict[str, Any]:
+    b, snap = v.booking, v.client
+    return {
+        "booking": booking_view(b),
+        "client": {
+            "name": b.client.name,
+            "email": b.client.email,
+            "phone": b.client.phone,
+            "history": {
+                k: snap.count(k)
+                for k in (
+                    "booked",
+                    "completed",
+                    "early_cancel",
+                    "late_cancel",
+                    "no_show",
+                    "reschedule",
+                )
+            },
+            "credits": [
+                _money(c.amount, c.currency) | {"until": iso(c.until)} for c in snap.credits
+            ],
+            "blocked": snap.blocked,
+        },
+        "answers": dict(b.answers),
+        "notes": b.notes,
+        "actions": v.actions,
+    }

@@ -1,0 +1,207 @@
+"""Booking a slot: one read of the client's partition, one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from keepslot.adapters.settings import Service, minor_units
+from keepslot.domain.availability import Span, check_start, free_slots, lock_grid
+from keepslot.domain.booking import (
+    Booking,
+    BookingStatus,
+    Client,
+    Deposit,
+    DepositStatus,
+    Mode,
+)
+from keepslot.domain.credit import apply_credits
+from keepslot.domain.errors import (
+    ClientBlocked,
+    InvalidInput,
+    NotFound,
+    PolicyChanged,
+    TooManyHolds,
+)
+from keepslot.domain.money import Money
+from keepslot.domain.reliability import tier_for
+from keepslot.service.changes import Change, Idempotency, IdempotencyTaken, LedgerEntry
+from keepslot.service.context import Context
+from keepslot.service.jobs_plan import jobs_for
+from keepslot.service.mail import notify
+
+MAX_RANGE_DAYS = 62
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    service: str
+    start: datetime
+    mode: Mode
+    name: str
+    email: str
+    policy_version: str
+    phone: str | None = None
+    timezone: str | None = None
+    notes: str | None = None
+    answers: dict[str, str] = field(default_factory=dict)
+    idempotency_key: str | None = None
+    body_hash: str = ""
+
+
+@dataclass(frozen=True)
+class Booked:
+    booking: Booking
+    tier: str | None  # "prepay" / "approval" when the client's reliability tier applies
+    replay: bool = False
+
+
+def service_of(ctx: Context, service_id: str) -> Service:
+    service = ctx.config.service(service_id)
+    if service is None:
+        raise InvalidInput(f"unknown service {service_id!r}", field="service")
+    return service
+
+
+def slots(ctx: Context, service_id: str, first: date, last: date, now: datetime) -> list[Span]:
+    service = service_of(ctx, service_id)
+    if last < first:
+        raise InvalidInput("`to` must not be before `from`", field="to")
+    if (last - first).days + 1 > MAX_RANGE_DAYS:
+        raise InvalidInput(f"the range is at most {MAX_RANGE_DAYS} days", field="to")
+    tz = ZoneInfo(ctx.config.business.timezone)
+    # Bookings that start a day either side can still reach into the range with buffers.
+    lo = datetime.combine(first - timedelta(days=1), datetime.min.time(), tz)
+    hi = datetime.combine(last + timedelta(days=2), datetime.min.time(), tz)
+    busy = ctx.store.calendar(lo, hi)
+    return free_slots(ctx.config.schedule(), service.minutes, first, last, busy, now)
+
+
+def book(ctx: Context, req: BookingRequest, now: datetime) -> Booked:
+    config = ctx.config
+    service = service_of(ctx, req.service)
+    if req.mode not in service.modes:
+        raise InvalidInput(f"{service.name} is not offered as {req.mode.value}", field="mode")
+    if req.policy_version != config.policy_version:
+        raise PolicyChanged("the policy changed since the page was loaded; please read it again")
+    schedule = config.schedule()
+    start = req.start
+    check_start(schedule, service.minutes, start, [], now)  # overlaps are the locks' job
+    client = Client(req.name.strip(), req.email.strip(), req.phone)
+    snap = ctx.store.client_snapshot(client.key)
+    if snap.blocked:
+        raise ClientBlocked("online booking is not available for this address; please get in touch")
+    if len(snap.holds) >= config.holds.per_email:
+        raise TooManyHolds("there are already bookings waiting for payment for this address")
+
+    price = config.money(minor_units(service.price))
+    tier = tier_for(snap.events, now, config.reliability.window_days, _tiers(ctx))
+    due = price.amount if tier == "prepay" else service.deposit_minor()
+    used, remaining = apply_credits(snap.credits, due, now)
+    from_credit = due - remaining
+    needs_approval = tier == "approval" or (
+        config.reliability.new_clients_require_approval and snap.is_new
+    )
+    if needs_approval:
+        status = BookingStatus.PENDING_APPROVAL
+    elif remaining > 0:
+        status = BookingStatus.HELD
+    else:
+        status = BookingStatus.CONFIRMED
+    if due == 0:
+        deposit_status = DepositStatus.NONE
+    else:
+        deposit_status = DepositStatus.PAID if remaining == 0 else DepositStatus.PENDING
+    hold_minutes = (
+        config.holds.card_minutes
+        if config.payments.mode == "stripe"
+        else config.holds.offline_hours * 60
+    )
+    booking = Booking(
+        id=ctx.new_id(),
+        service=service.id,
+        start=start,
+        end=start + timedelta(minutes=service.minutes),
+        mode=req.mode,
+        client=client,
+        status=status,
+        deposit=Deposit(
+            Money(due, price.currency), deposit_status, paid=from_credit, from_credit=from_credit
+        ),
+        terms=config.terms(),
+        created_at=now,
+        price=price,
+        hold_until=now + timedelta(minutes=hold_minutes)
+        if status is not BookingStatus.CONFIRMED
+        else None,
+        timezone=req.timezone,
+        notes=req.notes,
+        answers=dict(req.answers) if snap.is_new else {},
+    )
+    change = Change(new_bookings=[booking], client_seen=[booking])
+    change += take_slot(ctx, booking)
+    change.credits_used = used
+    change.ledger = [
+        LedgerEntry(
+            booking.id, "credit_applied", amount, price.currency, now, ref=c.source_booking_id
+        )
+        for c, amount in used
+    ]
+    if status is not BookingStatus.CONFIRMED:
+        change.holds_open.append((client.key, booking.id))
+    change.jobs = jobs_for(booking, config, now)
+    change.outbox = notify(ctx, booking, now, f"booking_{status.value}", extra={"tier": tier})
+    if req.idempotency_key:
+        change.idempotency = Idempotency(
+            req.idempotency_key, req.body_hash, booking.id, now + timedelta(hours=24)
+        )
+    try:
+        ctx.store.commit(change)
+    except IdempotencyTaken:
+        replay = _replay(ctx, req)
+        if replay:
+            return replay
+        raise
+    return Booked(booking, tier)
+
+
+def take_slot(ctx: Context, booking: Booking) -> Change:
+    """The locks and the day count a booking holds."""
+    schedule = ctx.config.schedule()
+    locks = lock_grid(schedule, Span(booking.start, booking.end))
+    local_day = booking.start.astimezone(ZoneInfo(schedule.timezone)).date()
+    return Change(
+        take_locks=[(at, booking.id) for at in locks],
+        day_counts=[(local_day, 1, schedule.daily_cap)],
+    )
+
+
+def free_slot(ctx: Context, booking: Booking) -> Change:
+    schedule = ctx.config.schedule()
+    locks = lock_grid(schedule, Span(booking.start, booking.end))
+    local_day = booking.start.astimezone(ZoneInfo(schedule.timezone)).date()
+    return Change(
+        release_locks=[(at, booking.id) for at in locks],
+        day_counts=[(local_day, -1, None)],
+    )
+
+
+def _tiers(ctx: Context) -> list[tuple[int, str]]:
+    return [(t.strikes, t.rule) for t in ctx.config.reliability.tiers]
+
+
+def _replay(ctx: Context, req: BookingRequest) -> Booked | None:
+    assert req.idempotency_key
+    seen = ctx.store.idempotency(req.idempotency_key)
+    if seen is None:
+        return None
+    if seen.body_hash != req.body_hash:
+        raise InvalidInput(
+            "this Idempotency-Key was used with a different request", field="Idempotency-Key"
+        )
+    try:
+        booking, _ = ctx.store.get_booking(seen.booking_id)
+    except NotFound:
+        return None
+    return Booked(booking, None, replay=True)

@@ -1,0 +1,113 @@
+"""A Change: everything one use case writes, committed in one transaction.
+
+Use cases describe what changes; the store turns a Change into one
+TransactWriteItems, so a booking, its slot locks, credits, client history,
+jobs and outbox mail are written together or not at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from keepslot.domain.booking import Booking
+from keepslot.domain.credit import Credit
+
+
+class JobKind(StrEnum):
+    HOLD_EXPIRY = "hold_expiry"
+    REMINDER = "reminder"
+    NO_SHOW_CHECK = "no_show_check"
+    COMPLETE = "complete"
+    CREDIT_EXPIRY = "credit_expiry"
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    booking_id: str
+    kind: JobKind
+    due: datetime
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"JOB#{self.kind}#{self.due.isoformat()}"
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """An email waiting in the outbox; rendered and sent by the dispatcher."""
+
+    id: str
+    template: str
+    to: str  # "client" or "freelancer"
+    booking_id: str
+    context: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """One money movement on a booking."""
+
+    booking_id: str
+    kind: str  # paid, credit_applied, credit_issued, forfeited, refunded, carried, fee
+    amount: int
+    currency: str
+    at: datetime
+    ref: str = ""  # the payment provider's id, when there is one
+
+
+@dataclass(frozen=True, slots=True)
+class ClientEvent:
+    email: str
+    kind: str  # booked, early_cancel, late_cancel, no_show, completed, reschedule, waiver
+    at: datetime
+    booking_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Idempotency:
+    key: str
+    body_hash: str
+    booking_id: str
+    expires_at: datetime
+
+
+@dataclass
+class Change:
+    new_bookings: list[Booking] = field(default_factory=list)
+    updated: list[tuple[Booking, int]] = field(default_factory=list)  # (booking, read version)
+    take_locks: list[tuple[datetime, str]] = field(default_factory=list)
+    release_locks: list[tuple[datetime, str]] = field(default_factory=list)
+    move_locks: list[tuple[datetime, str, str]] = field(default_factory=list)  # (at, from, to)
+    day_counts: list[tuple[date, int, int | None]] = field(default_factory=list)  # day, +-1, cap
+    credits_issued: list[Credit] = field(default_factory=list)
+    credits_used: list[tuple[Credit, int]] = field(default_factory=list)  # (credit, amount used)
+    holds_open: list[tuple[str, str]] = field(default_factory=list)  # (email, booking id)
+    holds_closed: list[tuple[str, str]] = field(default_factory=list)
+    client_seen: list[Booking] = field(default_factory=list)  # upsert name/phone, count
+    events: list[ClientEvent] = field(default_factory=list)
+    jobs: list[Job] = field(default_factory=list)
+    jobs_done: list[tuple[str, str]] = field(default_factory=list)  # (booking id, job key)
+    outbox: list[Message] = field(default_factory=list)
+    ledger: list[LedgerEntry] = field(default_factory=list)
+    idempotency: Idempotency | None = None
+
+    def __iadd__(self, other: Change) -> Change:
+        for name in self.__dataclass_fields__:
+            mine = getattr(self, name)
+            if isinstance(mine, list):
+                mine.extend(getattr(other, name))
+        self.idempotency = self.idempotency or other.idempotency
+        return self
+
+
+class IdempotencyTaken(Exception):
+    """The store found the Idempotency-Key already used: replay or refuse."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key

@@ -1,0 +1,83 @@
+"""The clock: run every job that is due. Each job acts only if its booking is as expected."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
+from keepslot.domain.errors import DomainError
+from keepslot.domain.policy import Action, decide
+from keepslot.service.booking import free_slot
+from keepslot.service.changes import Change, ClientEvent, JobKind, LedgerEntry
+from keepslot.service.context import Context
+from keepslot.service.mail import notify
+from keepslot.service.snapshots import DueItem
+
+
+def run_jobs(ctx: Context, now: datetime) -> int:
+    """Run the due jobs (not mail); returns how many acted or retired."""
+    ran = 0
+    for item in ctx.store.due(now, limit=200):
+        if item.is_mail:
+            continue
+        try:
+            ctx.store.commit(_job_change(ctx, item, now))
+            ran += 1
+        except DomainError:
+            continue  # another run got there first; the next tick sees the truth
+    return ran
+
+
+def _job_change(ctx: Context, item: DueItem, now: datetime) -> Change:
+    kind = JobKind(item.item["kind"])
+    booking_id = item.item["booking_id"]
+    change = Change(jobs_done=[(booking_id, item.sk)])
+    booking, version = ctx.store.get_booking(booking_id)
+    if kind is JobKind.HOLD_EXPIRY:
+        if booking.status in (BookingStatus.HELD, BookingStatus.PENDING_APPROVAL) and (
+            booking.hold_until and booking.hold_until <= now
+        ):
+            done = booking.move_to(BookingStatus.EXPIRED)
+            if done.deposit.status is DepositStatus.PENDING:
+                done = done.with_deposit(DepositStatus.NONE)
+            change.updated.append((done, version))
+            change += free_slot(ctx, booking)
+            change.holds_closed.append((booking.client.key, booking.id))
+            change.outbox += notify(ctx, done, now, "hold_expired")
+    elif kind is JobKind.REMINDER:
+        if booking.status is BookingStatus.CONFIRMED and booking.start > now:
+            hours = json.loads(item.item.get("data") or "{}").get("hours")
+            change.outbox += notify(
+                ctx, booking, now, "reminder", freelancer=False, extra={"hours": hours}
+            )
+    elif kind is JobKind.NO_SHOW_CHECK:
+        if booking.status is BookingStatus.CONFIRMED:
+            change.outbox += notify(ctx, booking, now, "no_show_check", client=False)
+    elif kind is JobKind.COMPLETE:
+        if booking.status is BookingStatus.CONFIRMED:
+            change.updated.append((booking.move_to(BookingStatus.COMPLETED), version))
+            change.events.append(ClientEvent(booking.client.key, "completed", now, booking.id))
+    elif kind is JobKind.CREDIT_EXPIRY:
+        change += _expire_credit(ctx, booking, version, now)
+    return change
+
+
+def _expire_credit(ctx: Context, booking: Booking, version: int, now: datetime) -> Change:
+    snap = ctx.store.client_snapshot(booking.client.key)
+    credit = next((c for c in snap.credits if c.source_booking_id == booking.id), None)
+    change = Change()
+    if credit is None or credit.until > now:
+        return change  # used (or partly used and extended) meanwhile
+    outcome = decide(booking, Action.EXPIRE_CREDIT, now)
+    change.credits_used.append((credit, credit.amount))
+    change.ledger.append(
+        LedgerEntry(booking.id, "credit_expired", credit.amount, credit.currency, now)
+    )
+    if booking.deposit.status is DepositStatus.CREDIT:
+        done = booking.with_deposit(
+            DepositStatus.FORFEITED, kept=booking.deposit.kept + credit.amount
+        )
+        change.updated.append((done, version))
+    change.outbox += notify(ctx, booking, now, "credit_expired", outcome=outcome, freelancer=False)
+    return change

@@ -1,0 +1,66 @@
+"""Settling a decided outcome: the booking's deposit, credits, ledger and refunds."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
+from keepslot.domain.credit import Credit
+from keepslot.domain.policy import Fate, Outcome
+from keepslot.domain.terms import Returned
+from keepslot.service.changes import Change, Job, JobKind, LedgerEntry
+from keepslot.service.context import Context
+
+_STATUS = {
+    Fate.CREDIT: DepositStatus.CREDIT,
+    Fate.CARRIED: DepositStatus.CARRIED,
+    Fate.FORFEITED: DepositStatus.FORFEITED,
+    Fate.REFUNDED: DepositStatus.REFUNDED,
+    Fate.WAIVED: DepositStatus.WAIVED,
+}
+
+
+def settle(
+    ctx: Context,
+    booking: Booking,
+    outcome: Outcome,
+    now: datetime,
+    status: BookingStatus | None,
+    *,
+    credit_elsewhere: bool = False,
+) -> tuple[Change, Booking]:
+    """The change that carries out `outcome` on `booking` (moving it to `status` if given).
+
+    `credit_elsewhere`: the returned credit pays a new booking at once (a late
+    reschedule), so no standalone credit is issued.
+    """
+    done = booking.move_to(status) if status else booking
+    change = Change()
+    cur = booking.deposit.amount.currency
+    if outcome.fate is Fate.NONE:
+        if done.deposit.status is DepositStatus.PENDING and status is not None:
+            done = done.with_deposit(DepositStatus.NONE)
+        return change, done
+    kept = outcome.forfeited if outcome.fate is Fate.FORFEITED else 0
+    done = replace(done, deposit=replace(done.deposit, status=_STATUS[outcome.fate], kept=kept))
+    if kept:
+        change.ledger.append(LedgerEntry(booking.id, "forfeited", kept, cur, now))
+    if outcome.fate is Fate.CARRIED:
+        change.ledger.append(LedgerEntry(booking.id, "carried", outcome.amount, cur, now))
+    given = outcome.returned
+    if given and given.amount:
+        if given.as_ is Returned.CREDIT:
+            if not credit_elsewhere:
+                until = outcome.credit_until or now
+                change.credits_issued.append(
+                    Credit(booking.client.key, booking.id, given.amount, cur, until)
+                )
+                change.jobs.append(
+                    Job(booking.id, JobKind.CREDIT_EXPIRY, until, {"client": booking.client.key})
+                )
+            change.ledger.append(LedgerEntry(booking.id, "credit_issued", given.amount, cur, now))
+        else:
+            # Offline: the freelancer pays it back by hand; Stripe: the payments port refunds.
+            change.ledger.append(LedgerEntry(booking.id, "refund_due", given.amount, cur, now))
+    return change, done

@@ -1,0 +1,42 @@
+"""What the use cases read: plain values assembled by the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from keepslot.domain.credit import Credit
+from keepslot.service.changes import ClientEvent
+
+
+@dataclass
+class ClientSnapshot:
+    """One client's partition: profile, history, credits, open holds."""
+
+    email: str
+    profile: dict[str, Any] = field(default_factory=dict)
+    events: list[ClientEvent] = field(default_factory=list)
+    credits: list[Credit] = field(default_factory=list)
+    holds: list[str] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.profile.get("blocked"))
+
+    @property
+    def is_new(self) -> bool:
+        return not any(e.kind == "completed" for e in self.events)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for e in self.events if e.kind == kind)
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    pk: str
+    sk: str
+    item: dict[str, Any]
+
+    @property
+    def is_mail(self) -> bool:
+        return self.pk.startswith("OUTBOX#")

@@ -1,0 +1,51 @@
+"""Bookings and outcomes as plain JSON-ready dicts (DESIGN section 5 shapes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from keepslot.adapters.dynamo.codec import iso
+from keepslot.domain.booking import Booking
+from keepslot.domain.policy import Outcome
+
+
+def booking_view(b: Booking) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "id": b.id,
+        "status": b.status.value,
+        "service": b.service,
+        "start": iso(b.start),
+        "end": iso(b.end),
+        "mode": b.mode.value,
+        "client": {"name": b.client.name, "email": b.client.email},
+        "deposit": {
+            "amount": b.deposit.amount.amount,
+            "currency": b.deposit.amount.currency,
+            "status": b.deposit.status.value,
+        },
+        "timezone": b.timezone,
+    }
+    if b.hold_until and b.status.value in ("held", "pending_approval"):
+        view["hold_until"] = iso(b.hold_until)
+    if b.rescheduled_to:
+        view["rescheduled_to"] = b.rescheduled_to
+    return view
+
+
+def outcome_view(o: Outcome) -> dict[str, Any]:
+    """The OUTCOME shape, without `explanation` (words are added at the edge)."""
+    view: dict[str, Any] = {
+        "deposit": o.fate.value,
+        "amount": o.amount,
+        "currency": o.currency,
+        "reason": o.reason.value,
+    }
+    if o.forfeited:
+        view["forfeited"] = o.forfeited
+    if o.returned:
+        view["returned"] = {"as": o.returned.as_.value, "amount": o.returned.amount}
+    if o.credit_until:
+        view["credit_until"] = iso(o.credit_until)
+    if o.fee:
+        view["fee"] = o.fee
+    return view
