@@ -359,19 +359,43 @@ class KeepslotConfig(Strict):
 
 
 def _describe(err: ValidationError) -> str:
+    """One line per mistake: `services[0].minutes: must be a whole number, got 'sixty'`.
+
+    Paths use the notation of YAML tools (list items in brackets), and pydantic's
+    wording becomes a plain "must ..." that a freelancer can act on.
+    """
+    whole, yes_no = "must be a whole number", "must be true or false"
+    plain = {
+        "int_parsing": whole,
+        "int_type": whole,
+        "int_from_float": whole,
+        "bool_parsing": yes_no,
+        "bool_type": yes_no,
+        "extra_forbidden": "unknown key (check its spelling and indentation)",
+        "missing": "is required",
+    }
     lines = []
     for e in err.errors():
-        key = ".".join(str(p) for p in e["loc"]) or "(top level)"
-        msg = e["msg"].removeprefix("Value error, ")
-        if e["type"] == "extra_forbidden":
-            msg = "unknown key"
-        elif e["type"] == "missing":
-            msg = "is required"
+        key = ""
+        for part in e["loc"]:
+            if isinstance(part, int):
+                key += f"[{part}]"
+            elif part == "[key]":  # pydantic's marker for "the key itself is wrong"
+                continue
+            else:
+                key += f".{part}" if key else part
+        msg = plain.get(e["type"]) or re.sub(
+            r"^(Input|String|List|Dictionary) should",
+            "must",
+            e["msg"].removeprefix("Value error, "),
+        )
+        # A cross-field check names its own key ("late_tiers: ..."): join it to the path.
+        if named := re.match(r"([A-Za-z_][\w.\[\]-]*): (.+)", msg, re.DOTALL):
+            key = f"{key}.{named[1]}" if key else named[1]
+            msg = named[2]
         value = e.get("input")
-        shown = "" if e["type"] == "missing" or isinstance(value, dict) else f", got {value!r}"
-        if "got " in msg:
-            shown = ""
-        lines.append(f"{key}: {msg}{shown}")
+        hide = e["type"] == "missing" or isinstance(value, dict) or "got " in msg
+        lines.append(f"{key or '(top level)'}: {msg}{'' if hide else f', got {value!r}'}")
     return "\n".join(lines)
 
 
