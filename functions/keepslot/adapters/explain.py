@@ -1,11 +1,28 @@
-"""An OUTCOME view -> its explanation in the site's language (bridges to the words package)."""
+"""An OUTCOME view (as stored in the outbox) -> its explanation in the site's language."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from keepslot.adapters.dynamo.codec import parse_iso
+from keepslot.adapters.words import explain
+from keepslot.domain.policy import Fate, Give, Outcome, Reason
+from keepslot.domain.terms import Returned
 
-def explain_view(outcome: dict[str, Any], locale: str, tz: str) -> str:
-    from keepslot.adapters.words import explain_dict
 
-    return explain_dict(outcome, locale, tz)
+def outcome_from_view(view: dict[str, Any]) -> Outcome:
+    returned = view.get("returned")
+    return Outcome(
+        fate=Fate(view["deposit"]),
+        amount=int(view["amount"]),
+        currency=view["currency"],
+        reason=Reason(view["reason"]),
+        forfeited=int(view.get("forfeited", 0)),
+        returned=Give(Returned(returned["as"]), int(returned["amount"])) if returned else None,
+        credit_until=parse_iso(view["credit_until"]) if view.get("credit_until") else None,
+        fee=int(view.get("fee", 0)),
+    )
+
+
+def explain_view(view: dict[str, Any], locale: str, tz: str) -> str:
+    return explain(outcome_from_view(view), locale, tz)

@@ -116,10 +116,19 @@ class Booking:
             raise IllegalTransition(f"a {self.status} booking cannot become {status}")
         return replace(self, status=status)
 
-    def with_deposit(self, status: DepositStatus, **changes: int) -> Booking:
+    def with_deposit(
+        self, status: DepositStatus, *, paid: int | None = None, kept: int | None = None
+    ) -> Booking:
         if status != self.deposit.status and status not in DEPOSIT_MOVES[self.deposit.status]:
             raise IllegalTransition(f"a {self.deposit.status} deposit cannot become {status}")
-        return replace(self, deposit=replace(self.deposit, status=status, **changes))
+        d = self.deposit
+        deposit = replace(
+            d,
+            status=status,
+            paid=d.paid if paid is None else paid,
+            kept=d.kept if kept is None else kept,
+        )
+        return replace(self, deposit=deposit)
 
     @property
     def is_open(self) -> bool:

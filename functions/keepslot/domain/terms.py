@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Returned(StrEnum):
@@ -47,15 +49,15 @@ class Terms:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, raw: dict[str, object]) -> Terms:
+    def from_dict(cls, raw: Mapping[str, Any]) -> Terms:
         data = dict(raw)
         tiers = data.pop("late_tiers", ())
         return cls(
-            late_tiers=tuple(LateTier(**t) for t in tiers),  # type: ignore[arg-type,union-attr]
+            late_tiers=tuple(LateTier(**t) for t in tiers),
             early_cancel=Returned(data.pop("early_cancel", "credit")),
             late_remainder=Returned(data.pop("late_remainder", "credit")),
             waiver_returns_as=Returned(data.pop("waiver_returns_as", "credit")),
-            **data,  # type: ignore[arg-type]
+            **data,
         )
 
 

@@ -178,7 +178,9 @@ class DynamoStore:
         if not ops:
             return
         try:
-            self._client().transact_write_items(TransactItems=[op.request for op in ops])
+            self._client().transact_write_items(
+                TransactItems=[op.request for op in ops]  # type: ignore[misc]
+            )
         except ClientError as e:
             if e.response["Error"]["Code"] != "TransactionCanceledException":
                 raise

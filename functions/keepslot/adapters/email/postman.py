@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from keepslot.adapters import formatting as fmt
 from keepslot.adapters.dynamo.codec import parse_iso
 from keepslot.adapters.explain import explain_view
 from keepslot.adapters.settings import KeepslotConfig
 from keepslot.adapters.tokens import Purpose, TokenSigner
+from keepslot.adapters.words import format_datetime, format_money
 from keepslot.service.dispatch import DeliveryFailed
 
 if TYPE_CHECKING:
@@ -77,13 +77,13 @@ class SesPostman:
             "business": b,
             "config": self._config,
             "to": to,
-            "when": fmt.datetime_local(start, tz, locale),
-            "money": lambda amount: fmt.money(amount, b.currency, locale),
+            "when": format_datetime(start, locale, tz),
+            "money": lambda amount: format_money(amount, b.currency, locale),
             "manage_url": self._links.manage(booking_id, start),
             "admin_url": self._links.admin(booking_id, start),
             "book_url": self._links.book(),
-            "free_until": fmt.datetime_local(
-                start - timedelta(hours=self._config.policy.free_change_hours), tz, locale
+            "free_until": format_datetime(
+                start - timedelta(hours=self._config.policy.free_change_hours), locale, tz
             ),
             "free_open": (context.get("hours") or 0) > self._config.policy.free_change_hours,
             "mode_name": _MODE_NAMES[locale].get(booking["mode"], booking["mode"]),

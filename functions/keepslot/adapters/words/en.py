@@ -1,0 +1,256 @@
+"""Every client-facing string in English. Keys and `{placeholders}` mirror `it.py`."""
+
+from __future__ import annotations
+
+STRINGS: dict[str, str] = {
+    # Formats (Babel/CLDR patterns) and units.
+    "fmt.datetime": "EEEE d MMMM y, HH:mm",
+    "fmt.day": "EEEE d MMMM y",
+    "fmt.day_short": "EEEE d MMMM",
+    "fmt.time": "HH:mm",
+    "fmt.at": "{day} at {time}",
+    "unit.minute.one": "{n} minute",
+    "unit.minute.other": "{n} minutes",
+    "unit.hour.one": "{n} hour",
+    "unit.hour.other": "{n} hours",
+    "unit.day.one": "{n} day",
+    "unit.day.other": "{n} days",
+    "unit.times.one": "once",
+    "unit.times.other": "{n} times",
+    "unit.hours_minutes": "{hours} and {minutes}",
+    "mode.video": "video call",
+    "mode.phone": "phone",
+    "mode.in_person": "in person",
+    "mode.to.video": "to video",
+    "mode.to.phone": "to phone",
+    # Navigation and page titles.
+    "nav.home": "Home",
+    "nav.policy": "Cancellation policy",
+    "nav.book": "Book",
+    "title.book": "Book an appointment",
+    "title.manage": "Your booking",
+    "title.admin": "Manage booking",
+    # Outcomes (explain): present tense, for the preview and for the result alike.
+    "out.head.nothing_paid": "No deposit has been paid, so there is nothing to keep.",
+    "out.head.early_cancel": "This cancellation is in time: no penalty.",
+    "out.head.late_cancel": "This is a late cancellation.",
+    "out.head.early_reschedule": "This change is in time: no penalty.",
+    "out.head.late_reschedule": ("This is a late change: the new appointment needs a new deposit."),
+    "out.head.mode_switch_free": (
+        "Switching how we meet is always free and is not a cancellation: "
+        "your appointment stays confirmed at the same time."
+    ),
+    "out.head.no_show": "The appointment is recorded as a no-show.",
+    "out.head.waiver": (
+        "Emergencies happen: this time the charge is waived, and it does not count "
+        "towards your reliability record."
+    ),
+    "out.head.freelancer_cancel": (
+        "I have to cancel this appointment, and I am sorry: there are no consequences for you."
+    ),
+    "out.head.credit_expired": (
+        "The credit of {amount} was not used within the time allowed, so it lapses."
+    ),
+    "out.money.carried": "Your deposit of {amount} moves to the new appointment.",
+    "out.money.forfeited_all": "Your deposit of {amount} is kept in full.",
+    "out.money.forfeited_part": "Of your deposit of {amount}, {forfeited} is kept.",
+    "out.money.no_deposit": "No deposit has been paid, so there is nothing to keep.",
+    "out.what.deposit": "Your deposit of {amount}",
+    "out.what.rest": "The rest, {amount},",
+    "out.what.kept": "The amount kept, {amount},",
+    "out.back.credit_until": (
+        "{what} comes back to you as a credit, applied automatically if you book a new "
+        "appointment by {until}; otherwise it lapses."
+    ),
+    "out.back.credit": (
+        "{what} comes back to you as a credit, applied automatically to your next booking."
+    ),
+    "out.back.refund": "{what} is refunded to you.",
+    "out.fee": "A no-show fee of {fee} is also charged to your saved card.",
+    "out.strike": "It counts towards your reliability record.",
+    "out.emergency": "If this is an emergency, write to me: emergencies happen.",
+    "out.invite": (
+        "Whenever you are ready, pick a new time: I will be glad to find one that works for you."
+    ),
+    # Home page.
+    "home.services": "Services",
+    "home.duration": "Duration: {minutes}",
+    "home.price": "Price: {price}",
+    "home.price_free": "Price: free",
+    "home.deposit_percent": "Deposit when booking: {deposit} ({percent} of the price)",
+    "home.deposit_amount": "Deposit when booking: {deposit}",
+    "home.deposit_none": "No deposit",
+    "home.modes": "How we meet: {modes}",
+    "home.book_service": "Book",
+    "home.where": "Where to find me",
+    "home.phone": "Phone: {phone}",
+    "home.how": "How it works",
+    "home.how_book": (
+        "Choose the service and the time that suit you: the confirmation arrives by email, "
+        "with a link to manage your booking."
+    ),
+    "home.how_free": "You can cancel or reschedule free of charge up to {free} before the start.",
+    "home.how_switch": (
+        "If at the last minute you cannot come, you can switch {to} at any time, at no cost."
+    ),
+    "home.book_button": "Book an appointment",
+    "home.policy_button": "Read the cancellation policy",
+    # Policy page.
+    "policy.title": "Cancellation policy",
+    "policy.intro": (
+        "Every appointment is time I prepare especially for you. These rules protect that "
+        "time and still leave you room to change your plans. They are not just words: the "
+        "booking system applies them exactly as written here, and before you cancel or "
+        "reschedule it always shows you what will happen to your deposit."
+    ),
+    "policy.deposit.heading": "The deposit",
+    "policy.deposit.intro": "A deposit confirms your booking:",
+    "policy.deposit.percent": "{service} ({price}): a deposit of {deposit}, {percent} of the price",
+    "policy.deposit.amount": "{service} ({price}): a deposit of {deposit}",
+    "policy.deposit.none": "{service} ({price}): no deposit",
+    "policy.deposit.free": "{service}: free of charge, no deposit",
+    "policy.hold.offline": (
+        "After you book, the time is held for {hours} while the bank transfer of the deposit "
+        "arrives; if it does not arrive in time, the time becomes available again."
+    ),
+    "policy.hold.card": (
+        "After you book, the time is held for {minutes} while you pay by card; then it "
+        "becomes available again."
+    ),
+    "policy.acceptance": (
+        "By booking you accept this policy. Your booking records the version you accepted: "
+        "if the policy changes later, your booking keeps that version."
+    ),
+    "policy.early.heading": "Changing your plans in time",
+    "policy.early.window": (
+        "You can cancel or reschedule an appointment without any penalty up to {free} "
+        "before the start."
+    ),
+    "policy.early.cancel_credit": (
+        "If you cancel in time, your deposit becomes a credit in your name. The credit is "
+        "kept if you make a new booking within {days} of the original appointment's start "
+        "(the new appointment itself may be later), and it is applied automatically to "
+        "that booking, made with the same email. If you do not use it by then, it lapses."
+    ),
+    "policy.early.cancel_refund": "If you cancel in time, your deposit is refunded in full.",
+    "policy.early.reschedule": (
+        "If you reschedule in time, your deposit moves to the new appointment."
+    ),
+    "policy.late.heading": "Changing your plans at the last minute",
+    "policy.late.intro": (
+        "With less than {free} notice, a cancellation or a reschedule is late, because that "
+        "time can rarely be offered to someone else:"
+    ),
+    "policy.late.tier_range": "between {upper} and {lower} before the start: {keep}",
+    "policy.late.tier_under": "less than {upper} before the start: {keep}",
+    "policy.late.keep": "{percent} of the deposit is kept",
+    "policy.late.keep_all": "the whole deposit is kept",
+    "policy.late.keep_none": "nothing is kept",
+    "policy.late.rest_credit": (
+        "The part not kept comes back to you as a credit, applied automatically if you make "
+        "a new booking within {days} of the original appointment's start."
+    ),
+    "policy.late.rest_refund": "The part not kept is refunded to you.",
+    "policy.late.reschedule": "If you reschedule late, the new appointment needs a new deposit.",
+    "policy.switch.heading": "Can you still make it?",
+    "policy.switch.body": (
+        "Before cancelling at the last minute, ask yourself whether you can still make it "
+        "another way: you can switch {to} at any time, even shortly before the start. It is "
+        "always free and never a cancellation: your appointment and your deposit stay as "
+        "they are."
+    ),
+    "policy.noshow.heading": "If you do not show up",
+    "policy.noshow.body": (
+        "If you do not arrive and do not let me know, once {grace} have passed after the "
+        "start the appointment can be recorded as a no-show and the deposit is kept. You "
+        "then receive a message straight away with a link to pick a new time."
+    ),
+    "policy.noshow.fee": (
+        "A no-show fee of {fee} is also charged to the card saved when you booked."
+    ),
+    "policy.noshow.no_fee": "Nothing is charged beyond the deposit.",
+    "policy.emergency.heading": "Emergencies",
+    "policy.emergency.body": (
+        "Emergencies happen, and nobody can foresee them. If something serious comes up, "
+        "write to me: I can waive the charge, even without being asked, up to {times} a "
+        "year for each client."
+    ),
+    "policy.emergency.back_credit": (
+        "The amount kept then comes back to you as a credit, and the event does not count "
+        "towards your reliability record."
+    ),
+    "policy.emergency.back_refund": (
+        "The amount kept is then refunded to you, and the event does not count towards "
+        "your reliability record."
+    ),
+    "policy.emergency.none": (
+        "Emergencies happen. This policy has no waivers of the charge, but if something "
+        "comes up, write to me anyway: we will find a new time together."
+    ),
+    "policy.reliability.heading": "Reliability",
+    "policy.reliability.body": (
+        "For future bookings, late cancellations, late reschedules and no-shows in the "
+        "last {days} count:"
+    ),
+    "policy.reliability.prepay": "with {n} or more: the deposit equals the full price",
+    "policy.reliability.approval": "with {n} or more: new bookings need my approval",
+    "policy.reliability.never": "Emergency waivers and cancellations made by me never count.",
+    "policy.reliability.own": "Each client learns their own tier only when booking, privately.",
+    "policy.reliability.new_clients": "Bookings from new clients need my approval.",
+    "policy.reminders.heading": "Reminders",
+    "policy.reminders.body": "You receive an email reminder {hours} before the appointment.",
+    "policy.reminders.before_deadline": (
+        "The first arrives before the free change deadline ({free} before), so you still "
+        "have time to change your plans without a penalty."
+    ),
+    "policy.reminders.after_deadline": (
+        "Remember that free changes are possible only up to {free} before."
+    ),
+    "policy.reminders.video": (
+        "For video calls, the reminder carries the link and how to test it beforehand."
+    ),
+    "policy.reminders.none": (
+        "No reminders are sent: the confirmation email carries a file to add to your calendar."
+    ),
+    "policy.freelancer.heading": "If I cancel",
+    "policy.freelancer.body": (
+        "If I have to cancel, I give your deposit back in full (as a refund, or as a credit "
+        "if you paid it with a credit), and the cancellation never counts against you."
+    ),
+    "policy.examples.heading": "Examples",
+    "policy.examples.intro": (
+        "The examples below are computed with the same rules the system applies to "
+        "bookings. Each concerns an appointment for “{service}” ({mode}) on {start}, with "
+        "a deposit of {deposit} paid."
+    ),
+    "policy.examples.none": (
+        "All services are free, so there is no deposit at stake; late cancellations and "
+        "no-shows still count towards your reliability record."
+    ),
+    "policy.version.heading": "Version",
+    "policy.version.body": "Version of this policy: `{version}`.",
+    # Worked examples.
+    "ex.title.early_cancel": "Cancelling in time",
+    "ex.title.late_cancel": "Cancelling late, {lead} before",
+    "ex.title.early_reschedule": "Rescheduling in time",
+    "ex.title.late_reschedule": "Rescheduling late, {lead} before",
+    "ex.title.mode_switch": "Switching how we meet",
+    "ex.title.no_show": "A no-show",
+    "ex.title.waiver": "An emergency",
+    "ex.story.cancel": "Your appointment is on {start}; you cancel on {at}, {lead} before.",
+    "ex.story.reschedule": (
+        "Your appointment is on {start}; on {at}, {lead} before, you move it to another day."
+    ),
+    "ex.story.mode_switch": (
+        "Your appointment is on {start} ({mode}); on {at} you realise you cannot make it as "
+        "planned, so you switch {to}."
+    ),
+    "ex.story.no_show": (
+        "Your appointment is on {start}; you neither arrive nor let me know, and on {at}, "
+        "{lead} after the start, the no-show is recorded."
+    ),
+    "ex.story.waiver": (
+        "Your appointment was on {start}; an emergency kept you from coming and from letting "
+        "me know, and you write to me on {at}."
+    ),
+}

@@ -1,0 +1,100 @@
+"""The dev gateway: the built site, /api through the real handler as a v2 event,
+and the /_dev routes. After each /api request the clock function runs, so the
+emails a request causes are in the outbox when its response returns.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from werkzeug.serving import WSGIRequestHandler
+from werkzeug.wrappers import Request, Response
+
+from infra.local.apigw import http_event, http_response
+from infra.local.clock import DevClock
+from infra.local.dev_routes import DevRoutes
+from infra.local.lambdas import Functions
+from infra.local.outbox import Outbox
+from infra.local.responses import json_error, json_response
+from infra.local.static import StaticSite
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+MAX_BODY = 64 * 1024  # the API's limit; the handler checks it too
+_DRAIN_LIMIT = 16 * 1024 * 1024
+_CHUNK = 64 * 1024
+
+
+class Gateway:
+    def __init__(
+        self, site: StaticSite, functions: Functions, clock: DevClock, outbox: Outbox
+    ) -> None:
+        self._site = site
+        self._functions = functions
+        self._clock = clock
+        self._outbox = outbox
+        self._dev = DevRoutes(clock, outbox, self.settle)
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        response = self.dispatch(Request(environ))
+        return response(environ, start_response)
+
+    def dispatch(self, request: Request) -> Response:
+        if request.path == "/api" or request.path.startswith("/api/"):
+            return self.api(request)
+        if request.path.startswith("/_dev/"):
+            return self._dev.handle(request)
+        return self._site.serve(request)
+
+    def api(self, request: Request) -> Response:
+        body = _read_body(request)
+        if body is None:
+            response = json_error(
+                413, "too_large", f"the request body is over {MAX_BODY // 1024} KB"
+            )
+            response.headers["Connection"] = "close"  # a body over the drain limit is left unread
+            return response
+        event = http_event(request, body, self._clock.now())
+        try:
+            result = self._functions.invoke_api(event)
+            response = http_response(result, event["requestContext"]["requestId"])
+        except Exception:
+            traceback.print_exc(file=sys.stderr)
+            response = json_response({"message": "Internal Server Error"}, 500)  # API Gateway's
+        try:
+            self.settle()  # even after a 500: the request may have written before failing
+        except Exception as err:
+            traceback.print_exc(file=sys.stderr)
+            response.headers["X-Keepslot-Dev-Jobs-Failed"] = " ".join(repr(err).split())[:200]
+        return response
+
+    def settle(self) -> None:
+        """What the scheduler and the stream do in AWS: run due jobs, send mail."""
+        self._functions.run_clock()
+        self._outbox.observe()
+
+
+def _read_body(request: Request) -> bytes | None:
+    """The body, or None when it is over MAX_BODY (then drained, so the client reads
+    the 413 instead of a reset connection)."""
+    stream = request.stream
+    parts: list[bytes] = []
+    size = 0
+    while size <= MAX_BODY:
+        chunk = stream.read(min(_CHUNK, MAX_BODY + 1 - size))
+        if not chunk:
+            return b"".join(parts)
+        parts.append(chunk)
+        size += len(chunk)
+    while size < _DRAIN_LIMIT and (chunk := stream.read(_CHUNK)):
+        size += len(chunk)
+    return None
+
+
+class GatewayRequestHandler(WSGIRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        sys.stderr.write(f"{self.command} {self.path} {getattr(code, 'value', code)}\n")

@@ -1,0 +1,100 @@
+"""moto's server in this process, on loopback, one call at a time.
+
+moto is not safe under concurrent transactions: a failed TransactWriteItems
+restores a copy of the whole table, which can erase a concurrent winner. So
+every call into its WSGI app holds one lock (real DynamoDB needs no such
+thing). The same lock guards in-process reads of moto's state (the outbox).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import BaseWSGIServer, make_server
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+T = TypeVar("T")
+
+
+class SerialisedApp:
+    """WSGI middleware: one request at a time, its whole response produced under the lock."""
+
+    def __init__(self, app: WSGIApplication, lock: threading.Lock) -> None:
+        self._app = app
+        self._lock = lock
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        with self._lock:
+            result = self._app(environ, start_response)
+            try:
+                # Drain inside the lock: a lazy body would otherwise run unlocked.
+                body = b"".join(result)
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+        return [body]
+
+
+class _QuietHandler(MotoRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Every SDK call would print a line; the gateway logs the requests that matter."""
+
+
+class MotoServer:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._host = host
+        self._port = port  # 0: the OS picks a free port, no race with other processes
+        self.lock = threading.Lock()
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        app = DomainDispatcherApplication(create_backend_app)
+        self._server = make_server(
+            self._host,
+            self._port,
+            SerialisedApp(app, self.lock),
+            threaded=True,
+            request_handler=_QuietHandler,
+        )
+        self._thread = threading.Thread(target=self._server.serve_forever, name="moto", daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("MotoServer.start() first")
+        return f"http://{self._host}:{self._server.server_port}"
+
+    def read(self, fn: Callable[[], T]) -> T:
+        """Run `fn` (which reads moto's in-memory state) while no call is in flight."""
+        with self.lock:
+            return fn()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = None
+        self._thread = None
+
+
+def ses_sent_messages(region: str) -> list[Any]:
+    """moto's SES (v1 and v2 share it) record of every message sent, oldest first."""
+    from moto.backends import get_backend
+    from moto.core.models import DEFAULT_ACCOUNT_ID  # where fake access keys land
+
+    backend = get_backend("ses")[DEFAULT_ACCOUNT_ID][region]
+    return list(backend.sent_messages)

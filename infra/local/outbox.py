@@ -1,0 +1,146 @@
+"""Every email the app sent, read from moto's SES in this process.
+
+moto keeps the raw MIME of each message but not when it was sent; the stack
+stamps each message with the dev clock's time when it first sees it, which is
+right after the function run that sent it (the message's own Date header is
+real time, not the app's).
+"""
+
+from __future__ import annotations
+
+import email
+import html
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from email import policy
+from email.message import EmailMessage
+from typing import Any
+
+from infra.local.clock import iso
+
+Email = dict[str, Any]
+
+
+class Outbox:
+    def __init__(self, sent_messages: Callable[[], list[Any]], now: Callable[[], datetime]) -> None:
+        self._sent_messages = sent_messages
+        self._now = now
+        self._lock = threading.Lock()
+        self._seen: dict[str, Email] = {}  # insertion order = send order
+
+    def observe(self) -> None:
+        """Stamp and parse any message sent since the last look."""
+        messages = self._sent_messages()
+        with self._lock:
+            fresh = [m for m in messages if m.id not in self._seen]
+            if not fresh:
+                return
+            sent_at = iso(self._now())
+            for message in fresh:
+                self._seen[message.id] = {**parse(message), "sent_at": sent_at}
+
+    def emails(self) -> list[Email]:
+        """Oldest first: `to`, `subject`, `text`, `html`, `sent_at`, `attachments`, ..."""
+        self.observe()
+        with self._lock:
+            return [dict(e) for e in self._seen.values()]
+
+
+def parse(message: Any) -> Email:
+    """One of moto's sent messages as JSON-ready fields."""
+    raw = getattr(message, "raw_data", None)
+    if raw is None:  # a Simple (non-raw) send: moto keeps one part only
+        to = getattr(message, "destinations", {}).get("ToAddresses", [])
+        body = str(getattr(message, "body", ""))
+        return _fields(message.id, message.source, to, message.subject, body, "", [])
+    msg = email.message_from_string(raw, policy=policy.default)
+    assert isinstance(msg, EmailMessage)  # policy.default makes EmailMessage
+    to = [a.addr_spec for a in getattr(msg["To"], "addresses", ())] or list(message.destinations)
+    text = msg.get_body(preferencelist=("plain",))
+    rich = msg.get_body(preferencelist=("html",))
+    attachments = [
+        {"filename": part.get_filename(), "content_type": part.get_content_type()}
+        for part in msg.walk()
+        if not part.is_multipart() and (part.get_filename() or part.is_attachment())
+    ]
+    return _fields(
+        message.id,
+        str(msg["From"] or message.source or ""),
+        to,
+        str(msg["Subject"] or ""),
+        _content(text),
+        _content(rich),
+        attachments,
+    )
+
+
+def _content(part: Any) -> str:
+    return str(part.get_content()) if part is not None else ""
+
+
+def _fields(
+    message_id: str,
+    sender: str,
+    to: list[str],
+    subject: str,
+    text: str,
+    rich: str,
+    attachments: list[dict[str, Any]],
+) -> Email:
+    return {
+        "id": message_id,
+        "from": sender,
+        "to": to,
+        "subject": subject,
+        "text": text,
+        "html": rich,
+        "attachments": attachments,
+    }
+
+
+def render_html(emails: list[Email]) -> str:
+    """A page to read the outbox. Everything is escaped; each HTML body is shown in a
+    sandboxed frame (no scripts, no same-origin access)."""
+    items = "\n".join(_render_one(n, e) for n, e in reversed(list(enumerate(emails, 1))))
+    empty = "<p>No email sent yet.</p>" if not emails else ""
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>keepslot outbox ({len(emails)})</title>
+<style>
+body {{ font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; }}
+article {{ border: 1px solid #ccc; border-radius: 6px; margin: 1.5rem 0; padding: .5rem 1rem; }}
+dl {{ display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }}
+dt {{ color: #555; }} dd {{ margin: 0; }}
+pre {{ white-space: pre-wrap; background: #f6f6f6; padding: .75rem; }}
+iframe {{ width: 100%; height: 28rem; border: 1px solid #ddd; }}
+</style></head>
+<body>
+<h1>Outbox: {len(emails)} email{"" if len(emails) == 1 else "s"}, newest first</h1>
+<p>JSON: <a href="/_dev/outbox">/_dev/outbox</a> (oldest first). Reload to see new mail.</p>
+{empty}{items}
+</body></html>
+"""
+
+
+def _render_one(number: int, e: Email) -> str:
+    esc = html.escape
+    attachments = ", ".join(
+        f"{esc(str(a['filename']))} ({esc(str(a['content_type']))})" for a in e["attachments"]
+    )
+    frame = (
+        f'<iframe sandbox title="HTML body" srcdoc="{esc(e["html"], quote=True)}"></iframe>'
+        if e["html"]
+        else ""
+    )
+    return f"""<article>
+<h2>{number}. {esc(e["subject"])}</h2>
+<dl>
+<dt>sent</dt><dd>{esc(e["sent_at"])}</dd>
+<dt>from</dt><dd>{esc(e["from"])}</dd>
+<dt>to</dt><dd>{esc(", ".join(e["to"]))}</dd>
+<dt>attachments</dt><dd>{attachments or "none"}</dd>
+</dl>
+<details open><summary>text</summary><pre>{esc(e["text"])}</pre></details>
+<details><summary>HTML</summary>{frame}</details>
+</article>"""

@@ -1,0 +1,36 @@
+"""What `sam deploy` and the freelancer's SES setup provide in AWS, made in moto:
+the table (from template.yaml), the verified sender and alert addresses, and
+the token signing key. Idempotent: safe against a moto that already has them.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from typing import TYPE_CHECKING
+
+import boto3
+
+from infra.table import create_table
+
+if TYPE_CHECKING:
+    from keepslot.adapters.settings import KeepslotConfig
+
+
+def provision(config: KeepslotConfig, table_name: str, token_key_param: str) -> None:
+    """Uses boto3's environment (AWS_ENDPOINT_URL and fake keys must be set already)."""
+    dynamodb = boto3.client("dynamodb")
+    if table_name not in dynamodb.list_tables()["TableNames"]:
+        create_table(dynamodb, table_name)
+
+    sesv2 = boto3.client("sesv2")
+    known = {i["IdentityName"] for i in sesv2.list_email_identities()["EmailIdentities"]}
+    for address in sorted({str(config.business.sender), str(config.business.alerts)} - known):
+        sesv2.create_email_identity(EmailIdentity=address)
+
+    ssm = boto3.client("ssm")
+    try:
+        ssm.get_parameter(Name=token_key_param, WithDecryption=True)
+    except ssm.exceptions.ParameterNotFound:
+        key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+        ssm.put_parameter(Name=token_key_param, Value=key, Type="SecureString")

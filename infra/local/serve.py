@@ -1,0 +1,126 @@
+"""`make serve`: the whole app on http://127.0.0.1:PORT, AWS played by moto.
+
+    python -m infra.local.serve --port 8000 [--config keepslot.yaml] [--site build/site]
+
+Binds loopback only. Everything lives in memory: stopping the stack forgets
+every booking and email.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from werkzeug.serving import make_server
+
+from infra.local import environment
+from infra.local.clock import DevClock, iso
+from infra.local.gateway import Gateway, GatewayRequestHandler
+from infra.local.lambdas import load_functions
+from infra.local.moto_server import MotoServer, ses_sent_messages
+from infra.local.outbox import Outbox
+from infra.local.provision import provision
+from infra.local.static import StaticSite
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+HOST = "127.0.0.1"
+
+
+class _Stop(Exception):
+    """SIGTERM, turned into an exception so the servers shut down in order."""
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m infra.local.serve", description=__doc__)
+    parser.add_argument("--port", type=int, default=8000, help="gateway port (default 8000)")
+    parser.add_argument("--config", type=Path, default=Path("keepslot.yaml"))
+    parser.add_argument(
+        "--site", type=Path, default=Path("build/site"), help="the built site (make site)"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
+    if not (args.site / "index.html").is_file():
+        print(
+            f"keepslot: no built site at {args.site}/index.html.\n"
+            "  `make serve` builds it first; or run `make site`.",
+            file=sys.stderr,
+        )
+        return 2
+
+    from keepslot.adapters.settings import ConfigError, load_config
+
+    try:
+        config = load_config(args.config)
+    except (ConfigError, OSError) as err:
+        print(f"keepslot: cannot use {args.config}: {err}", file=sys.stderr)
+        return 2
+
+    # Bound first: a busy port fails at once (werkzeug says so and exits 1), and
+    # --port 0 learns its number before SITE_URL is set. Requests wait in the
+    # backlog until the gateway serves.
+    server = make_server(
+        HOST, args.port, _starting, threaded=True, request_handler=GatewayRequestHandler
+    )
+    signal.signal(signal.SIGTERM, _raise_stop)
+    site_url = f"http://{HOST}:{server.server_port}"
+    clock = DevClock()
+    moto = MotoServer(HOST)
+    try:
+        moto.start()
+        # Before any boto3 client or keepslot.bootstrap exists: both read it.
+        environment.apply(
+            environment.local_environment(
+                moto_url=moto.url, site_url=site_url, config_path=args.config
+            )
+        )
+        provision(config, environment.TABLE_NAME, environment.TOKEN_KEY_PARAM)
+        functions = load_functions(clock)
+        outbox = Outbox(lambda: moto.read(lambda: ses_sent_messages(environment.REGION)), clock.now)
+        server.app = Gateway(StaticSite(args.site), functions, clock, outbox)
+        _banner(site_url, moto.url, args, clock)
+        server.serve_forever()
+    except (KeyboardInterrupt, _Stop):
+        print("\nkeepslot: stopping.", flush=True)
+    finally:
+        server.server_close()  # serve_forever ran in this thread: it has returned
+        moto.stop()
+    return 0
+
+
+def _starting(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    """Never called: the gateway replaces it before the server serves."""
+    start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+    return [b"starting"]
+
+
+def _raise_stop(signum: int, frame: FrameType | None) -> None:
+    raise _Stop
+
+
+def _banner(site_url: str, moto_url: str, args: argparse.Namespace, clock: DevClock) -> None:
+    print(
+        f"""keepslot is running at {site_url}/
+  site     {site_url}/  (from {args.site})
+  api      {site_url}/api/config
+  outbox   {site_url}/_dev/outbox.html  (JSON: /_dev/outbox): every email sent
+  clock    {site_url}/_dev/clock  (now {iso(clock.now())}); move it forward with
+           POST {{"advance_minutes": n}} or {{"now": "<iso>"}}
+  aws      moto at {moto_url} (in memory: stopping forgets everything)
+  config   {args.config.resolve()}
+Ctrl-C to stop.""",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""mkdocs hooks: the site speaks the configured locale and states the enforced policy.
+
+Build-time tooling, so it may read the environment: KEEPSLOT_CONFIG overrides the
+path of keepslot.yaml (default: next to mkdocs.yml). A broken config fails the
+build with the message naming the key.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from keepslot.adapters.settings import ConfigError, KeepslotConfig, load_config
+from keepslot.adapters.words import Words
+from keepslot.adapters.words.pages import render_home, render_policy
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+# Pages another engineer fills with forms: the hook only localises their title line.
+APP_TITLES = {
+    "book/index.md": "title.book",
+    "manage/index.md": "title.manage",
+    "admin/index.md": "title.admin",
+}
+NAV_TITLES = {"index.md": "nav.home", "policy.md": "nav.policy", "book/index.md": "nav.book"}
+KEEPSLOT_CSS = "assets/css/keepslot.css"
+H1 = re.compile(r"\A\s*#\s+[^\n]*")
+
+_state: dict[str, Any] = {}
+
+
+def config_path(mkdocs_config: MkDocsConfig) -> Path:
+    override = os.environ.get("KEEPSLOT_CONFIG")
+    if override:
+        return Path(override)
+    return Path(mkdocs_config.config_file_path).parent / "keepslot.yaml"
+
+
+@event_priority(100)  # before any plugin reads the language or the site name
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    try:
+        keepslot = load_config(config_path(config))
+    except ConfigError as e:
+        raise PluginError(f"keepslot: {e}") from e
+    words = Words(keepslot.business.locale)
+    _state.update(keepslot=keepslot, words=words)
+    config.site_name = keepslot.business.name
+    config.theme["language"] = keepslot.business.locale
+    config.nav = [_titled(entry, words) for entry in config.nav or []]
+    # The booking pages' stylesheet belongs to their author; load it once it exists.
+    docs = Path(config.docs_dir)
+    if (docs / KEEPSLOT_CSS).is_file() and KEEPSLOT_CSS not in config.extra_css:
+        config.extra_css.append(KEEPSLOT_CSS)
+    return config
+
+
+def _titled(entry: Any, words: Words) -> Any:
+    """`- policy.md` becomes `- Politica di cancellazione: policy.md`."""
+    if isinstance(entry, str) and entry in NAV_TITLES:
+        return {words(NAV_TITLES[entry]): entry}
+    return entry
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    keepslot: KeepslotConfig = _state["keepslot"]
+    src = page.file.src_uri
+    if src == "index.md":
+        return render_home(keepslot)
+    if src == "policy.md":
+        return render_policy(keepslot)
+    if src in APP_TITLES:
+        title = _state["words"](APP_TITLES[src])
+        return H1.sub(lambda _: f"# {title}", markdown, count=1)
+    return markdown
+
+
+def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
+    """`mkdocs serve` rebuilds when keepslot.yaml changes, too."""
+    server.watch(str(config_path(config)))
+    return server

@@ -1,0 +1,57 @@
+"""DynamoDB calls per operation, counted through botocore's event hooks."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from tests.integration.conftest import Api
+from tests.integration.test_api_bookings import body, confirmed
+
+
+@contextmanager
+def counting() -> Iterator[Counter[str]]:
+    from keepslot import bootstrap
+
+    calls: Counter[str] = Counter()
+
+    def count(event_name: str, **_: Any) -> None:
+        calls[event_name.rsplit(".", 1)[-1]] += 1
+
+    events = bootstrap.app().dynamodb().meta.events
+    events.register("before-call.dynamodb", count)
+    try:
+        yield calls
+    finally:
+        events.unregister("before-call.dynamodb", count)
+
+
+def test_booking_is_one_read_and_one_transaction(api: Api) -> None:
+    payload = body(api)
+    with counting() as calls:
+        assert api.post("/api/bookings", payload).status == 201
+    assert calls == Counter({"Query": 1, "TransactWriteItems": 1})
+
+
+def test_cancel_is_one_read_and_one_transaction(api: Api) -> None:
+    token = confirmed(api)
+    with counting() as calls:
+        assert api.post("/api/manage/cancel", {}, token=token).status == 200
+    assert calls == Counter({"GetItem": 1, "TransactWriteItems": 1})
+
+
+def test_slots_for_31_days_is_one_query(api: Api) -> None:
+    with counting() as calls:
+        r = api.get("/api/slots?service=strategia&from=2026-12-01&to=2026-12-31")
+    assert r.status == 200 and r.body["slots"]
+    assert calls == Counter({"Query": 1})
+
+
+def test_reschedule_is_one_read_and_one_transaction(api: Api) -> None:
+    token = confirmed(api)
+    with counting() as calls:
+        r = api.post("/api/manage/reschedule", {"start": "2026-12-03T10:00:00Z"}, token=token)
+    assert r.status == 200
+    assert calls == Counter({"GetItem": 1, "TransactWriteItems": 1})
