@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve test test-fast lint site check-config bench package chromium clean
 

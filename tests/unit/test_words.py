@@ -65,7 +65,17 @@ def every_outcome() -> list[Outcome]:
     returns = [None, Give(Returned.CREDIT, 3000), Give(Returned.REFUND, 3000)]
     untils = [None, START + timedelta(days=3)]
     return [
-        Outcome(fate, 6000, "EUR", reason, forfeited, back, until, fee, strike)
+        Outcome(
+            fate=fate,
+            amount=6000,
+            currency="EUR",
+            reason=reason,
+            forfeited=forfeited,
+            returned=back,
+            credit_until=until,
+            fee=fee,
+            strike=strike,
+        )
         for fate, reason, back, until, (forfeited, fee, strike) in product(
             Fate, Reason, returns, untils, [(0, 0, False), (3000, 0, True), (6000, 2000, True)]
         )

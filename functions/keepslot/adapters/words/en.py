@@ -21,8 +21,8 @@ STRINGS: dict[str, str] = {
     "mode.video": "video call",
     "mode.phone": "phone",
     "mode.in_person": "in person",
-    "mode.to.video": "to video",
-    "mode.to.phone": "to phone",
+    "mode.to.video": "video",
+    "mode.to.phone": "phone",
     # Navigation and page titles.
     "nav.home": "Home",
     "nav.policy": "Cancellation policy",
@@ -91,7 +91,7 @@ STRINGS: dict[str, str] = {
     ),
     "home.how_free": "You can cancel or reschedule free of charge up to {free} before the start.",
     "home.how_switch": (
-        "If at the last minute you cannot come, you can switch {to} at any time, at no cost."
+        "If at the last minute you cannot come, you can switch to {to} at any time, at no cost."
     ),
     "home.book_button": "Book an appointment",
     "home.policy_button": "Read the cancellation policy",
@@ -138,8 +138,8 @@ STRINGS: dict[str, str] = {
     ),
     "policy.late.heading": "Changing your plans at the last minute",
     "policy.late.intro": (
-        "With less than {free} notice, a cancellation or a reschedule is late, because that "
-        "time can rarely be offered to someone else:"
+        "Less than {free} before the start, a cancellation or a reschedule is late, because "
+        "that time can rarely be offered to someone else:"
     ),
     "policy.late.tier_range": "between {upper} and {lower} before the start: {keep}",
     "policy.late.tier_under": "less than {upper} before the start: {keep}",
@@ -155,7 +155,7 @@ STRINGS: dict[str, str] = {
     "policy.switch.heading": "Can you still make it?",
     "policy.switch.body": (
         "Before cancelling at the last minute, ask yourself whether you can still make it "
-        "another way: you can switch {to} at any time, even shortly before the start. It is "
+        "another way: you can switch to {to} at any time, even shortly before the start. It is "
         "always free and never a cancellation: your appointment and your deposit stay as "
         "they are."
     ),
@@ -243,7 +243,7 @@ STRINGS: dict[str, str] = {
     ),
     "ex.story.mode_switch": (
         "Your appointment is on {start} ({mode}); on {at} you realise you cannot make it as "
-        "planned, so you switch {to}."
+        "planned, so you switch to {to}."
     ),
     "ex.story.no_show": (
         "Your appointment is on {start}; you neither arrive nor let me know, and on {at}, "
