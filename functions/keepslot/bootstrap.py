@@ -65,12 +65,8 @@ class App:
     def signer(self) -> TokenSigner:
         from aws_lambda_powertools.utilities import parameters
 
-        raw = parameters.get_parameter(
-            self.env.token_key_param,
-            decrypt=True,
-            max_age=300,
-            boto3_client=self._client("ssm"),
-        )
+        provider = parameters.SSMProvider(boto3_client=self._client("ssm"))
+        raw = provider.get(self.env.token_key_param, decrypt=True, max_age=300)
         return TokenSigner([k.encode() for k in str(raw).split(",") if k])
 
     @cached_property

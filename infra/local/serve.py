@@ -88,11 +88,12 @@ def main(argv: list[str] | None = None) -> int:
         outbox = Outbox(lambda: moto.read(lambda: ses_sent_messages(environment.REGION)), clock.now)
         server.app = Gateway(StaticSite(args.site), functions, clock, outbox)
         _banner(site_url, moto.url, args, clock)
-        server.serve_forever()
+        server.serve_forever()  # returns on Ctrl-C: werkzeug swallows KeyboardInterrupt
     except (KeyboardInterrupt, _Stop):
-        print("\nkeepslot: stopping.", flush=True)
+        pass
     finally:
-        server.server_close()  # serve_forever ran in this thread: it has returned
+        print("\nkeepslot: stopping.", flush=True)
+        server.server_close()
         moto.stop()
     return 0
 

@@ -8,7 +8,7 @@ from typing import Any
 from tests.integration.conftest import Api, sent_mail
 
 THU_10 = "2026-12-03T09:00:00Z"  # Thursday 10:00 in Rome: 73 h after the test clock
-THU_11 = "2026-12-03T10:00:00Z"
+THU_LATER = "2026-12-03T10:30:00Z"  # 11:30 in Rome: clear of 10:00 plus its buffer
 
 
 def token_of(url: str) -> str:
@@ -220,7 +220,7 @@ def test_manage_previews_then_early_cancel_gives_a_credit(api: Api) -> None:
     assert r.body["outcome"]["returned"] == {"as": "credit", "amount": 6000}
     assert r.body["outcome"]["credit_until"] == "2026-12-06T09:00:00Z"
     # The slot is free again and the credit pays the next booking: nothing to pay.
-    again = book(api, start=THU_11)
+    again = book(api, start=THU_LATER)
     assert again.status == 201
     assert again.body["booking"]["status"] == "confirmed"
     assert again.body["booking"]["deposit"]["status"] == "paid"
@@ -249,13 +249,13 @@ def test_switch_to_video_is_free(api: Api) -> None:
 
 def test_early_reschedule_carries_the_deposit_and_supersedes_the_old_link(api: Api) -> None:
     token = confirmed(api)
-    r = api.post("/api/manage/reschedule", {"start": THU_11}, token=token)
+    r = api.post("/api/manage/reschedule", {"start": THU_LATER}, token=token)
     assert r.status == 200, r.body
     assert r.body["outcome"]["deposit"] == "carried"
     assert r.body["booking"]["status"] == "rescheduled"
     new_token = token_of(r.body["manage_url"])
     new = api.get("/api/manage", token=new_token).body["booking"]
-    assert new["start"] == THU_11 and new["status"] == "confirmed"
+    assert new["start"] == THU_LATER and new["status"] == "confirmed"
     assert new["deposit"]["status"] == "paid"
     old = api.post("/api/manage/cancel", {}, token=token)
     assert old.status == 409 and old.body["error"]["code"] == "superseded"
@@ -264,9 +264,9 @@ def test_early_reschedule_carries_the_deposit_and_supersedes_the_old_link(api: A
 
 def test_reschedule_into_a_taken_slot_leaves_the_booking_as_it_was(api: Api) -> None:
     token = confirmed(api)
-    assert book(api, start=THU_11, email="other@example.com").status == 201
+    assert book(api, start=THU_LATER, email="other@example.com").status == 201
     before = api.get("/api/manage", token=token).body["booking"]
-    r = api.post("/api/manage/reschedule", {"start": THU_11}, token=token)
+    r = api.post("/api/manage/reschedule", {"start": THU_LATER}, token=token)
     assert r.status == 409 and r.body["error"]["code"] == "slot_taken"
     assert api.get("/api/manage", token=token).body["booking"] == before
     # its own slot is still held: nobody else can take it

@@ -52,6 +52,6 @@ def test_slots_for_31_days_is_one_query(api: Api) -> None:
 def test_reschedule_is_one_read_and_one_transaction(api: Api) -> None:
     token = confirmed(api)
     with counting() as calls:
-        r = api.post("/api/manage/reschedule", {"start": "2026-12-03T10:00:00Z"}, token=token)
+        r = api.post("/api/manage/reschedule", {"start": "2026-12-03T10:30:00Z"}, token=token)
     assert r.status == 200
     assert calls == Counter({"GetItem": 1, "TransactWriteItems": 1})

@@ -10,7 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
+from keepslot.domain.booking import (
+    BOOKING_MOVES,
+    DEPOSIT_MOVES,
+    Booking,
+    BookingStatus,
+    DepositStatus,
+)
 from keepslot.domain.errors import NotAllowedNow
 from keepslot.domain.terms import Returned, Terms
 
@@ -57,38 +63,64 @@ class Give:
     amount: int
 
 
+_FATE_STATUS = {
+    Fate.CREDIT: DepositStatus.CREDIT,
+    Fate.CARRIED: DepositStatus.CARRIED,
+    Fate.FORFEITED: DepositStatus.FORFEITED,
+    Fate.REFUNDED: DepositStatus.REFUNDED,
+    Fate.WAIVED: DepositStatus.WAIVED,
+    Fate.NONE: DepositStatus.NONE,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     fate: Fate
     amount: int  # the deposit this booking holds (paid), minor units
     currency: str
     reason: Reason
-    forfeited: int = 0
+    forfeited: int = 0  # kept by the freelancer by this action
     returned: Give | None = None
     credit_until: datetime | None = None
     fee: int = 0  # a no-show fee charged on top, to the saved card
     strike: bool = False  # counts against the client's reliability
+    # Set by decide(), which knows the booking (a mode switch leaves a paid deposit
+    # paid); None on outcomes rebuilt from a view, where the fate alone tells.
+    ends_in: DepositStatus | None = None
 
     @property
     def deposit_status(self) -> DepositStatus:
         """The deposit status this outcome leaves the booking in."""
-        if self.fate is Fate.FORFEITED and self.returned and self.returned.as_ is Returned.CREDIT:
-            return DepositStatus.CREDIT if self.forfeited == 0 else DepositStatus.FORFEITED
-        return {
-            Fate.CREDIT: DepositStatus.CREDIT,
-            Fate.CARRIED: DepositStatus.CARRIED,
-            Fate.FORFEITED: DepositStatus.FORFEITED,
-            Fate.REFUNDED: DepositStatus.REFUNDED,
-            Fate.WAIVED: DepositStatus.WAIVED,
-        }.get(self.fate, DepositStatus.NONE)
+        if self.ends_in is not None:
+            return self.ends_in
+        if self.fate is Fate.REFUNDED and self.returned and self.returned.as_ is Returned.CREDIT:
+            return DepositStatus.CREDIT  # given back in full, as an open credit
+        return _FATE_STATUS[self.fate]
 
 
 def hours_before(booking: Booking, now: datetime) -> float:
     return (booking.start - now).total_seconds() / 3600
 
 
-def free_change_deadline(booking: Booking) -> datetime:
-    return booking.start - timedelta(hours=booking.terms.free_change_hours)
+def free_change_deadline(booking: Booking, terms: Terms | None = None) -> datetime:
+    """The last moment a cancel or reschedule is free (inclusive)."""
+    hours = (booking.terms if terms is None else terms).free_change_hours
+    return booking.start - timedelta(hours=hours)
+
+
+def forfeit_percent(terms: Terms, left: timedelta) -> int:
+    """The share of the deposit kept when a change comes `left` before the start.
+
+    The largest percentage of every tier the moment falls in, so the share never
+    drops as the start approaches, whatever order the tiers were written in.
+    """
+    if left >= timedelta(hours=terms.free_change_hours):
+        return 0
+    pct = max(
+        (t.forfeit_percent for t in terms.late_tiers if left < timedelta(hours=t.under_hours)),
+        default=0,
+    )
+    return min(100, max(0, pct))
 
 
 def decide(
@@ -98,96 +130,218 @@ def decide(
     terms: Terms | None = None,
     *,
     waive_as: Returned | None = None,
+    credit_left: int | None = None,
 ) -> Outcome:
-    """The outcome of `action` on `booking` at `now` under `terms` (default: its snapshot)."""
-    terms = terms or booking.terms
-    paid, currency = booking.deposit.paid, booking.deposit.amount.currency
-    credit_until = max(booking.start, now) + timedelta(days=terms.credit_rebook_days)
+    """The outcome of `action` on `booking` at `now` under `terms` (default: its snapshot).
 
-    def outcome(fate: Fate, reason: Reason, **kw: object) -> Outcome:
-        return Outcome(fate, paid, currency, reason, **kw)  # type: ignore[arg-type]
-
+    Raises NotAllowedNow when the action makes no sense for the booking now.
+    `waive_as` overrides the terms for a waiver; `credit_left` is the amount of
+    this booking's credit that lapses (EXPIRE_CREDIT; default: all it issued).
+    """
+    terms = booking.terms if terms is None else terms
+    _check_allowed(booking, action, now, terms)
     if action is Action.MODE_SWITCH:
-        return outcome(Fate.NONE, Reason.MODE_SWITCH_FREE)
+        return _outcome(booking, Fate.NONE, Reason.MODE_SWITCH_FREE, ends_in=booking.deposit.status)
     if action is Action.FREELANCER_CANCEL:
-        if paid == 0:
-            return outcome(Fate.NONE, Reason.NOTHING_PAID)
-        # A credit-paid part goes back as credit: there is no card charge to refund.
-        as_ = Returned.CREDIT if booking.deposit.from_credit == paid else Returned.REFUND
-        return outcome(
-            Fate.REFUNDED,
-            Reason.FREELANCER_CANCEL,
-            returned=Give(as_, paid),
-            credit_until=credit_until if as_ is Returned.CREDIT else None,
-        )
+        return _freelancer_cancel(booking, now, terms)
     if action is Action.EXPIRE_CREDIT:
-        return outcome(Fate.FORFEITED, Reason.CREDIT_EXPIRED, forfeited=paid)
+        return _expire_credit(booking, credit_left)
     if action is Action.WAIVE:
-        return _waive(booking, now, terms, waive_as, credit_until)
+        return _waive(booking, now, terms, waive_as)
     if action is Action.NO_SHOW:
+        return _no_show(booking, terms)
+    return _client_change(booking, action, now, terms)
+
+
+def apply_outcome(
+    booking: Booking, outcome: Outcome, new_status: BookingStatus | None = None
+) -> Booking:
+    """`booking` after `outcome`: moved to `new_status` (if given), its deposit settled.
+
+    `kept` accumulates what the freelancer keeps: what this outcome forfeits, minus
+    what a waiver gives back. Illegal moves raise IllegalTransition.
+    """
+    done = booking.move_to(new_status) if new_status is not None else booking
+    d = booking.deposit
+    status = outcome.deposit_status
+    given_back = outcome.returned.amount if outcome.fate is Fate.WAIVED and outcome.returned else 0
+    kept = d.kept + outcome.forfeited - given_back
+    moves = status is not d.status and status not in DEPOSIT_MOVES[d.status]
+    if d.status is DepositStatus.PENDING and d.paid > 0 and moves:
+        # Part of a pending deposit came from a credit: that part settles as paid money.
+        done = done.with_deposit(DepositStatus.PAID)
+    return done.with_deposit(status, kept=kept)
+
+
+def _outcome(
+    booking: Booking,
+    fate: Fate,
+    reason: Reason,
+    *,
+    forfeited: int = 0,
+    back: tuple[Give, datetime | None] | None = None,
+    fee: int = 0,
+    strike: bool = False,
+    ends_in: DepositStatus | None = None,
+) -> Outcome:
+    d = booking.deposit
+    returned, until = back or (None, None)
+    return Outcome(
+        fate,
+        d.paid,
+        d.amount.currency,
+        reason,
+        forfeited=forfeited,
+        returned=returned,
+        credit_until=until,
+        fee=fee,
+        strike=strike,
+        ends_in=_FATE_STATUS[fate] if ends_in is None else ends_in,
+    )
+
+
+def _credit_until(booking: Booking, now: datetime, terms: Terms) -> datetime:
+    """A credit is kept for a booking made within N days of the original start.
+
+    A credit born after the start (a waiver) counts from its birth instead, or it
+    could be dead on arrival.
+    """
+    return max(booking.start, now) + timedelta(days=terms.credit_rebook_days)
+
+
+def _give(
+    booking: Booking, now: datetime, terms: Terms, as_: Returned, amount: int
+) -> tuple[Give, datetime | None]:
+    """`amount` given back `as_`, with the credit's deadline when it is a credit."""
+    until = _credit_until(booking, now, terms) if as_ is Returned.CREDIT else None
+    return Give(as_, amount), until
+
+
+_ENDS_AS = {
+    Action.CANCEL: BookingStatus.CANCELLED,
+    Action.FREELANCER_CANCEL: BookingStatus.CANCELLED,
+    Action.RESCHEDULE: BookingStatus.RESCHEDULED,
+    Action.NO_SHOW: BookingStatus.NO_SHOW,
+}
+"""The status each action moves a booking to: the state machine says when it may."""
+
+
+def _check_allowed(booking: Booking, action: Action, now: datetime, terms: Terms) -> None:
+    to = _ENDS_AS.get(action)
+    if to is not None and to not in BOOKING_MOVES[booking.status]:
+        raise NotAllowedNow(f"a {booking.status.value} booking cannot become {to.value}")
+    if action in (Action.CANCEL, Action.RESCHEDULE) and now >= booking.start:
+        raise NotAllowedNow("this appointment has already started")
+    if action is Action.MODE_SWITCH:
+        if not booking.is_open:
+            raise NotAllowedNow(f"a {booking.status.value} booking cannot change any more")
+        if now >= booking.end:
+            raise NotAllowedNow("this appointment is over")
+    elif action is Action.NO_SHOW:
         if now < booking.start + timedelta(minutes=terms.grace_minutes):
             raise NotAllowedNow(
                 f"a no-show can be recorded {terms.grace_minutes} minutes after the start"
             )
-        return outcome(
-            Fate.FORFEITED, Reason.NO_SHOW, forfeited=paid, fee=terms.no_show_fee, strike=True
-        )
+    elif action is Action.WAIVE:
+        if booking.status not in (
+            BookingStatus.CANCELLED,
+            BookingStatus.NO_SHOW,
+            BookingStatus.RESCHEDULED,
+        ):
+            raise NotAllowedNow("only a cancelled, rescheduled or missed appointment can be waived")
+        # NONE: nothing was kept, but the strike itself can still be forgiven.
+        if booking.deposit.status not in (DepositStatus.FORFEITED, DepositStatus.NONE):
+            raise NotAllowedNow("there is no forfeited deposit to waive")
 
-    # Client cancel or reschedule.
+
+def _freelancer_cancel(booking: Booking, now: datetime, terms: Terms) -> Outcome:
+    paid = booking.deposit.paid
+    if paid == 0:
+        return _outcome(booking, Fate.NONE, Reason.NOTHING_PAID)
+    # A deposit paid wholly by an earlier credit goes back as credit (the policy page
+    # says so): there is no charge of this booking to refund.
+    as_ = Returned.CREDIT if booking.deposit.from_credit >= paid else Returned.REFUND
+    ends_in = DepositStatus.CREDIT if as_ is Returned.CREDIT else DepositStatus.REFUNDED
+    return _outcome(
+        booking,
+        Fate.REFUNDED,
+        Reason.FREELANCER_CANCEL,
+        ends_in=ends_in,
+        back=_give(booking, now, terms, as_, paid),
+    )
+
+
+def _expire_credit(booking: Booking, credit_left: int | None) -> Outcome:
+    d = booking.deposit
+    left = d.paid - d.kept if credit_left is None else credit_left
+    if not 0 <= left <= d.paid:
+        raise ValueError(f"a credit of {left} cannot lapse from a deposit of {d.paid}")
+    # A credit from a waiver keeps the booking `waived`: only an open credit or a
+    # tier's remainder turns the deposit (further) forfeited.
+    settles = d.status in (DepositStatus.CREDIT, DepositStatus.FORFEITED)
+    ends_in = DepositStatus.FORFEITED if settles else d.status
+    return _outcome(booking, Fate.FORFEITED, Reason.CREDIT_EXPIRED, forfeited=left, ends_in=ends_in)
+
+
+def _no_show(booking: Booking, terms: Terms) -> Outcome:
+    paid = booking.deposit.paid
+    if paid == 0:
+        # A free appointment forfeits nothing, but the fee and the strike still apply.
+        ends_in = DepositStatus.NONE
+        return _outcome(
+            booking, Fate.NONE, Reason.NO_SHOW, fee=terms.no_show_fee, strike=True, ends_in=ends_in
+        )
+    return _outcome(
+        booking, Fate.FORFEITED, Reason.NO_SHOW, forfeited=paid, fee=terms.no_show_fee, strike=True
+    )
+
+
+def _waive(booking: Booking, now: datetime, terms: Terms, waive_as: Returned | None) -> Outcome:
+    kept = booking.deposit.kept
+    if booking.deposit.status is DepositStatus.NONE or kept == 0:
+        return _outcome(booking, Fate.WAIVED, Reason.WAIVER, ends_in=booking.deposit.status)
+    as_ = waive_as or terms.waiver_returns_as
+    # Only what the freelancer kept comes back; what was already returned stays returned.
+    return _outcome(booking, Fate.WAIVED, Reason.WAIVER, back=_give(booking, now, terms, as_, kept))
+
+
+def _client_change(booking: Booking, action: Action, now: datetime, terms: Terms) -> Outcome:
     early_reason, late_reason = (
         (Reason.EARLY_CANCEL, Reason.LATE_CANCEL)
         if action is Action.CANCEL
         else (Reason.EARLY_RESCHEDULE, Reason.LATE_RESCHEDULE)
     )
-    pct = terms.forfeit_percent(hours_before(booking, now))
+    paid = booking.deposit.paid
+    # Late means inside the free change window, even in a tier that keeps 0%.
+    late = now > free_change_deadline(booking, terms)
     if paid == 0:
-        # Nothing to lose, but a late change is still a late change for reliability.
-        return outcome(Fate.NONE, Reason.NOTHING_PAID if pct == 0 else late_reason, strike=pct > 0)
-    if pct == 0:
-        if action is Action.RESCHEDULE:
-            return outcome(Fate.CARRIED, early_reason)
-        if terms.early_cancel is Returned.REFUND:
-            return outcome(Fate.REFUNDED, early_reason, returned=Give(Returned.REFUND, paid))
-        return outcome(
-            Fate.CREDIT,
-            early_reason,
-            returned=Give(Returned.CREDIT, paid),
-            credit_until=credit_until,
+        # Nothing to lose, but a late change of a confirmed booking still counts for
+        # reliability; dropping an unpaid hold is no worse than letting it expire.
+        strike = late and booking.status is BookingStatus.CONFIRMED
+        return _outcome(
+            booking, Fate.NONE, late_reason if strike else Reason.NOTHING_PAID, strike=strike
         )
-    kept = min(paid, (paid * pct + 50) // 100)
+    if not late:
+        if action is Action.RESCHEDULE:
+            return _outcome(booking, Fate.CARRIED, early_reason)
+        as_ = terms.early_cancel
+        fate = Fate.CREDIT if as_ is Returned.CREDIT else Fate.REFUNDED
+        return _outcome(booking, fate, early_reason, back=_give(booking, now, terms, as_, paid))
+    pct = forfeit_percent(terms, booking.start - now)
+    kept = (paid * pct + 50) // 100  # half up, to a minor unit
     rest = paid - kept
     if rest == 0:
-        return outcome(Fate.FORFEITED, late_reason, forfeited=kept, strike=True)
+        return _outcome(booking, Fate.FORFEITED, late_reason, forfeited=kept, strike=True)
     as_ = terms.late_remainder
-    return outcome(
-        Fate.FORFEITED,
+    if kept == 0:
+        fate = Fate.CREDIT if as_ is Returned.CREDIT else Fate.REFUNDED
+    else:
+        fate = Fate.FORFEITED
+    return _outcome(
+        booking,
+        fate,
         late_reason,
         forfeited=kept,
-        returned=Give(as_, rest),
-        credit_until=credit_until if as_ is Returned.CREDIT else None,
         strike=True,
-    )
-
-
-def _waive(
-    booking: Booking, now: datetime, terms: Terms, waive_as: Returned | None, credit_until: datetime
-) -> Outcome:
-    if booking.status not in (
-        BookingStatus.CANCELLED,
-        BookingStatus.NO_SHOW,
-        BookingStatus.RESCHEDULED,
-    ):
-        raise NotAllowedNow("only a cancelled, rescheduled or missed appointment can be waived")
-    if booking.deposit.status is not DepositStatus.FORFEITED:
-        raise NotAllowedNow("there is no forfeited deposit to waive")
-    as_ = waive_as or terms.waiver_returns_as
-    # Only what the freelancer kept comes back; what was already returned stays returned.
-    kept = booking.deposit.kept
-    return Outcome(
-        Fate.WAIVED,
-        booking.deposit.paid,
-        booking.deposit.amount.currency,
-        Reason.WAIVER,
-        returned=Give(as_, kept),
-        credit_until=credit_until if as_ is Returned.CREDIT else None,
+        back=_give(booking, now, terms, as_, rest),
     )

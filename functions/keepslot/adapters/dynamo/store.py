@@ -226,7 +226,7 @@ class _Translator:
         for n, entry in enumerate(c.ledger):
             item = {
                 "PK": f"BOOKING#{entry.booking_id}",
-                "SK": f"LEDGER#{iso(entry.at)}#{n}",
+                "SK": f"LEDGER#{iso(entry.at)}#{entry.kind}#{n}",
                 "type": "ledger",
                 "kind": entry.kind,
                 "amount": entry.amount,
