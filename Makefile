@@ -36,7 +36,7 @@ lint: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/pytest -q tests/unit
 
-test: $(STAMP) chromium lint
+test: site chromium lint
 	$(BIN)/pytest -q -p no:cacheprovider
 
 bench: $(STAMP)

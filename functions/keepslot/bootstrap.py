@@ -8,7 +8,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from keepslot.adapters.dynamo.store import DynamoStore
-from keepslot.adapters.email.postman import Links, SesPostman
 from keepslot.adapters.settings import KeepslotConfig, load_config
 from keepslot.adapters.tokens import TokenSigner
 from keepslot.config import Env
@@ -18,6 +17,9 @@ from keepslot.service.ports import Clock
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_sesv2 import SESV2Client
+
+    from keepslot.adapters.email.links import Links
+    from keepslot.adapters.email.postman import SesPostman
 
 
 class SystemClock:
@@ -71,10 +73,15 @@ class App:
 
     @cached_property
     def links(self) -> Links:
+        from keepslot.adapters.email.links import Links
+
         return Links(self.env.site_url or self.config.business.site_url, lambda: self.signer)
 
     @cached_property
     def postman(self) -> SesPostman:
+        # Deferred: only the clock and the dispatcher send mail (Jinja2 stays out of the API).
+        from keepslot.adapters.email.postman import SesPostman
+
         return SesPostman(self.ses, self.config, self.links)
 
 

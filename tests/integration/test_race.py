@@ -32,8 +32,9 @@ NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 def served_moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[bootstrap.App]:
     server = MotoServer()
     server.start()
-    env = local_environment(moto_url=server.url, site_url="http://127.0.0.1:8000",
-                            config_path=ROOT / "keepslot.yaml")
+    env = local_environment(
+        moto_url=server.url, site_url="http://127.0.0.1:8000", config_path=ROOT / "keepslot.yaml"
+    )
     for k in env:
         monkeypatch.setenv(k, env[k])
     apply(env)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -15,16 +15,15 @@ from botocore.exceptions import BotoCoreError, ClientError
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from keepslot.adapters.dynamo.codec import parse_iso
+from keepslot.adapters.email.links import Links
 from keepslot.adapters.explain import explain_view
 from keepslot.adapters.settings import KeepslotConfig
-from keepslot.adapters.tokens import Purpose, TokenSigner
 from keepslot.adapters.words import format_datetime, format_money
 from keepslot.service.dispatch import DeliveryFailed
 
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
 
-LINK_LIFETIME = timedelta(weeks=6)  # links keep working this long after the appointment
 _HEADER_UNSAFE = re.compile(r"[\r\n]")
 
 
@@ -32,23 +31,6 @@ _MODE_NAMES = {
     "it": {"video": "video", "phone": "telefono", "in_person": "in presenza"},
     "en": {"video": "video", "phone": "phone", "in_person": "in person"},
 }
-
-
-class Links:
-    def __init__(self, site_url: str, signer: Callable[[], TokenSigner]) -> None:
-        self.site = site_url.rstrip("/")
-        self._signer = signer
-
-    def manage(self, booking_id: str, start: datetime) -> str:
-        token = self._signer().sign(booking_id, Purpose.MANAGE, start + LINK_LIFETIME)
-        return f"{self.site}/manage/#{token}"
-
-    def admin(self, booking_id: str, start: datetime) -> str:
-        token = self._signer().sign(booking_id, Purpose.ADMIN, start + LINK_LIFETIME)
-        return f"{self.site}/admin/#{token}"
-
-    def book(self) -> str:
-        return f"{self.site}/book/"
 
 
 class SesPostman:
