@@ -99,7 +99,9 @@ def test_weekly_hours_offer_every_step_that_fits_each_window() -> None:
 
 def test_slots_are_utc_and_last_the_service_minutes() -> None:
     first = free_slots(schedule(), 45, MONDAY, MONDAY, [], NOW)[0]
-    assert first == Span(datetime(2026, 6, 15, 7, 0, tzinfo=UTC), datetime(2026, 6, 15, 7, 45, tzinfo=UTC))
+    assert first == Span(
+        datetime(2026, 6, 15, 7, 0, tzinfo=UTC), datetime(2026, 6, 15, 7, 45, tzinfo=UTC)
+    )
     assert first.start.utcoffset() == timedelta(0)
 
 
@@ -229,7 +231,9 @@ def test_spring_forward_skips_a_missing_start_rather_than_shifting_it() -> None:
 
 def test_fall_back_day_offers_the_repeated_hour_once() -> None:
     sched = schedule(weekly={6: hours("01:00-04:00")})
-    slots = free_slots(sched, 30, FALL_BACK, FALL_BACK, [], rome(FALL_BACK, "00:00") - timedelta(days=3))
+    slots = free_slots(
+        sched, 30, FALL_BACK, FALL_BACK, [], rome(FALL_BACK, "00:00") - timedelta(days=3)
+    )
     # 02:00 and 02:30 happen twice; only their first (summer time) occurrence is offered.
     assert utc_starts(slots) == [
         "24 23:00", "24 23:30", "25 00:00", "25 00:30", "25 02:00", "25 02:30",
@@ -237,7 +241,9 @@ def test_fall_back_day_offers_the_repeated_hour_once() -> None:
     assert len({s.start for s in slots}) == len(slots)
 
 
-def test_fall_back_hides_an_appointment_that_would_run_past_closing_before_the_clocks_turn() -> None:
+def test_fall_back_hides_an_appointment_that_would_run_past_closing_before_the_clocks_turn() -> (
+    None
+):
     # At 02:30 (summer time) a 60-minute appointment reaches 03:00 before the clocks
     # go back to 02:00, so it does not fit a window that closes at 02:45.
     sched = schedule(weekly={6: hours("00:00-02:45")})

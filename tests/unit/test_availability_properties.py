@@ -123,7 +123,10 @@ def cases(draw: st.DrawFn) -> Case:
 
 
 def blocked(schedule: Schedule, span: Span) -> tuple[datetime, datetime]:
-    before, after = (timedelta(minutes=schedule.buffer_before), timedelta(minutes=schedule.buffer_after))
+    before, after = (
+        timedelta(minutes=schedule.buffer_before),
+        timedelta(minutes=schedule.buffer_after),
+    )
     return span.start - before, span.end + after
 
 
@@ -162,7 +165,10 @@ def local_day(case: Case, at: datetime) -> date:
 def brute_force(case: Case, day: date) -> set[datetime]:
     """Every start a plain reading of the rules allows on `day`."""
     s, tz = case.schedule, case.tz
-    if s.daily_cap is not None and sum(local_day(case, b.start) == day for b in case.busy) >= s.daily_cap:
+    if (
+        s.daily_cap is not None
+        and sum(local_day(case, b.start) == day for b in case.busy) >= s.daily_cap
+    ):
         return set()
     found = set()
     for w in s.windows(day):
@@ -234,7 +240,9 @@ def probes(case: Case, data: st.DataObject) -> list[datetime]:
                     found.append(wall.replace(tzinfo=case.tz, fold=fold).astimezone(UTC))
                 wall += timedelta(minutes=case.schedule.step)
     origin = datetime.combine(case.first, time(), UTC) - timedelta(days=1)
-    found += data.draw(st.lists(st.integers(0, 5 * 288).map(lambda k: origin + k * FIVE), max_size=30))
+    found += data.draw(
+        st.lists(st.integers(0, 5 * 288).map(lambda k: origin + k * FIVE), max_size=30)
+    )
     return found
 
 
@@ -247,7 +255,9 @@ def test_check_start_accepts_exactly_the_starts_free_slots_offers(
     for start in probes(case, data):
         day = local_day(case, start)
         if day not in offered:
-            offered[day] = {x.start for x in free_slots(s, case.minutes, day, day, case.busy, case.now)}
+            offered[day] = {
+                x.start for x in free_slots(s, case.minutes, day, day, case.busy, case.now)
+            }
         try:
             check_start(s, case.minutes, start, case.busy, case.now)
         except SlotTaken as e:
@@ -264,7 +274,8 @@ def test_check_start_accepts_exactly_the_starts_free_slots_offers(
 
 spans_on_grid = st.builds(
     lambda k, n: Span(
-        datetime(2026, 3, 29, tzinfo=UTC) + k * FIVE, datetime(2026, 3, 29, tzinfo=UTC) + (k + n) * FIVE
+        datetime(2026, 3, 29, tzinfo=UTC) + k * FIVE,
+        datetime(2026, 3, 29, tzinfo=UTC) + (k + n) * FIVE,
     ),
     st.integers(-100, 100),
     st.integers(1, 30),

@@ -217,6 +217,21 @@ def test_tiered_late_cancel_returns_rest_as_credit() -> None:
     assert decide(b, Action.CANCEL, START - 12 * H).forfeited == DEPOSIT
 
 
+def test_tiered_share_is_rounded_half_up_to_a_minor_unit() -> None:
+    b = booking(deposit=4999, terms=terms(late_tiers=[(48, 50), (24, 100)]))
+    outcome = decide(b, Action.CANCEL, START - 36 * H)
+    assert (outcome.forfeited, outcome.returned) == (2500, Give(Returned.CREDIT, 2499))
+
+
+def test_unused_rest_of_a_tiered_cancel_lapses_on_top_of_what_was_kept() -> None:
+    b = booking(terms=terms(late_tiers=[(48, 50), (24, 100)]))
+    cancelled = apply_outcome(b, decide(b, Action.CANCEL, START - 36 * H), BookingStatus.CANCELLED)
+    lapse = decide(cancelled, Action.EXPIRE_CREDIT, START + timedelta(days=4))
+    assert lapse.forfeited == 3000  # the credit it issued, not the whole deposit
+    done = apply_outcome(cancelled, lapse)
+    assert (done.deposit.status, done.deposit.kept) == (DepositStatus.FORFEITED, DEPOSIT)
+
+
 def test_tiered_late_remainder_can_be_refunded() -> None:
     b = booking(terms=terms(late_tiers=[(48, 50), (24, 100)], late_remainder=Returned.REFUND))
     outcome = decide(b, Action.CANCEL, START - 36 * H)

@@ -35,16 +35,6 @@ class Terms:
     waiver_returns_as: Returned = Returned.CREDIT
     version: str = ""
 
-    def forfeit_percent(self, hours_before: float) -> int:
-        """The share kept when a change comes `hours_before` the start (0 when early)."""
-        if hours_before >= self.free_change_hours:
-            return 0
-        pct = 0
-        for tier in sorted(self.late_tiers, key=lambda t: -t.under_hours):
-            if hours_before < tier.under_hours:
-                pct = tier.forfeit_percent
-        return pct
-
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
 

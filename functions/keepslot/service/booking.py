@@ -25,7 +25,7 @@ from keepslot.domain.errors import (
     TooManyHolds,
 )
 from keepslot.domain.money import Money
-from keepslot.domain.reliability import tier_for
+from keepslot.domain.reliability import client_tier, deposit_for
 from keepslot.service.changes import Change, Idempotency, IdempotencyTaken, LedgerEntry
 from keepslot.service.context import Context
 from keepslot.service.jobs_plan import jobs_for
@@ -96,11 +96,11 @@ def book(ctx: Context, req: BookingRequest, now: datetime) -> Booked:
         raise TooManyHolds("there are already bookings waiting for payment for this address")
 
     price = config.money(minor_units(service.price))
-    tier = tier_for(snap.events, now, config.reliability.window_days, _tiers(ctx))
-    due = price.amount if tier == "prepay" else service.deposit_minor()
-    used, remaining = apply_credits(snap.credits, due, now)
+    tier = client_tier(snap.events, now, config.reliability.window_days, _tiers(ctx))
+    due = deposit_for(tier, price, config.money(service.deposit_minor())).amount
+    used, remaining = apply_credits(snap.credits, due, now, currency=price.currency)
     from_credit = due - remaining
-    needs_approval = tier == "approval" or (
+    needs_approval = tier.approval or (
         config.reliability.new_clients_require_approval and snap.is_new
     )
     if needs_approval:
@@ -151,7 +151,7 @@ def book(ctx: Context, req: BookingRequest, now: datetime) -> Booked:
     if status is not BookingStatus.CONFIRMED:
         change.holds_open.append((client.key, booking.id))
     change.jobs = jobs_for(booking, config, now)
-    change.outbox = notify(ctx, booking, now, f"booking_{status.value}", extra={"tier": tier})
+    change.outbox = notify(ctx, booking, now, f"booking_{status.value}", extra={"tier": tier.rule})
     if req.idempotency_key:
         change.idempotency = Idempotency(
             req.idempotency_key, req.body_hash, booking.id, now + timedelta(hours=24)
@@ -163,7 +163,7 @@ def book(ctx: Context, req: BookingRequest, now: datetime) -> Booked:
         if replay:
             return replay
         raise
-    return Booked(booking, tier)
+    return Booked(booking, tier.rule.value if tier.rule else None)
 
 
 def take_slot(ctx: Context, booking: Booking) -> Change:

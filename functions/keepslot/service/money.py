@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
-from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
+from keepslot.domain.booking import Booking, BookingStatus
 from keepslot.domain.credit import Credit
-from keepslot.domain.policy import Fate, Outcome
+from keepslot.domain.policy import Fate, Outcome, apply_outcome
 from keepslot.domain.terms import Returned
 from keepslot.service.changes import Change, Job, JobKind, LedgerEntry
 from keepslot.service.context import Context
-
-_STATUS = {
-    Fate.CREDIT: DepositStatus.CREDIT,
-    Fate.CARRIED: DepositStatus.CARRIED,
-    Fate.FORFEITED: DepositStatus.FORFEITED,
-    Fate.REFUNDED: DepositStatus.REFUNDED,
-    Fate.WAIVED: DepositStatus.WAIVED,
-}
 
 
 def settle(
@@ -35,17 +26,11 @@ def settle(
     `credit_elsewhere`: the returned credit pays a new booking at once (a late
     reschedule), so no standalone credit is issued.
     """
-    done = booking.move_to(status) if status else booking
+    done = apply_outcome(booking, outcome, status)
     change = Change()
     cur = booking.deposit.amount.currency
-    if outcome.fate is Fate.NONE:
-        if done.deposit.status is DepositStatus.PENDING and status is not None:
-            done = done.with_deposit(DepositStatus.NONE)
-        return change, done
-    kept = outcome.forfeited if outcome.fate is Fate.FORFEITED else 0
-    done = replace(done, deposit=replace(done.deposit, status=_STATUS[outcome.fate], kept=kept))
-    if kept:
-        change.ledger.append(LedgerEntry(booking.id, "forfeited", kept, cur, now))
+    if outcome.forfeited:
+        change.ledger.append(LedgerEntry(booking.id, "forfeited", outcome.forfeited, cur, now))
     if outcome.fate is Fate.CARRIED:
         change.ledger.append(LedgerEntry(booking.id, "carried", outcome.amount, cur, now))
     given = outcome.returned
