@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -229,6 +230,15 @@ def test_spring_forward_skips_a_missing_start_rather_than_shifting_it() -> None:
     assert local_starts(slots) == ["01:00", "01:45", "03:15", "04:00"]
 
 
+def test_a_gap_that_ends_at_midnight_is_skipped_too() -> None:
+    # Nuuk springs forward from 23:00 to midnight: 23:00-23:59 never happens on 28 March.
+    nuuk = ZoneInfo("America/Nuuk")
+    sched = Schedule("America/Nuuk", {5: hours("22:00-23:59")})
+    day = date(2026, 3, 28)
+    slots = free_slots(sched, 30, day, day, [], datetime(2026, 3, 20, tzinfo=UTC))
+    assert [s.start.astimezone(nuuk).strftime("%H:%M") for s in slots] == ["22:00", "22:30"]
+
+
 def test_fall_back_day_offers_the_repeated_hour_once() -> None:
     sched = schedule(weekly={6: hours("01:00-04:00")})
     slots = free_slots(
@@ -357,7 +367,7 @@ def test_lock_grid_covers_the_booking_and_its_buffers_every_5_minutes() -> None:
     locks = lock_grid(sched, Span(rome(MONDAY, "10:00"), rome(MONDAY, "10:30")))
     assert locks[0] == rome(MONDAY, "09:55")
     assert locks[-1] == rome(MONDAY, "10:40")  # the cell [10:40, 10:45) ends the buffer
-    assert all(b - a == timedelta(minutes=5) for a, b in zip(locks, locks[1:], strict=False))
+    assert all(b - a == timedelta(minutes=5) for a, b in pairwise(locks))
     assert all(at.tzinfo is UTC for at in locks)
 
 

@@ -1,7 +1,7 @@
 """Properties of free slots, start checks and locks, over random schedules and zones.
 
 Days are drawn mostly next to 2026's clock changes (Rome, New York, Lord Howe's
-half-hour shift, Santiago's change at midnight), so the spring gap and the
+half-hour shift, Santiago's and Nuuk's changes at midnight), so the spring gap and the
 repeated hour come up often. The oracles here are deliberately naive: linear
 scans over busy spans and a walk along every appointment.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
@@ -32,6 +33,7 @@ CHANGES = {  # 2026's clock changes, by zone
     "America/New_York": ("2026-03-08", "2026-11-01"),
     "Australia/Lord_Howe": ("2026-04-05", "2026-10-04"),  # half an hour
     "America/Santiago": ("2026-04-04", "2026-09-06"),  # at midnight
+    "America/Nuuk": ("2026-03-28", "2026-10-24"),  # at 23:00 to midnight
     "Asia/Kolkata": (),
     "UTC": (),
 }
@@ -312,7 +314,7 @@ def test_lock_grid_covers_any_blocked_span_so_overlaps_always_share_a_lock(
     locks = lock_grid(schedule, a)
     lo, hi = blocked(schedule, a)
     assert locks[0] <= lo < locks[0] + FIVE and locks[-1] < hi <= locks[-1] + FIVE
-    assert all(y - x == FIVE for x, y in zip(locks, locks[1:], strict=False))
+    assert all(y - x == FIVE for x, y in pairwise(locks))
     assert all(at.timestamp() % (LOCK_GRID_MINUTES * 60) == 0 for at in locks)
     if meet(blocked(schedule, a), blocked(schedule, b)):
         assert set(locks) & set(lock_grid(schedule, b))

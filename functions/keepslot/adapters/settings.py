@@ -164,6 +164,9 @@ def _window(value: Any) -> Window:
         raise ValueError(f"is not a time range, got {value!r}") from e
     if start >= end:
         raise ValueError(f"must end after it starts, got {value!r}")
+    if start.minute % LOCK_GRID_MINUTES:
+        # Starts must sit on the slot-lock grid, or neighbours could falsely conflict.
+        raise ValueError(f"must start on a multiple of {LOCK_GRID_MINUTES} minutes, got {value!r}")
     return Window(start, end)
 
 
