@@ -25,9 +25,6 @@ print(time.perf_counter() - t)
 API_SLOTS = """
 import time; t = time.perf_counter()
 from keepslot.handlers.api import handler
-from infra.local.apigw import build_event
-from infra.local.lambdas import LambdaContext
-""" + """
 from tests.support.apigw import http_event, LambdaContext as Ctx
 r = handler(http_event("GET", "/api/slots?service=strategia&from=2026-12-01&to=2026-12-31"), Ctx())
 assert r["statusCode"] == 200, r
@@ -38,32 +35,43 @@ print(time.perf_counter() - t)
 def run(code: str, env: dict[str, str], n: int) -> float:
     times = []
     for _ in range(n):
-        out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT,
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         times.append(float(out.stdout.strip().splitlines()[-1]))
     return statistics.median(times)
 
 
 def measure(env: dict[str, str], n: int = 15) -> dict[str, float]:
-    api_code = API_SLOTS.replace(
-        "from infra.local.apigw import build_event\nfrom infra.local.lambdas import LambdaContext\n", ""
-    )
     base = run(BASELINE, env, n)
-    api = run(api_code, env, n)
+    api = run(API_SLOTS, env, n)
     return {"baseline_ms": base * 1000, "api_slots_ms": api * 1000, "ratio": api / base}
 
 
-if __name__ == "__main__":
+def measure_with_server(n: int = 15) -> dict[str, float]:
+    from keepslot.adapters.settings import load_config
+
     from infra.local.environment import TABLE_NAME, TOKEN_KEY_PARAM, local_environment
     from infra.local.moto_server import MotoServer
     from infra.local.provision import provision
-    from keepslot.adapters.settings import load_config
 
     server = MotoServer()
     server.start()
-    env = local_environment(moto_url=server.url, site_url="http://127.0.0.1:8000",
-                            config_path=ROOT / "keepslot.yaml")
+    env = local_environment(
+        moto_url=server.url, site_url="http://127.0.0.1:8000", config_path=ROOT / "keepslot.yaml"
+    )
     os.environ.update(env)
     provision(load_config(ROOT / "keepslot.yaml"), TABLE_NAME, TOKEN_KEY_PARAM)
-    print(json.dumps(measure({**os.environ, **env}, int(sys.argv[1]) if len(sys.argv) > 1 else 15)))
-    server.stop()
+    try:
+        return measure({**os.environ, **env}, n)
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure_with_server(int(sys.argv[1]) if len(sys.argv) > 1 else 15)))

@@ -1,0 +1,267 @@
+"""`make bench`: the targets of DESIGN section 9, measured in one run.
+
+Prints a table and writes bench/results.json. Figures and ratios, not timed tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def availability() -> dict[str, Any]:
+    from keepslot.adapters.settings import load_config
+    from keepslot.domain.availability import Span, free_slots
+
+    config = load_config(ROOT / "keepslot.yaml")
+    schedule = config.schedule()
+    schedule = type(schedule)(**{**schedule.__dict__, "horizon_days": 90, "daily_cap": None})
+    busy = []
+    t = NOW + timedelta(days=1)
+    for _ in range(1000):  # 1,000 bookings scattered over the 90 days
+        busy.append(Span(t, t + timedelta(minutes=20)))
+        t += timedelta(minutes=125)
+    runs = []
+    for _ in range(30):
+        start = time.perf_counter()
+        free_slots(schedule, 60, date(2026, 12, 1), date(2027, 2, 28), busy, NOW)
+        runs.append(time.perf_counter() - start)
+    return {"availability_90d_1000_ms": ms(statistics.median(runs)), "target_ms": 20}
+
+
+def in_process(fn: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+    """Run `fn(api)` against in-process moto with the table from template.yaml."""
+    import boto3
+    from keepslot import bootstrap
+    from moto import mock_aws
+
+    from infra.table import create_table
+    from tests.integration.conftest import Api, FixedClock
+
+    os.environ.update(
+        {
+            "AWS_DEFAULT_REGION": "eu-south-1",
+            "AWS_ACCESS_KEY_ID": "x",
+            "AWS_SECRET_ACCESS_KEY": "x",
+            "TABLE_NAME": "keepslot-bench",
+            "KEEPSLOT_CONFIG": str(ROOT / "keepslot.yaml"),
+            "SITE_URL": "http://127.0.0.1:8000",
+        }
+    )
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    with mock_aws():
+        create_table(boto3.client("dynamodb"), "keepslot-bench")
+        boto3.client("ssm").put_parameter(
+            Name="/keepslot/token-key", Value="k" * 32, Type="SecureString"
+        )
+        for addr in ("prenotazioni@giuliarossi.it", "giulia@giuliarossi.it"):
+            boto3.client("sesv2").create_email_identity(EmailIdentity=addr)
+        bootstrap.reset()
+        clock = FixedClock(NOW)
+        bootstrap.use_clock(clock)
+        try:
+            return fn(Api(clock))
+        finally:
+            bootstrap.reset()
+
+
+def _count(api: Any, action: Callable[[], Any]) -> dict[str, int]:
+    from keepslot import bootstrap
+
+    calls: Counter[str] = Counter()
+
+    def count(event_name: str, **_: Any) -> None:
+        calls[event_name.rsplit(".", 1)[-1]] += 1
+
+    events = bootstrap.app().dynamodb().meta.events
+    events.register("before-call.dynamodb", count)
+    try:
+        action()
+    finally:
+        events.unregister("before-call.dynamodb", count)
+    return dict(calls)
+
+
+def confirmed(api: Any, **over: Any) -> str:
+    """A booking with its deposit confirmed; returns its manage token."""
+    from keepslot import bootstrap
+    from keepslot.service.admin import confirm_deposit
+    from tests.integration.test_api_bookings import book, token_of
+
+    r = book(api, **over)
+    app = bootstrap.app()
+    confirm_deposit(app.ctx, r.body["booking"]["id"], app.clock.now())
+    return token_of(r.body["manage_url"])
+
+
+def call_counts(api: Any) -> dict[str, Any]:
+    from tests.integration.test_api_bookings import body
+
+    out: dict[str, Any] = {}
+    payload = body(api, start="2026-12-04T09:00:00Z")
+    out["booking"] = _count(api, lambda: api.post("/api/bookings", payload))
+    token = confirmed(api)
+    out["reschedule"] = _count(
+        api,
+        lambda: api.post("/api/manage/reschedule", {"start": "2026-12-03T10:30:00Z"}, token=token),
+    )
+    token2 = confirmed(api, start="2026-12-07T09:00:00Z", email="b@example.com")
+    out["cancel"] = _count(api, lambda: api.post("/api/manage/cancel", {}, token=token2))
+    out["slots_31_days"] = _count(
+        api, lambda: api.get("/api/slots?service=strategia&from=2026-12-01&to=2026-12-31")
+    )
+    api.tick()
+    out["idle_clock"] = _count(api, lambda: api.tick())
+    return {"calls": out}
+
+
+def latency(api: Any) -> dict[str, Any]:
+    routes = {
+        "GET /api/config": lambda: api.get("/api/config"),
+        "GET /api/slots (31 d)": lambda: api.get(
+            "/api/slots?service=strategia&from=2026-12-01&to=2026-12-31"
+        ),
+        "GET /api/manage": None,
+    }
+    from tests.integration.test_api_bookings import book, token_of
+
+    token = token_of(book(api).body["manage_url"])
+    routes["GET /api/manage"] = lambda: api.get("/api/manage", token=token)
+    out = {}
+    for name, call in routes.items():
+        assert call is not None
+        times = []
+        for _ in range(40):
+            t = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - t)
+        times.sort()
+        out[name] = {
+            "p50_ms": ms(times[len(times) // 2]),
+            "p95_ms": ms(times[int(len(times) * 0.95)]),
+        }
+    return {
+        "latency": out,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def race(n: int = 100) -> dict[str, Any]:
+    from keepslot import bootstrap
+    from keepslot.adapters.settings import load_config
+    from keepslot.domain.booking import Mode
+    from keepslot.domain.errors import DomainError, SlotTaken
+    from keepslot.service.booking import BookingRequest, book
+
+    from infra.local.environment import TABLE_NAME, TOKEN_KEY_PARAM, apply, local_environment
+    from infra.local.moto_server import MotoServer
+    from infra.local.provision import provision
+
+    server = MotoServer()
+    server.start()
+    apply(
+        local_environment(
+            moto_url=server.url,
+            site_url="http://127.0.0.1:8000",
+            config_path=ROOT / "keepslot.yaml",
+        )
+    )
+    provision(load_config(ROOT / "keepslot.yaml"), TABLE_NAME, TOKEN_KEY_PARAM)
+    bootstrap.reset()
+    app = bootstrap.app()
+    app.dynamodb()
+
+    def attempt(i: int) -> str:
+        req = BookingRequest(
+            service="conoscitiva" if i % 3 == 0 else "strategia",
+            start=datetime(2026, 12, 3, 9, 0, tzinfo=UTC),
+            mode=Mode.VIDEO,
+            name=f"C{i}",
+            email=f"c{i}@example.com",
+            policy_version=app.config.policy_version,
+        )
+        try:
+            book(app.ctx, req, NOW)
+            return "201"
+        except SlotTaken:
+            return "409"
+        except DomainError as e:
+            return f"other {e.code}"
+        except Exception:
+            return "5xx"
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        results = Counter(pool.map(attempt, range(n)))
+    elapsed = time.perf_counter() - start
+    bootstrap.reset()
+    server.stop()
+    return {"race": {"requests": n, **results, "seconds": round(elapsed, 2)}}
+
+
+def main() -> None:
+    from bench.coldstart import measure_with_server
+
+    results: dict[str, Any] = {}
+    results |= availability()
+    results |= in_process(call_counts)
+    results |= in_process(latency)
+    results |= race()
+    results |= {"cold_start": measure_with_server(int(os.environ.get("BENCH_COLD_RUNS", "15")))}
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2))
+    print_table(results)
+
+
+def print_table(r: dict[str, Any]) -> None:
+    cs = r["cold_start"]
+    rows = [
+        (
+            "cold start, API first GET /api/slots",
+            f"{cs['api_slots_ms']:.0f} ms",
+            f"{cs['ratio']:.2f}x of boto3 baseline {cs['baseline_ms']:.0f} ms",
+            "<= 1.5x",
+        ),
+        (
+            "availability, 90 days, 1,000 bookings",
+            f"{r['availability_90d_1000_ms']} ms",
+            "",
+            "< 20 ms",
+        ),
+    ]
+    for op, calls in r["calls"].items():
+        rows.append((f"DynamoDB calls: {op}", json.dumps(calls), "", ""))
+    for route, lat in r["latency"].items():
+        rows.append((f"latency {route}", f"p50 {lat['p50_ms']} ms", f"p95 {lat['p95_ms']} ms", ""))
+    race = r["race"]
+    rows.append(
+        (
+            "race: 100 bookings, one slot",
+            f"201 x{race.get('201', 0)}",
+            f"409 x{race.get('409', 0)}, 5xx x{race.get('5xx', 0)}",
+            "exactly 1 wins",
+        )
+    )
+    rows.append(("peak RSS, bench process", f"{r['peak_rss_mb']} MB", "", "< 128 MB"))
+    width = max(len(x[0]) for x in rows)
+    for name, a, b, target in rows:
+        print(f"{name:<{width}}  {a:<28} {b:<36} {target}")
+
+
+if __name__ == "__main__":
+    main()
