@@ -143,13 +143,15 @@
     };
   }
 
-  // Localised headline for known codes; the server's own words as the detail.
+  // Localised headline for known codes. The server's words (not localised) are added
+  // only where they say which thing is wrong, i.e. bad input and refused actions.
+  const DETAILED = ["invalid_input", "not_allowed_now"];
   function errorNodes(err) {
     const code = err && err.code;
     const known = code && KS.has("error." + code);
     const head = known ? t("error." + code) : (err && err.message) || t("error.unknown");
     const out = [h("p", { class: "ks-alert__head", text: head })];
-    if (known && err.message && err.code !== "network" && !/^\s*$/.test(err.message)) {
+    if (known && DETAILED.includes(code) && err.message && !Object.keys(err.fields || {}).length) {
       out.push(h("p", { class: "ks-alert__detail", text: err.message }));
     }
     return out;
@@ -303,7 +305,7 @@
   const serviceOf = (config, id) => (config.services || []).find((s) => s.id === id);
 
   // A <dl> of the booking, the same on all three pages.
-  function bookingSummary(booking, config) {
+  function bookingSummary(booking, config, { hold = true } = {}) {
     const svc = serviceOf(config, booking.service);
     const biz = config.business || {};
     const dep = booking.deposit || {};
@@ -321,7 +323,7 @@
         { "data-deposit-status": dep.status },
       ]);
     }
-    if (booking.hold_until) rows.push(["summary.hold_until", when(booking.hold_until), "booking-hold"]);
+    if (hold && booking.hold_until) rows.push(["summary.hold_until", when(booking.hold_until, biz.timezone, biz.name), "booking-hold"]);
     return h(
       "dl",
       { class: "ks-summary", "data-testid": "booking-summary", "data-booking-id": booking.id },
@@ -346,6 +348,7 @@
     let seq = 0;
     let days = [];
     let chosenDay = null;
+    let failedHere = false;
 
     const range = h("p", { class: "ks-slots__range", "data-testid": "slots-range" });
     const prev = button(t("slots.prev"), { class: "ks-btn ks-btn--quiet", "data-testid": "slots-prev", onclick: () => move(-1) });
@@ -360,7 +363,8 @@
     const root = h(
       "div",
       { class: "ks-slots", "data-testid": "slot-picker" },
-      h("p", { class: "ks-note", text: t("slots.zone", { zone: zoneName(clientTz) }) }),
+      h("p", { class: "ks-note", "data-testid": "slots-zone" }, t("slots.zone", { zone: zoneName(clientTz) }),
+        zoneName(bizTz) !== zoneName(clientTz) ? " " + t("slots.zone_business", { name: biz.name || bizTz, zone: zoneName(bizTz) }) : ""),
       h("div", { class: "ks-slots__nav" }, prev, range, next),
       empty,
       daysBox,
@@ -384,6 +388,11 @@
       });
       root.setAttribute("aria-busy", "true");
       live.say(t("slots.loading"));
+      if (!days.length) {
+        daysBox.hidden = timesBox.hidden = true;
+        empty.hidden = false;
+        empty.textContent = t("slots.loading");
+      }
       let data;
       try {
         const q = new URLSearchParams({ service: serviceId, from, to });
@@ -392,11 +401,13 @@
         if (mine !== seq) return;
         root.removeAttribute("aria-busy");
         live.fail(err);
+        failedHere = true;
         return;
       }
       if (mine !== seq) return;
       root.removeAttribute("aria-busy");
-      live.clear();
+      if (failedHere) live.clear(); // only our own error: a caller's (slot taken) stays
+      failedHere = false;
       const free = (data.slots || []).filter((s) => new Date(s.start) > new Date());
       if (!free.length && autoAdvance && offset < PERIOD_DAYS * 3) {
         offset += PERIOD_DAYS;
@@ -438,7 +449,7 @@
         )
       );
       const keep = chosenDay && days.find((d) => d.key === chosenDay.key);
-      if (days.length) showDay(keep || days[0], false);
+      if (days.length) showDay(keep || days[0], true);
       else {
         chosenDay = null;
         timesBox.hidden = true;
@@ -502,7 +513,8 @@
 
   // DESIGN section 6: confirm a SetupIntent with the card element (it saves the card),
   // then tell the server, which charges the deposit and confirms the booking.
-  function cardPayment({ payment, manageUrl, token, booking, live, onPaid }) {
+  function cardPayment({ payment, manageUrl, token, booking, config, live, onPaid }) {
+    const biz = (config && config.business) || {};
     const mount = h("div", { class: "ks-card", id: uid("ks-card") });
     const labelId = mount.id + "-label";
     mount.setAttribute("aria-labelledby", labelId);
@@ -513,7 +525,7 @@
       { class: "ks-callout ks-callout--pay", "data-testid": "payment" },
       h("h3", { text: t("book.pay.title") }),
       h("p", { text: t("pay.card.lead", { amount: money(booking.deposit) }) }),
-      booking.hold_until ? h("p", { "data-testid": "hold-until", text: t("pay.card.hold", { until: when(booking.hold_until) }) }) : null
+      booking.hold_until ? h("p", { "data-testid": "hold-until", text: t("pay.card.hold", { until: when(booking.hold_until, biz.timezone, biz.name) }) }) : null
     );
     let stripe = null;
     let card = null;
@@ -576,7 +588,7 @@
   function paymentBlock({ payment, booking, config, manageUrl, token, live, onPaid }) {
     if (!payment || !booking || !booking.deposit || !(booking.deposit.amount > 0)) return null;
     if (payment.kind === "offline") return offlinePayment(payment, booking, config);
-    if (payment.kind === "stripe" && payment.client_secret) return cardPayment({ payment, manageUrl, token, booking, live, onPaid });
+    if (payment.kind === "stripe" && payment.client_secret) return cardPayment({ payment, manageUrl, token, booking, config, live, onPaid });
     return null;
   }
 

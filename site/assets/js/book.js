@@ -69,6 +69,7 @@
       t(`book.${name}.title`)
     );
     for (const other of Object.values(sections)) other.el.hidden = other !== s;
+    if (name !== "slot") live.say("");
     document.title = `${t(`book.${name}.title`)} · ${state.config.business.name || ""}`;
     if (moveFocus) KS.focus(s.heading);
   }
@@ -430,7 +431,7 @@
     const known = KS.has("book.result.title." + b.status) ? b.status : "held";
     const parts = [
       h("p", { class: "ks-lead", text: t("book.result.lead." + known) }),
-      KS.bookingSummary(b, state.config),
+      KS.bookingSummary(b, state.config, { hold: pay.kind === "none" }),
     ];
     if (res.tier && (res.tier.message || res.tier.rule)) {
       parts.push(h("div", { class: "ks-callout", "data-testid": "tier", "data-rule": res.tier.rule || "" }, res.tier.message || t("book.tier." + res.tier.rule)));
@@ -449,8 +450,8 @@
     s.body.replaceChildren(h("div", { class: "ks-result", "data-testid": "result", "data-status": b.status }, parts));
     s.heading.textContent = t("book.result.title." + known);
     for (const other of Object.values(sections)) other.el.hidden = other !== s;
-    live.say(s.heading.textContent);
-    KS.focus(s.heading);
+    live.say("");
+    KS.focus(s.heading); // the heading is read out on focus: no live message needed
   }
 
   function again() {
