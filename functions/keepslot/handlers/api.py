@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from keepslot import bootstrap
 from keepslot.adapters.tokens import Purpose
 from keepslot.domain.errors import BadToken, DomainError
-from keepslot.handlers import views
+from keepslot.handlers import routes_attendance, routes_clients, views
 from keepslot.handlers.errors import domain_error, error
 from keepslot.handlers.models import BookingBody, CancelBody, ModeBody, RescheduleBody
 from keepslot.service import admin, booking, manage
@@ -26,6 +26,8 @@ MAX_BODY = 64 * 1024
 logger = Logger(service="keepslot-api")
 metrics = Metrics(namespace="keepslot", service="api")
 api = APIGatewayHttpResolver(enable_validation=True)
+api.include_router(routes_attendance.router)  # arrived, waiting, no-show, offer
+api.include_router(routes_clients.router)  # waivers, approve/decline, block, calendar feed
 
 
 @api.exception_handler(DomainError)
@@ -123,6 +125,16 @@ def post_mode(body: ModeBody) -> dict[str, Any]:
     app = bootstrap.app()
     changed = manage.switch_mode(app.ctx, _bearer(Purpose.MANAGE), app.clock.now(), body.mode)
     return views.changed(app, changed)
+
+
+@api.post("/api/manage/payment")
+def post_payment() -> dict[str, Any]:
+    # The body (the page's SetupIntent id) is not trusted: the booking names its own.
+    from keepslot.service import payments
+
+    app = bootstrap.app()
+    done = payments.confirm(app.ctx, _bearer(Purpose.MANAGE), app.clock.now())
+    return {"booking": views.booking_view(done)}
 
 
 @api.get("/api/admin")

@@ -10,12 +10,15 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from keepslot.adapters.dynamo.codec import iso
 from keepslot.adapters.explain import explain_view
 from keepslot.adapters.settings import KeepslotConfig, minor_units
+from keepslot.adapters.words import Words
 from keepslot.domain.availability import Span
 from keepslot.domain.booking import Booking, BookingStatus
 from keepslot.domain.policy import Outcome
 from keepslot.service.admin import AdminView
 from keepslot.service.booking import Booked, BookingRequest
+from keepslot.service.clients import tier_of_client
 from keepslot.service.manage import Changed, Preview
+from keepslot.service.snapshots import ClientSnapshot
 from keepslot.service.views import booking_view, outcome_view
 
 if TYPE_CHECKING:
@@ -93,6 +96,18 @@ def _outcome(app: App, o: Outcome | None, b: Booking) -> dict[str, Any] | None:
 def _payment(app: App, b: Booking) -> dict[str, Any]:
     if b.status is not BookingStatus.HELD:
         return {"kind": "none"}
+    if app.config.payments.mode == "stripe":
+        from keepslot.service import payments
+
+        setup = payments.start(app.ctx, b)
+        if setup is None:
+            return {"kind": "none"}
+        return {
+            "kind": "stripe",
+            "client_secret": setup.client_secret,
+            "publishable_key": app.payments.publishable_key,
+            "js_url": app.payments.js_url,
+        }
     return {"kind": "offline", "instructions": app.config.payments.offline_instructions}
 
 
@@ -104,7 +119,8 @@ def booked(app: App, done: Booked) -> dict[str, Any]:
         "payment": _payment(app, b),
     }
     if done.tier:
-        out["tier"] = {"rule": done.tier}
+        words = Words(app.config.business.locale)
+        out["tier"] = {"rule": done.tier, "message": words(f"tier.{done.tier}")}
     return out
 
 
@@ -133,7 +149,7 @@ def preview(app: App, p: Preview) -> dict[str, Any]:
         },
         "actions": p.actions,
         "free_change_until": iso(b.start - timedelta(hours=b.terms.free_change_hours)),
-    }
+    } | ({"waiver": p.waiver} if p.waiver else {})
 
 
 def changed(app: App, c: Changed) -> dict[str, Any]:
@@ -148,6 +164,12 @@ def changed(app: App, c: Changed) -> dict[str, Any]:
         if nb.status is BookingStatus.HELD:
             out["payment"] = _payment(app, nb)
     return out
+
+
+def _standing(app: App, snap: ClientSnapshot) -> dict[str, Any]:
+    """Strikes and tier as of now, for the admin page (the client never sees them)."""
+    tier = tier_of_client(app.ctx, snap, app.clock.now())
+    return {"strikes": tier.strikes, "tier": tier.rule.value if tier.rule else None}
 
 
 def admin(app: App, v: AdminView) -> dict[str, Any]:
@@ -173,6 +195,7 @@ def admin(app: App, v: AdminView) -> dict[str, Any]:
                 _money(c.amount, c.currency) | {"until": iso(c.until)} for c in snap.credits
             ],
             "blocked": snap.blocked,
+            **_standing(app, snap),
         },
         "answers": dict(b.answers),
         "notes": b.notes,

@@ -26,7 +26,14 @@ from keepslot.domain.errors import (
 )
 from keepslot.domain.money import Money
 from keepslot.domain.reliability import client_tier, deposit_for
-from keepslot.service.changes import Change, Idempotency, IdempotencyTaken, LedgerEntry
+from keepslot.service.alerts import booking_extras
+from keepslot.service.changes import (
+    Change,
+    ClientEvent,
+    Idempotency,
+    IdempotencyTaken,
+    LedgerEntry,
+)
 from keepslot.service.context import Context
 from keepslot.service.jobs_plan import jobs_for
 from keepslot.service.mail import notify
@@ -140,6 +147,7 @@ def book(ctx: Context, req: BookingRequest, now: datetime) -> Booked:
         answers=dict(req.answers) if snap.is_new else {},
     )
     change = Change(new_bookings=[booking], client_seen=[booking])
+    change.events.append(ClientEvent(client.key, "booked", now, booking.id))
     change += take_slot(ctx, booking)
     change.credits_used = used
     change.ledger = [
@@ -151,7 +159,8 @@ def book(ctx: Context, req: BookingRequest, now: datetime) -> Booked:
     if status is not BookingStatus.CONFIRMED:
         change.holds_open.append((client.key, booking.id))
     change.jobs = jobs_for(booking, config, now)
-    change.outbox = notify(ctx, booking, now, f"booking_{status.value}", extra={"tier": tier.rule})
+    extra = {"tier": tier.rule, **booking_extras(ctx, booking)}
+    change.outbox = notify(ctx, booking, now, f"booking_{status.value}", extra=extra)
     if req.idempotency_key:
         change.idempotency = Idempotency(
             req.idempotency_key, req.body_hash, booking.id, now + timedelta(hours=24)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from keepslot.domain.availability import Span, check_start, lock_grid
 from keepslot.domain.booking import Booking, BookingStatus, DepositStatus, Mode
 from keepslot.domain.errors import InvalidInput, NotAllowedNow, Superseded
 from keepslot.domain.policy import Action, Fate, Outcome, decide
 from keepslot.domain.terms import Returned
+from keepslot.service.alerts import cancel_extras
 from keepslot.service.booking import free_slot, service_of, take_slot
 from keepslot.service.changes import Change, ClientEvent
+from keepslot.service.clients import waiver_note
 from keepslot.service.context import Context
 from keepslot.service.jobs_plan import jobs_for
 from keepslot.service.mail import notify
@@ -26,6 +29,7 @@ class Preview:
     cancel: Outcome | None
     reschedule: Outcome | None
     actions: list[str]
+    waiver: str | None = None  # why the emergency waiver is not offered, when it is not
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,8 @@ class Changed:
 def preview(ctx: Context, booking_id: str, now: datetime) -> Preview:
     booking, _ = ctx.store.get_booking(booking_id)
     if booking.status not in ACTIVE or booking.start <= now:
-        return Preview(booking, None, None, _after_actions(booking))
+        offer, why = waiver_note(ctx, booking, now)
+        return Preview(booking, None, None, ["waiver"] if offer else [], why)
     actions = ["cancel", "mode"]
     if booking.status is BookingStatus.CONFIRMED:
         actions.insert(1, "reschedule")
@@ -48,12 +53,6 @@ def preview(ctx: Context, booking_id: str, now: datetime) -> Preview:
         decide(booking, Action.RESCHEDULE, now) if "reschedule" in actions else None,
         actions,
     )
-
-
-def _after_actions(booking: Booking) -> list[str]:
-    if booking.deposit.status is DepositStatus.FORFEITED:
-        return ["waiver"]
-    return []
 
 
 def _active(booking: Booking, now: datetime) -> None:
@@ -76,9 +75,10 @@ def cancel(ctx: Context, booking_id: str, now: datetime, reason: str | None = No
         change.holds_closed.append((booking.client.key, booking.id))
     kind = "late_cancel" if outcome.strike else "early_cancel"
     change.events.append(ClientEvent(booking.client.key, kind, now, booking.id))
-    change.outbox += notify(
-        ctx, done, now, "cancelled", outcome=outcome, extra={"reason": reason or ""}
-    )
+    extra: dict[str, Any] = {"reason": reason or ""}
+    if outcome.strike:
+        extra |= cancel_extras(ctx.store.client_snapshot(booking.client.key), now)
+    change.outbox += notify(ctx, done, now, "cancelled", outcome=outcome, extra=extra)
     ctx.store.commit(change)
     return Changed(done, outcome)
 
@@ -132,7 +132,7 @@ def reschedule(ctx: Context, booking_id: str, now: datetime, start: datetime) ->
         now,
         "rescheduled",
         outcome=outcome,
-        extra={"old_start": old_done.start.isoformat()},
+        extra={"old_start": old_done.start.isoformat(), "old_id": booking.id},
     )
     ctx.store.commit(change)
     return Changed(old_done, outcome, new)

@@ -253,4 +253,29 @@ STRINGS: dict[str, str] = {
         "Your appointment was on {start}; an emergency kept you from coming and from letting "
         "me know, and you write to me on {at}."
     ),
+    # Reliability, at booking time and on the manage page (issue 6).
+    "tier.prepay": (
+        "Thank you for booking again. For this appointment I ask for the full price in "
+        "advance, as the cancellation policy states after recent late changes."
+    ),
+    "tier.approval": (
+        "Thank you for your request. After recent late changes, I confirm this appointment "
+        "personally: you will hear from me soon."
+    ),
+    "waiver.why.not_eligible": (
+        "An emergency waiver applies to a late cancellation or a missed appointment."
+    ),
+    "waiver.why.limit": (
+        "The emergency waiver of this year has already been used: if something serious "
+        "happened, please write to me directly."
+    ),
+    "waiver.why.requested": "Your request has been received: I will answer you soon.",
+    "waiver.why.waived": "This appointment has already been waived.",
+    "waiver.why.declined": "This request has already been answered.",
+    "fit.good": "Preferred days and times: within your hours.",
+    "fit.partial": "Preferred days and times: only partly within your hours (not: {misses}).",
+    "fit.none": "Preferred days and times: outside your hours ({misses}).",
+    "fit.part.morning": "morning",
+    "fit.part.afternoon": "afternoon",
+    "fit.part.evening": "evening",
 }

@@ -280,4 +280,30 @@ STRINGS: dict[str, str] = {
         "Il tuo appuntamento era {start}; un'emergenza ti ha impedito di venire e di "
         "avvisare, e me lo scrivi {at}."
     ),
+    # Affidabilità, alla prenotazione e nella pagina di gestione (issue 6).
+    "tier.prepay": (
+        "Grazie di aver prenotato di nuovo. Per questo appuntamento ti chiedo il prezzo "
+        "intero in anticipo, come prevede la politica di cancellazione dopo i recenti "
+        "cambi dell'ultimo momento."
+    ),
+    "tier.approval": (
+        "Grazie della richiesta. Dopo i recenti cambi dell'ultimo momento, confermo io "
+        "personalmente questo appuntamento: ti scrivo a breve."
+    ),
+    "waiver.why.not_eligible": (
+        "L'esonero per emergenza vale per una cancellazione tardiva o un appuntamento mancato."
+    ),
+    "waiver.why.limit": (
+        "L'esonero per emergenza di quest'anno è già stato usato: se è successo qualcosa "
+        "di serio, scrivimi direttamente."
+    ),
+    "waiver.why.requested": "Ho ricevuto la tua richiesta: ti rispondo a breve.",
+    "waiver.why.waived": "Per questo appuntamento l'esonero è già stato concesso.",
+    "waiver.why.declined": "A questa richiesta ho già risposto.",
+    "fit.good": "Giorni e orari preferiti: dentro il tuo orario.",
+    "fit.partial": "Giorni e orari preferiti: solo in parte nel tuo orario (fuori: {misses}).",
+    "fit.none": "Giorni e orari preferiti: fuori dal tuo orario ({misses}).",
+    "fit.part.morning": "mattina",
+    "fit.part.afternoon": "pomeriggio",
+    "fit.part.evening": "sera",
 }

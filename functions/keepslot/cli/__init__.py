@@ -1,0 +1,1 @@
+"""`keepslot`: the freelancer's command line (bookings, clients, export, erasure)."""

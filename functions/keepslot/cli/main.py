@@ -1,0 +1,279 @@
+"""keepslot: look after your bookings and clients from the terminal.
+
+Against the local stack by default (`make serve` prints its moto URL: pass it as
+--endpoint, or export AWS_ENDPOINT_URL); against AWS with --profile and/or --region.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from keepslot.adapters.dynamo.admin_queries import ClientAdmin
+from keepslot.adapters.dynamo.store import DynamoStore
+from keepslot.adapters.settings import ConfigError, KeepslotConfig, load_config
+from keepslot.cli import output, reports
+from keepslot.config import Env
+from keepslot.domain.booking import BookingStatus
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+LOCAL_REGION = "eu-south-1"
+BOOKING_COLUMNS = ("start", "id", "status", "service", "mode", "client", "deposit")
+CLIENT_COLUMNS = (
+    "email",
+    "name",
+    "booked",
+    "completed",
+    "late_cancel",
+    "no_show",
+    "strikes",
+    "tier",
+    "blocked",
+)
+LEDGER_COLUMNS = ("at", "booking_id", "kind", "amount", "currency", "ref", "client")
+EXPORT_BOOKING_COLUMNS = (
+    "id",
+    "start_utc",
+    "status",
+    "service",
+    "mode",
+    "client",
+    "email",
+    "deposit",
+    "deposit_status",
+)
+
+
+class Cli:
+    """What every subcommand needs: the table, the config, a clock, where to print."""
+
+    def __init__(self, args: argparse.Namespace, out: TextIO) -> None:
+        self.args = args
+        self.out = out
+        env = Env.from_environ()
+        self.table = args.table or env.table_name
+        self.config: KeepslotConfig = load_config(args.config or env.config_path)
+        self.now: datetime = args.now or datetime.now(UTC)
+        self._dynamodb: DynamoDBClient | None = None
+
+    def dynamodb(self) -> DynamoDBClient:
+        if self._dynamodb is None:
+            import boto3
+
+            a = self.args
+            if a.profile or a.region:  # AWS: the developer's own credentials
+                session = boto3.Session(profile_name=a.profile, region_name=a.region)
+                self._dynamodb = session.client("dynamodb")
+            else:  # local: fake keys, so nothing here can reach a real account
+                session = boto3.Session(
+                    aws_access_key_id="testing",
+                    aws_secret_access_key="testing",
+                    region_name=LOCAL_REGION,
+                )
+                self._dynamodb = session.client("dynamodb", endpoint_url=a.endpoint)
+        return self._dynamodb
+
+    @property
+    def admin(self) -> ClientAdmin:
+        return ClientAdmin(self.dynamodb, self.table)
+
+    @property
+    def store(self) -> DynamoStore:
+        return DynamoStore(self.dynamodb, self.table)
+
+    def emit(self, rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
+        if self.args.json:
+            output.as_json(rows, self.out)
+        else:
+            output.table(rows, columns, self.out)
+
+
+# ---- subcommands -------------------------------------------------------------
+
+
+def cmd_bookings(cli: Cli) -> int:
+    a = cli.args
+    chosen = reports.select_bookings(cli.admin.bookings(), cli.config, a.from_, a.to, a.status)
+    cli.emit([reports.booking_row(b, cli.config) for b in chosen], BOOKING_COLUMNS)
+    return 0
+
+
+def cmd_client(cli: Cli) -> int:
+    email = cli.args.email.strip().lower()
+    snap = cli.store.client_snapshot(email)
+    if not snap.profile and not snap.events:
+        print(f"keepslot: no client {email}", file=sys.stderr)
+        return 1
+    record = reports.client_record(snap, cli.config, cli.now)
+    if cli.args.json:
+        output.as_json(record, cli.out)
+        return 0
+    output.pairs(record["standing"], cli.out)
+    print("\nCredits", file=cli.out)
+    output.table(record["credits"], ("amount", "until", "from_booking"), cli.out)
+    print("\nHistory", file=cli.out)
+    output.table(record["history"], ("at", "event", "booking", "strike"), cli.out)
+    return 0
+
+
+def cmd_clients(cli: Cli) -> int:
+    rows = [
+        reports.standing(cli.store.client_snapshot(email), cli.config, cli.now)
+        for email in cli.admin.client_emails()
+    ]
+    if cli.args.at_risk:
+        rows = [r for r in rows if reports.at_risk(r)]
+    cli.emit(rows, CLIENT_COLUMNS)
+    return 0
+
+
+def _set_blocked(cli: Cli, blocked: bool) -> int:
+    email = cli.args.email.strip().lower()
+    cli.admin.set_blocked(email, blocked, [])
+    print(f"{email}: {'blocked' if blocked else 'unblocked'}", file=cli.out)
+    return 0
+
+
+def cmd_block(cli: Cli) -> int:
+    return _set_blocked(cli, True)
+
+
+def cmd_unblock(cli: Cli) -> int:
+    return _set_blocked(cli, False)
+
+
+def cmd_export(cli: Cli) -> int:
+    rows = [reports.booking_row(b, cli.config) for b in cli.admin.bookings()]
+    ledger = cli.admin.ledger()
+    if cli.args.out == "-":
+        output.as_csv(rows, EXPORT_BOOKING_COLUMNS, cli.out)
+        print(file=cli.out)
+        output.as_csv(ledger, LEDGER_COLUMNS, cli.out)
+        return 0
+    folder = Path(cli.args.out)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data, columns in (
+        ("bookings.csv", rows, EXPORT_BOOKING_COLUMNS),
+        ("ledger.csv", ledger, LEDGER_COLUMNS),
+    ):
+        with (folder / name).open("w", newline="", encoding="utf-8") as f:
+            output.as_csv(data, columns, f)
+        print(f"wrote {folder / name} ({len(data)} rows)", file=cli.out)
+    return 0
+
+
+def cmd_erase(cli: Cli) -> int:
+    email = cli.args.email.strip().lower()
+    if not cli.args.yes:
+        print(f"keepslot: this erases {email} for good; add --yes to go ahead", file=sys.stderr)
+        return 2
+    counts = cli.admin.erase(email)
+    if cli.args.json:
+        output.as_json(counts, cli.out)
+    else:
+        output.pairs(counts, cli.out)
+    return 0
+
+
+# ---- parser ------------------------------------------------------------------
+
+
+def _day(raw: str) -> date:
+    return date.fromisoformat(raw)
+
+
+def _instant(raw: str) -> datetime:
+    dt = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    if dt.tzinfo is None:
+        raise argparse.ArgumentTypeError("give a time zone, e.g. 2026-12-01T09:00:00Z")
+    return dt.astimezone(UTC)
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    where = common.add_argument_group("where the data is")
+    where.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="the local stack's moto URL (printed by `make serve`); default: $AWS_ENDPOINT_URL",
+    )
+    where.add_argument("--profile", help="an AWS profile: talk to AWS instead of the local stack")
+    where.add_argument("--region", help="the AWS region of the stack (implies AWS)")
+    where.add_argument("--table", help="the DynamoDB table (default: $TABLE_NAME or keepslot)")
+    where.add_argument("--config", type=Path, help="keepslot.yaml (default: $KEEPSLOT_CONFIG)")
+    common.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    common.add_argument(
+        "--now",
+        type=_instant,
+        metavar="ISO",
+        help="judge strikes and tiers as of this moment (e.g. the local stack's clock)",
+    )
+
+    p = argparse.ArgumentParser(
+        prog="keepslot",
+        description="Look after your bookings and clients: list, inspect, block, export, erase.",
+        epilog="Every command takes --endpoint/--profile/--region/--table/--config/--json/--now "
+        "after its name; `keepslot COMMAND --help` shows them.",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, helptext: str, func: Any) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=helptext, description=helptext, parents=[common])
+        sp.set_defaults(func=func)
+        return sp
+
+    b = add("bookings", "List bookings, by start time (in your time zone).", cmd_bookings)
+    b.add_argument("--from", dest="from_", type=_day, metavar="DAY", help="first day, YYYY-MM-DD")
+    b.add_argument("--to", type=_day, metavar="DAY", help="last day, YYYY-MM-DD (included)")
+    b.add_argument("--status", choices=[s.value for s in BookingStatus], help="only this status")
+
+    c = add("client", "One client: contact, strikes, tier, credits and full history.", cmd_client)
+    c.add_argument("email", metavar="EMAIL")
+
+    cs = add("clients", "Every client with counters, strikes and tier.", cmd_clients)
+    cs.add_argument("--at-risk", action="store_true", help="only clients with a strike, or blocked")
+
+    for name, helptext, func in (
+        ("block", "Block a client from booking online (open bookings stay).", cmd_block),
+        ("unblock", "Let a blocked client book online again.", cmd_unblock),
+    ):
+        add(name, helptext, func).add_argument("email", metavar="EMAIL")
+
+    e = add("export", "Export bookings and the money ledger as CSV.", cmd_export)
+    e.add_argument("--csv", action="store_true", required=True, help="CSV (the only format)")
+    e.add_argument(
+        "--out",
+        default=".",
+        metavar="DIR",
+        help="folder for bookings.csv and ledger.csv (default: here; '-' prints both)",
+    )
+
+    er = add(
+        "erase",
+        "GDPR erasure: delete a client's personal data. Bookings stay without name, "
+        "email, phone, notes or answers; credits and ledger rows stay under a hash.",
+        cmd_erase,
+    )
+    er.add_argument("email", metavar="EMAIL")
+    er.add_argument("--yes", action="store_true", help="really erase (there is no undo)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        cli = Cli(args, out or sys.stdout)
+    except ConfigError as err:
+        print(f"keepslot: {err}", file=sys.stderr)
+        return 2
+    return int(args.func(cli))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

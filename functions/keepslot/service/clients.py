@@ -1,0 +1,227 @@
+"""Knowing a client: emergency waivers, screening (approve/decline), letting a client go.
+
+The article: allow real emergencies, screen new leads, and let go of unreliable
+clients professionally and kindly. Every change here is one Change (one transaction),
+except blocking, which updates the client's profile through the Profiles port.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
+from keepslot.domain.errors import NotAllowedNow
+from keepslot.domain.policy import Action, Outcome, decide
+from keepslot.domain.reliability import STRIKE_KINDS, Kind, Tier, client_tier, waivers_left
+from keepslot.domain.terms import Returned
+from keepslot.service.booking import free_slot
+from keepslot.service.changes import Change, ClientEvent, Job, Message
+from keepslot.service.context import Context
+from keepslot.service.jobs_plan import jobs_for
+from keepslot.service.mail import notify
+from keepslot.service.money import settle
+from keepslot.service.snapshots import ClientSnapshot
+
+WAIVER_REQUESTED = "waiver_requested"  # history only: never a strike, never a waiver
+WAIVER_DECLINED = "waiver_declined"
+WAIVER_CREDIT = "#waiver"  # a waiver's credit key suffix: a leftover credit may hold CREDIT#<id>
+WAIVABLE = (BookingStatus.CANCELLED, BookingStatus.NO_SHOW, BookingStatus.RESCHEDULED)
+
+
+class Profiles(Protocol):
+    """Writes to a client's PROFILE item (the DynamoDB adapter implements it)."""
+
+    def set_blocked(self, email: str, blocked: bool, outbox: list[Message]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Waived:
+    booking: Booking
+    outcome: Outcome
+
+
+# ---- emergency waivers -------------------------------------------------------
+
+
+def _kinds_for(snap: ClientSnapshot, booking_id: str) -> set[str]:
+    return {e.kind for e in snap.events if e.booking_id == booking_id}
+
+
+def _has_something_to_forgive(booking: Booking, kinds: set[str], now: datetime) -> bool:
+    if booking.status not in WAIVABLE:
+        return False
+    try:
+        outcome = decide(booking, Action.WAIVE, now)
+    except NotAllowedNow:
+        return False
+    return bool(outcome.returned) or bool(kinds & STRIKE_KINDS)
+
+
+def waiver_block(
+    ctx: Context, booking: Booking, snap: ClientSnapshot, now: datetime, *, by_client: bool = True
+) -> str | None:
+    """Why a waiver cannot be asked for (or granted) now, or None when it can.
+
+    The yearly limit binds the client's requests; the freelancer may always forgive.
+    """
+    kinds = _kinds_for(snap, booking.id)
+    if Kind.WAIVER in kinds:
+        return "waived"
+    if not _has_something_to_forgive(booking, kinds, now):
+        return "not_eligible"
+    if by_client:
+        if WAIVER_DECLINED in kinds:
+            return "declined"
+        if WAIVER_REQUESTED in kinds:
+            return "requested"
+        if waivers_left(snap.events, now, ctx.config.policy.emergency_waivers_per_year) == 0:
+            return "limit"
+    return None
+
+
+def _why(ctx: Context, code: str) -> str:
+    from keepslot.adapters.words import Words
+
+    return Words(ctx.config.business.locale)(f"waiver.why.{code}")
+
+
+def waiver_note(ctx: Context, booking: Booking, now: datetime) -> tuple[bool, str | None]:
+    """For the manage page: whether to offer the waiver, else why not (None: say nothing)."""
+    snap = ctx.store.client_snapshot(booking.client.key)
+    code = waiver_block(ctx, booking, snap, now)
+    if code is None:
+        return True, None
+    return False, None if code == "not_eligible" else _why(ctx, code)
+
+
+def request_waiver(ctx: Context, booking_id: str, now: datetime, reason: str) -> None:
+    """The client asks; the freelancer gets an email with waive and decline buttons."""
+    booking, _ = ctx.store.get_booking(booking_id)
+    snap = ctx.store.client_snapshot(booking.client.key)
+    code = waiver_block(ctx, booking, snap, now)
+    if code is not None:
+        raise NotAllowedNow(_why(ctx, code))
+    change = Change(events=[ClientEvent(booking.client.key, WAIVER_REQUESTED, now, booking.id)])
+    change.outbox = notify(
+        ctx, booking, now, "waiver_requested", client=False, extra={"reason": reason}
+    )
+    ctx.store.commit(change)
+
+
+def waive(ctx: Context, booking_id: str, now: datetime, as_: str | None = None) -> Waived:
+    """The freelancer forgives: the kept deposit comes back and the strike goes."""
+    booking, version = ctx.store.get_booking(booking_id)
+    snap = ctx.store.client_snapshot(booking.client.key)
+    code = waiver_block(ctx, booking, snap, now, by_client=False)
+    if code is not None:
+        raise NotAllowedNow(_why(ctx, code))
+    outcome = decide(booking, Action.WAIVE, now, waive_as=Returned(as_) if as_ else None)
+    change, done = settle(ctx, booking, outcome, now, None)
+    change.credits_issued = [
+        replace(c, source_booking_id=c.source_booking_id + WAIVER_CREDIT)
+        for c in change.credits_issued
+    ]
+    change.jobs = [
+        Job(j.booking_id, j.kind, j.due, {**j.data, "credit": booking.id + WAIVER_CREDIT})
+        for j in change.jobs
+    ]
+    if done != booking:
+        change.updated.append((done, version))
+    change.events.append(ClientEvent(booking.client.key, Kind.WAIVER.value, now, booking.id))
+    change.outbox += notify(ctx, done, now, "waiver_decided", outcome=outcome, freelancer=False)
+    ctx.store.commit(change)
+    return Waived(done, outcome)
+
+
+def decline_waiver(ctx: Context, booking_id: str, now: datetime) -> Booking:
+    booking, _ = ctx.store.get_booking(booking_id)
+    snap = ctx.store.client_snapshot(booking.client.key)
+    kinds = _kinds_for(snap, booking.id)
+    if WAIVER_REQUESTED not in kinds or kinds & {WAIVER_DECLINED, Kind.WAIVER.value}:
+        raise NotAllowedNow("there is no open waiver request on this booking")
+    change = Change(events=[ClientEvent(booking.client.key, WAIVER_DECLINED, now, booking.id)])
+    extra = {"granted": False}
+    change.outbox = notify(ctx, booking, now, "waiver_decided", freelancer=False, extra=extra)
+    ctx.store.commit(change)
+    return booking
+
+
+# ---- screening ---------------------------------------------------------------
+
+
+def approve(ctx: Context, booking_id: str, now: datetime) -> Booking:
+    """A pending booking goes ahead: held until the deposit arrives, or confirmed."""
+    booking, version = ctx.store.get_booking(booking_id)
+    if booking.status is not BookingStatus.PENDING_APPROVAL:
+        raise NotAllowedNow(f"this booking is {booking.status.value}")
+    change = Change()
+    if booking.deposit.status is DepositStatus.PENDING:
+        hold = ctx.config.holds
+        paying = ctx.config.payments.mode == "stripe"
+        minutes = hold.card_minutes if paying else hold.offline_hours * 60
+        done = replace(
+            booking.move_to(BookingStatus.HELD), hold_until=now + timedelta(minutes=minutes)
+        )
+        change.jobs = [j for j in jobs_for(done, ctx.config, now) if j.kind == "hold_expiry"]
+        event = "booking_held"
+    else:
+        done = replace(booking.move_to(BookingStatus.CONFIRMED), hold_until=None)
+        change.holds_closed.append((booking.client.key, booking.id))
+        event = "booking_confirmed"
+    change.updated.append((done, version))
+    change.outbox = notify(ctx, done, now, event, freelancer=False)
+    ctx.store.commit(change)
+    return done
+
+
+def decline(ctx: Context, booking_id: str, now: datetime) -> Booking:
+    """A pending booking is turned down kindly: the slot is freed, any credit comes back."""
+    booking, version = ctx.store.get_booking(booking_id)
+    if booking.status is not BookingStatus.PENDING_APPROVAL:
+        raise NotAllowedNow(f"this booking is {booking.status.value}")
+    outcome = decide(booking, Action.FREELANCER_CANCEL, now)
+    change, done = settle(ctx, booking, outcome, now, BookingStatus.DECLINED)
+    change.updated.append((done, version))
+    change += free_slot(ctx, booking)
+    change.holds_closed.append((booking.client.key, booking.id))
+    change.outbox += notify(ctx, done, now, "booking_declined", outcome=outcome, freelancer=False)
+    ctx.store.commit(change)
+    return done
+
+
+# ---- letting a client go -----------------------------------------------------
+
+
+def block_client(
+    ctx: Context, profiles: Profiles, booking_id: str, now: datetime, *, farewell: bool = False
+) -> Booking:
+    """Block the client of `booking_id`; their open bookings stay as they are."""
+    booking, _ = ctx.store.get_booking(booking_id)
+    outbox = notify(ctx, booking, now, "farewell", freelancer=False) if farewell else []
+    profiles.set_blocked(booking.client.key, True, outbox)
+    return booking
+
+
+def tier_of_client(ctx: Context, snap: ClientSnapshot, now: datetime) -> Tier:
+    tiers = [(t.strikes, t.rule) for t in ctx.config.reliability.tiers]
+    return client_tier(
+        snap.events, now, ctx.config.reliability.window_days, tiers, blocked=snap.blocked
+    )
+
+
+def admin_actions(ctx: Context, booking: Booking, snap: ClientSnapshot, now: datetime) -> list[str]:
+    """The client-related actions the admin page offers on `booking`."""
+    actions = []
+    if booking.status is BookingStatus.PENDING_APPROVAL:
+        actions += ["approve", "decline"]
+    if waiver_block(ctx, booking, snap, now, by_client=False) is None:
+        actions.append("waive")
+        if WAIVER_REQUESTED in _kinds_for(snap, booking.id) and (
+            waiver_block(ctx, booking, snap, now) == "requested"
+        ):
+            actions.append("decline-waiver")
+    if not snap.blocked:
+        actions.append("block-client")
+    return actions
