@@ -15,11 +15,13 @@ from keepslot.service.context import Context
 from keepslot.service.ports import Clock
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.parameters import SSMProvider
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_sesv2 import SESV2Client
 
     from keepslot.adapters.email.links import Links
     from keepslot.adapters.email.postman import SesPostman
+    from keepslot.adapters.payments.stripe_gateway import StripeGateway
 
 
 class SystemClock:
@@ -61,7 +63,32 @@ class App:
 
     @cached_property
     def ctx(self) -> Context:
-        return Context(store=self.store, config=self.config, new_id=new_id)
+        from keepslot.service.payments import PaymentsContext
+
+        card = self.payments if self.config.payments.mode == "stripe" else None
+        return PaymentsContext(store=self.store, config=self.config, new_id=new_id, payments=card)
+
+    @cached_property
+    def ssm(self) -> SSMProvider:
+        from aws_lambda_powertools.utilities import parameters
+
+        return parameters.SSMProvider(boto3_client=self._client("ssm"))
+
+    def secret(self, name: str) -> str:
+        """A SecureString from SSM, cached by Powertools for 5 minutes."""
+        return str(self.ssm.get(name, decrypt=True, max_age=300))
+
+    @cached_property
+    def payments(self) -> StripeGateway:
+        # The SDK itself is imported by the gateway on its first call, not here.
+        from keepslot.adapters.payments.stripe_gateway import StripeGateway
+
+        return StripeGateway(
+            lambda: self.secret(self.env.stripe_secret_param),
+            lambda: self.secret(self.env.stripe_webhook_param),
+            self.env.stripe_publishable_key,
+            self.env.stripe_api_base,
+        )
 
     @cached_property
     def signer(self) -> TokenSigner:

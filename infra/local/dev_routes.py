@@ -19,10 +19,17 @@ from infra.local.responses import json_error, json_response
 
 
 class DevRoutes:
-    def __init__(self, clock: DevClock, outbox: Outbox, settle: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        clock: DevClock,
+        outbox: Outbox,
+        settle: Callable[[], None],
+        stripe: dict[str, str] | None = None,
+    ) -> None:
         self._clock = clock
         self._outbox = outbox
         self._settle = settle  # run due jobs and deliver mail
+        self._stripe = stripe  # {"api_base", "publishable_key"} of localstripe, in stripe mode
 
     def handle(self, request: Request) -> Response:
         route = (request.method, request.path)
@@ -39,9 +46,11 @@ class DevRoutes:
                 "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
             )
             return response
-        if request.path == "/_dev/stripe":
+        if route == ("GET", "/_dev/stripe") and self._stripe:
+            return json_response(self._stripe)
+        if request.path == "/_dev/stripe" and not self._stripe:
             return json_error(404, "not_found", "payments are offline: there is no local Stripe")
-        known = {"/_dev/clock", "/_dev/outbox", "/_dev/outbox.html"}
+        known = {"/_dev/clock", "/_dev/outbox", "/_dev/outbox.html", "/_dev/stripe"}
         if request.path in known:
             return json_error(405, "method_not_allowed", f"{request.method} {request.path}")
         return json_error(404, "not_found", f"no dev route {request.path}")

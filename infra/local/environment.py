@@ -13,6 +13,8 @@ REGION = "eu-south-1"
 ACCOUNT_ID = "123456789012"  # moto's default account (fake keys map to it)
 TABLE_NAME = "keepslot"
 TOKEN_KEY_PARAM = "/keepslot/token-key"
+STRIPE_SECRET_PARAM = "/keepslot/stripe-secret"
+STRIPE_WEBHOOK_PARAM = "/keepslot/stripe-webhook-secret"
 
 # Anything that could point boto3 at real credentials or another endpoint.
 _SCRUBBED = (
@@ -28,8 +30,22 @@ _SCRUBBED = (
 )
 
 
-def local_environment(*, moto_url: str, site_url: str, config_path: Path) -> dict[str, str]:
-    return {
+def local_environment(
+    *,
+    moto_url: str,
+    site_url: str,
+    config_path: Path,
+    stripe_api_base: str | None = None,
+    stripe_publishable_key: str = "",
+) -> dict[str, str]:
+    stripe = {
+        "STRIPE_SECRET_PARAM": STRIPE_SECRET_PARAM,
+        "STRIPE_WEBHOOK_PARAM": STRIPE_WEBHOOK_PARAM,
+        "STRIPE_PUBLISHABLE_KEY": stripe_publishable_key,
+    }
+    if stripe_api_base:  # localstripe; without it the SDK would talk to api.stripe.com
+        stripe["STRIPE_API_BASE"] = stripe_api_base
+    return stripe | {
         "AWS_ENDPOINT_URL": moto_url,
         "AWS_DEFAULT_REGION": REGION,
         "AWS_REGION": REGION,

@@ -25,19 +25,25 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 MAX_BODY = 64 * 1024  # the API's limit; the handler checks it too
+WEBHOOK_PATH = "/api/payments/stripe"
 _DRAIN_LIMIT = 16 * 1024 * 1024
 _CHUNK = 64 * 1024
 
 
 class Gateway:
     def __init__(
-        self, site: StaticSite, functions: Functions, clock: DevClock, outbox: Outbox
+        self,
+        site: StaticSite,
+        functions: Functions,
+        clock: DevClock,
+        outbox: Outbox,
+        stripe: dict[str, str] | None = None,
     ) -> None:
         self._site = site
         self._functions = functions
         self._clock = clock
         self._outbox = outbox
-        self._dev = DevRoutes(clock, outbox, self.settle)
+        self._dev = DevRoutes(clock, outbox, self.settle, stripe)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         response = self.dispatch(Request(environ))
@@ -60,7 +66,10 @@ class Gateway:
             return response
         event = http_event(request, body, self._clock.now())
         try:
-            result = self._functions.invoke_api(event)
+            if request.path == WEBHOOK_PATH:  # its own function, as in template.yaml
+                result = self._functions.invoke_webhook(event)
+            else:
+                result = self._functions.invoke_api(event)
             response = http_response(result, event["requestContext"]["requestId"])
         except Exception:
             traceback.print_exc(file=sys.stderr)

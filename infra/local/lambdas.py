@@ -70,11 +70,21 @@ def scheduled_event(clock: DevClock) -> dict[str, Any]:
 
 
 class Functions:
-    def __init__(self, clock: DevClock, api: Handler, tick: Handler) -> None:
+    def __init__(
+        self, clock: DevClock, api: Handler, tick: Handler, webhook: Handler | None = None
+    ) -> None:
         self._clock = clock
         self._api = api
         self._tick = tick
+        self._webhook = webhook
         self._lock = threading.Lock()
+
+    def invoke_webhook(self, event: dict[str, Any]) -> Any:
+        """POST /api/payments/stripe: its own function in AWS (without one, the API's)."""
+        if self._webhook is None:
+            return self.invoke_api(event)
+        with self._lock:
+            return self._webhook(event, LambdaContext("keepslot-webhook", timeout_ms=10_000))
 
     def invoke_api(self, event: dict[str, Any]) -> Any:
         with self._lock:
@@ -94,7 +104,7 @@ def load_functions(clock: DevClock) -> Functions:
     from keepslot import bootstrap
 
     bootstrap.use_clock(clock)
-    from keepslot.handlers import api
+    from keepslot.handlers import api, webhook
     from keepslot.handlers import clock as clock_function
 
-    return Functions(clock, api.handler, clock_function.handler)
+    return Functions(clock, api.handler, clock_function.handler, webhook.handler)

@@ -17,7 +17,12 @@ if TYPE_CHECKING:
     from keepslot.adapters.settings import KeepslotConfig
 
 
-def provision(config: KeepslotConfig, table_name: str, token_key_param: str) -> None:
+def provision(
+    config: KeepslotConfig,
+    table_name: str,
+    token_key_param: str,
+    secrets_in_ssm: dict[str, str] | None = None,
+) -> None:
     """Uses boto3's environment (AWS_ENDPOINT_URL and fake keys must be set already)."""
     dynamodb = boto3.client("dynamodb")
     if table_name not in dynamodb.list_tables()["TableNames"]:
@@ -34,3 +39,6 @@ def provision(config: KeepslotConfig, table_name: str, token_key_param: str) -> 
     except ssm.exceptions.ParameterNotFound:
         key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
         ssm.put_parameter(Name=token_key_param, Value=key, Type="SecureString")
+    # What the deploy puts in SSM for Stripe (the local stack: localstripe's keys).
+    for name, value in (secrets_in_ssm or {}).items():
+        ssm.put_parameter(Name=name, Value=value, Type="SecureString", Overwrite=True)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from werkzeug.serving import make_server
 
-from infra.local import environment
+from infra.local import environment, localstripe
 from infra.local.clock import DevClock, iso
 from infra.local.gateway import Gateway, GatewayRequestHandler
 from infra.local.lambdas import load_functions
@@ -75,19 +75,37 @@ def main(argv: list[str] | None = None) -> int:
     site_url = f"http://{HOST}:{server.server_port}"
     clock = DevClock()
     moto = MotoServer(HOST)
+    stripe = localstripe.LocalStripe(HOST)
     try:
         moto.start()
+        dev_stripe = _start_stripe(stripe, site_url) if config.payments.mode == "stripe" else None
         # Before any boto3 client or keepslot.bootstrap exists: both read it.
         environment.apply(
             environment.local_environment(
-                moto_url=moto.url, site_url=site_url, config_path=args.config
+                moto_url=moto.url,
+                site_url=site_url,
+                config_path=args.config,
+                stripe_api_base=stripe.url if dev_stripe else None,
+                stripe_publishable_key=localstripe.PUBLISHABLE_KEY if dev_stripe else "",
             )
         )
-        provision(config, environment.TABLE_NAME, environment.TOKEN_KEY_PARAM)
+        provision(
+            config,
+            environment.TABLE_NAME,
+            environment.TOKEN_KEY_PARAM,
+            {
+                environment.STRIPE_SECRET_PARAM: localstripe.SECRET_KEY,
+                environment.STRIPE_WEBHOOK_PARAM: localstripe.WEBHOOK_SECRET,
+            }
+            if dev_stripe
+            else None,
+        )
         functions = load_functions(clock)
         outbox = Outbox(lambda: moto.read(lambda: ses_sent_messages(environment.REGION)), clock.now)
-        server.app = Gateway(StaticSite(args.site), functions, clock, outbox)
+        server.app = Gateway(StaticSite(args.site), functions, clock, outbox, dev_stripe)
         _banner(site_url, moto.url, args, clock)
+        if dev_stripe:
+            print(f"  stripe   localstripe at {stripe.url} (test card 4242 4242 4242 4242)")
         server.serve_forever()  # returns on Ctrl-C: werkzeug swallows KeyboardInterrupt
     except (KeyboardInterrupt, _Stop):
         pass
@@ -95,7 +113,15 @@ def main(argv: list[str] | None = None) -> int:
         print("\nkeepslot: stopping.", flush=True)
         server.server_close()
         moto.stop()
+        stripe.stop()
     return 0
+
+
+def _start_stripe(stripe: localstripe.LocalStripe, site_url: str) -> dict[str, str]:
+    """localstripe on loopback, its webhook pointed at the gateway, signed with a secret."""
+    stripe.start()
+    stripe.register_webhook("keepslot", f"{site_url}/api/payments/stripe")
+    return {"api_base": stripe.url, "publishable_key": localstripe.PUBLISHABLE_KEY}
 
 
 def _starting(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:

@@ -110,6 +110,9 @@ class Booking:
     answers: dict[str, str] = field(default_factory=dict)
     rescheduled_from: str | None = None
     rescheduled_to: str | None = None
+    # The card provider's ids (customer, setup_intent, payment_method, payment_intent,
+    # refunds): opaque to the domain, kept so payments can be reconciled.
+    payment_ref: dict[str, str] = field(default_factory=dict)
 
     def move_to(self, status: BookingStatus) -> Booking:
         if status not in BOOKING_MOVES[self.status]:

@@ -10,6 +10,7 @@ from keepslot.domain.policy import Fate, Outcome, apply_outcome
 from keepslot.domain.terms import Returned
 from keepslot.service.changes import Change, Job, JobKind, LedgerEntry
 from keepslot.service.context import Context
+from keepslot.service.payments import card_refund
 
 
 def settle(
@@ -46,6 +47,10 @@ def settle(
                 )
             change.ledger.append(LedgerEntry(booking.id, "credit_issued", given.amount, cur, now))
         else:
-            # Offline: the freelancer pays it back by hand; Stripe: the payments port refunds.
+            # Offline: the freelancer pays it back by hand; Stripe: the clock refunds the card
+            # (a job in this same transaction, so the intent to refund cannot be lost).
             change.ledger.append(LedgerEntry(booking.id, "refund_due", given.amount, cur, now))
+            if ctx.config.payments.mode == "stripe":
+                job = card_refund(booking, given.amount, outcome.reason.value, now)
+                change.jobs += [job] if job else []
     return change, done

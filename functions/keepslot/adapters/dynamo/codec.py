@@ -73,6 +73,7 @@ def booking_to_item(b: Booking, version: int) -> Item:
         "answers": dict(b.answers),
         "rescheduled_from": b.rescheduled_from,
         "rescheduled_to": b.rescheduled_to,
+        "payment_ref": dict(b.payment_ref) or None,
         "version": version,
     }
     if b.is_open:  # the calendar index holds open bookings only (sparse)
@@ -108,6 +109,7 @@ def item_to_booking(item: Item) -> tuple[Booking, int]:
         answers=it.get("answers") or {},
         rescheduled_from=it.get("rescheduled_from"),
         rescheduled_to=it.get("rescheduled_to"),
+        payment_ref=it.get("payment_ref") or {},
     )
     return booking, it["version"]
 

@@ -1,0 +1,57 @@
+"""POST /api/payments/stripe: Stripe's webhook, its own Lambda (HTTP API v2 events).
+
+The signature is checked on the raw body; each event id is applied once, in
+the same transaction as the change it causes; any order is safe. A 2xx tells
+Stripe to stop; a 5xx makes it retry later, which is always harmless.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from keepslot import bootstrap
+from keepslot.service import payments
+
+MAX_BODY = 256 * 1024  # Stripe events are small; anything bigger is not one
+logger = Logger(service="keepslot-webhook")
+
+
+def _reply(status: int, body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "statusCode": status,
+        "headers": {"Content-Type": "application/json"},
+        "body": json.dumps(body),
+        "isBase64Encoded": False,
+    }
+
+
+def _raw_body(event: dict[str, Any]) -> bytes:
+    body = event.get("body") or ""
+    if event.get("isBase64Encoded"):
+        return base64.b64decode(body)
+    return str(body).encode("utf-8")
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    method = (event.get("requestContext") or {}).get("http", {}).get("method", "POST")
+    if method != "POST":
+        return _reply(405, {"error": {"code": "method_not_allowed", "message": "POST only"}})
+    raw = _raw_body(event)
+    if len(raw) > MAX_BODY:
+        return _reply(413, {"error": {"code": "too_large", "message": "not a Stripe event"}})
+    signature = (event.get("headers") or {}).get("stripe-signature") or ""
+    app = bootstrap.app()
+    try:
+        verified = app.payments.parse_event(raw, signature)
+    except payments.BadEvent as e:
+        logger.warning("webhook refused", extra={"reason": e.message})
+        return _reply(400, {"error": {"code": e.code, "message": e.message}})
+    what = payments.handle_event(app.ctx, verified, app.clock.now())
+    logger.info("webhook", extra={"event": verified["id"], "type": verified["type"], "did": what})
+    return _reply(200, {"received": True, "result": what})

@@ -1,0 +1,88 @@
+"""The book and manage pages in real Chromium against the local stack in stripe mode:
+pay with the test card through localstripe's Stripe.js, see the booking confirmed,
+cancel early and see the credit, book again and pay nothing.
+
+(A browser test: it belongs with tests/e2e, whose `browser` fixture it uses.)
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import browser  # noqa: F401  (the session fixture)
+from tests.integration.conftest_stripe import stripe_config
+from tests.stack import LocalStack
+
+
+@pytest.fixture(scope="module")
+def stripe_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    with LocalStack(config=stripe_config(tmp_path_factory.mktemp("stripe-page"))) as stack:
+        yield stack
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:  # noqa: F811  (uses the imported fixture)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, timezone_id="Europe/Rome", locale="it-IT"
+    )
+    errors: list[str] = []
+    pg = context.new_page()
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.set_default_timeout(15_000)
+    yield pg
+    context.close()
+    assert not errors, f"the page raised: {errors}"
+
+
+def book(page: Page, stack: LocalStack) -> None:
+    page.goto(stack.url + "/book/")
+    page.get_by_test_id("service-strategia").click()
+    page.get_by_test_id("mode-in_person").click()
+    page.get_by_test_id("day").nth(3).click()
+    page.get_by_test_id("slot").first.click()
+    page.get_by_test_id("input-name").fill("Anna Bianchi")
+    page.get_by_test_id("input-email").fill("anna.card@example.com")
+    page.get_by_test_id("input-phone").fill("+39 333 000 3333")
+    intake = page.get_by_test_id("intake-business")
+    if intake.count():  # asked of new clients only
+        intake.fill("Un panificio")
+        page.get_by_test_id("intake-goal").select_option("Nuovo progetto")
+    time.sleep(3)  # a faster submit is treated as a bot
+    page.get_by_test_id("details-next").click()
+    page.get_by_test_id("policy-accept").check()
+    page.get_by_test_id("book-submit").click()
+    expect(page.get_by_test_id("result")).to_be_visible()
+
+
+def test_pay_with_the_test_card_cancel_early_and_rebook_for_free(
+    page: Page, stripe_stack: LocalStack
+) -> None:
+    book(page, stripe_stack)
+    expect(page.get_by_test_id("booking-status")).to_have_attribute("data-status", "held")
+    expect(page.get_by_test_id("pay-submit")).to_be_enabled()  # localstripe's Stripe.js loaded
+    page.get_by_placeholder("number").fill("4242424242424242")
+    page.get_by_placeholder("exp_month").fill("12")
+    page.get_by_placeholder("exp_year").fill("31")
+    page.get_by_placeholder("cvc").fill("123")
+    page.get_by_placeholder("postal_code").fill("40121")
+    page.get_by_test_id("pay-submit").click()
+    expect(page.get_by_test_id("payment-done")).to_be_visible()
+    expect(page.get_by_test_id("booking-status")).to_have_attribute("data-status", "confirmed")
+
+    manage = page.get_by_test_id("manage-link").get_attribute("href")
+    assert manage
+    page.goto(manage)
+    expect(page.get_by_test_id("booking-status")).to_have_attribute("data-status", "confirmed")
+    expect(page.get_by_test_id("preview-cancel")).to_contain_text("credito")
+    page.get_by_test_id("action-cancel").click()
+    page.get_by_test_id("cancel-confirm").click()
+    expect(page.get_by_test_id("booking-status")).to_have_attribute("data-status", "cancelled")
+    expect(page.get_by_test_id("outcome-explanation")).to_contain_text("credito")
+
+    book(page, stripe_stack)  # the credit pays the new deposit: no card asked
+    expect(page.get_by_test_id("booking-status")).to_have_attribute("data-status", "confirmed")
+    expect(page.get_by_test_id("pay-submit")).to_have_count(0)
