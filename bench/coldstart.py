@@ -54,11 +54,10 @@ def measure(env: dict[str, str], n: int = 15) -> dict[str, float]:
 
 
 def measure_with_server(n: int = 15) -> dict[str, float]:
-    from keepslot.adapters.settings import load_config
-
     from infra.local.environment import TABLE_NAME, TOKEN_KEY_PARAM, local_environment
     from infra.local.moto_server import MotoServer
     from infra.local.provision import provision
+    from keepslot.adapters.settings import load_config
 
     server = MotoServer()
     server.start()

@@ -48,10 +48,10 @@ def availability() -> dict[str, Any]:
 def in_process(fn: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
     """Run `fn(api)` against in-process moto with the table from template.yaml."""
     import boto3
-    from keepslot import bootstrap
     from moto import mock_aws
 
     from infra.table import create_table
+    from keepslot import bootstrap
     from tests.integration.conftest import Api, FixedClock
 
     os.environ.update(
@@ -163,15 +163,14 @@ def latency(api: Any) -> dict[str, Any]:
 
 
 def race(n: int = 100) -> dict[str, Any]:
+    from infra.local.environment import TABLE_NAME, TOKEN_KEY_PARAM, apply, local_environment
+    from infra.local.moto_server import MotoServer
+    from infra.local.provision import provision
     from keepslot import bootstrap
     from keepslot.adapters.settings import load_config
     from keepslot.domain.booking import Mode
     from keepslot.domain.errors import DomainError, SlotTaken
     from keepslot.service.booking import BookingRequest, book
-
-    from infra.local.environment import TABLE_NAME, TOKEN_KEY_PARAM, apply, local_environment
-    from infra.local.moto_server import MotoServer
-    from infra.local.provision import provision
 
     server = MotoServer()
     server.start()
