@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test test-fast lint site check-config bench package chromium clean
+.PHONY: serve test test-fast lint site check-config bench package deploy chromium clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -41,6 +41,15 @@ test: site chromium lint
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+# build/lambda.zip: arm64 / Python 3.13 wheels, keepslot and keepslot.yaml (infra/package.py)
+package: check-config
+	$(BIN)/python -m infra.package
+
+# Secrets, site, package, sam deploy, sync, invalidation (infra/deploy.py). ENV=staging
+# picks samconfig.toml's [staging]. Needs the AWS SAM CLI and AWS credentials.
+deploy: check-config
+	$(BIN)/python -m infra.deploy --config-env $(or $(ENV),default)
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

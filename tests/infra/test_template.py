@@ -66,10 +66,18 @@ def test_sam_translator_transforms_the_template(aws_env: None, template: dict[st
         def load(self) -> dict[str, str]:
             return {}
 
-    output = transform(copy.deepcopy(template), {}, NoIamLookups())
+    output = transform(as_packaged(template), {}, NoIamLookups())
     assert "Transform" not in output
     assert output["Resources"]["Table"]["Type"] == "AWS::DynamoDB::Table"
     assert output["Outputs"]["TableName"]["Value"] == {"Ref": "Table"}
+
+
+def as_packaged(template: dict[str, Any]) -> dict[str, Any]:
+    """The template as `sam deploy` hands it over: the local zip replaced by its S3 copy."""
+    packaged = copy.deepcopy(template)
+    assert packaged["Globals"]["Function"]["CodeUri"] == "build/lambda.zip"
+    packaged["Globals"]["Function"]["CodeUri"] = "s3://artifacts/keepslot/lambda.zip"
+    return packaged
 
 
 def test_template_is_sam(template: dict[str, Any]) -> None:

@@ -1,0 +1,219 @@
+"""`make deploy`: from a clone to a live site on the freelancer's AWS account.
+
+    python -m infra.deploy [--config-env default|staging]
+
+1. create the SSM secrets on the first run (infra/deploy_secrets.py);
+2. build the site for the deployed origin (SITE_URL) and hash its inline scripts;
+3. package the functions (infra/package.py: build/lambda.zip);
+4. `sam deploy` with samconfig.toml, plus the parameters keepslot.yaml and the
+   build decide (sender, alert address, site URL, CSP hashes);
+5. sync build/site to the bucket and invalidate CloudFront.
+
+On the very first deploy without a custom domain the site's URL (the
+distribution's name) is known only afterwards: the stack is deployed a second
+time with it, so emails link to the right place. Needs the AWS SAM CLI and AWS
+credentials; nothing here runs in the tests but the pure helpers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from infra import package
+from infra.deploy_secrets import SECRETS, ensure_secrets
+from infra.deploy_site import inline_script_hashes, invalidate, sync_site
+from infra.table import load_template
+from keepslot.adapters.settings import KeepslotConfig, load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMCONFIG = ROOT / "samconfig.toml"
+KEEPSLOT_YAML = ROOT / "keepslot.yaml"
+SITE_DIR = ROOT / "build" / "site"
+BIN = Path(sys.executable).parent
+
+
+class DeployError(Exception):
+    """Something the freelancer must fix before deploying; the message says what."""
+
+
+@dataclass(frozen=True)
+class Target:
+    config_env: str
+    stack_name: str
+    region: str
+    overrides: dict[str, str]  # samconfig.toml's parameter_overrides
+
+
+def read_samconfig(path: Path = SAMCONFIG, config_env: str = "default") -> Target:
+    with path.open("rb") as f:
+        data: dict[str, Any] = tomllib.load(f)
+    if config_env not in data:
+        raise DeployError(f"{path.name} has no [{config_env}.deploy.parameters]")
+    env = data[config_env]
+    deploy = env.get("deploy", {}).get("parameters", {})
+    stack = deploy.get("stack_name") or env.get("global", {}).get("parameters", {}).get(
+        "stack_name"
+    )
+    if not stack or "region" not in deploy:
+        raise DeployError(f"{path.name} [{config_env}]: stack_name and region are required")
+    return Target(config_env, stack, deploy["region"], parse_overrides(deploy))
+
+
+def parse_overrides(deploy: Mapping[str, Any]) -> dict[str, str]:
+    """`Key="value" Other=x` (or a list of `Key=value`) into a dict."""
+    raw = deploy.get("parameter_overrides", "")
+    pairs = raw if isinstance(raw, list) else shlex.split(raw)
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise DeployError(f"parameter_overrides: {pair!r} is not Key=Value")
+        out[key] = value
+    return out
+
+
+def template_defaults() -> dict[str, str]:
+    params: dict[str, Any] = load_template()["Parameters"]
+    return {k: str(p["Default"]) for k, p in params.items() if "Default" in p}
+
+
+def secret_names(overrides: Mapping[str, str]) -> dict[str, str]:
+    defaults = template_defaults()
+    return {
+        s.template_parameter: overrides.get(s.template_parameter) or defaults[s.template_parameter]
+        for s in SECRETS
+    }
+
+
+def deploy_parameters(
+    target: Target,
+    config: KeepslotConfig,
+    site_url: str,
+    script_hashes: list[str],
+    environ: Mapping[str, str],
+) -> dict[str, str]:
+    """samconfig's overrides plus what keepslot.yaml and the build decide."""
+    params = dict(target.overrides)
+    params["SenderEmail"] = str(config.business.sender)
+    params["AlarmEmail"] = str(config.business.alerts)
+    params["PublicSiteUrl"] = site_url
+    params["InlineScriptHashes"] = " ".join(script_hashes)
+    params.setdefault("SiteCertificateArn", "")
+    if environ.get("STRIPE_PUBLISHABLE_KEY"):
+        params["StripePublishableKey"] = environ["STRIPE_PUBLISHABLE_KEY"]
+    return params
+
+
+def sam_command(target: Target, params: Mapping[str, str]) -> list[str]:
+    """`sam deploy`; each value wrapped in double quotes, which sam's override parser
+    strips (so "" stays empty and the CSP hashes keep their spaces and single quotes)."""
+    for key, value in params.items():
+        if '"' in value or "\\" in value:
+            raise DeployError(f"parameter {key}: quotes and backslashes cannot be passed to sam")
+    return [
+        "sam",
+        "deploy",
+        "--config-file",
+        str(SAMCONFIG),
+        "--config-env",
+        target.config_env,
+        "--template-file",
+        str(ROOT / "template.yaml"),
+        "--no-progressbar",
+        "--parameter-overrides",
+        *(f'{key}="{value}"' for key, value in sorted(params.items())),
+    ]
+
+
+def known_site_url(overrides: Mapping[str, str], outputs: Mapping[str, str] | None) -> str:
+    if overrides.get("SiteDomain"):
+        return f"https://{overrides['SiteDomain']}"
+    return (outputs or {}).get("SiteUrl", "")
+
+
+def _run(cmd: list[str], env: Mapping[str, str] | None = None) -> None:
+    print("+", " ".join(shlex.quote(c) for c in cmd[:6]), "..." if len(cmd) > 6 else "")
+    done = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, check=False)
+    if done.returncode != 0:
+        raise DeployError(f"{cmd[0]} {cmd[1]} failed (exit {done.returncode})")
+
+
+def build_site(site_url: str) -> list[str]:
+    """mkdocs for the deployed origin; returns the CSP hashes of its inline scripts."""
+    _run([str(BIN / "mkdocs"), "build", "--strict", "--quiet"], {"SITE_URL": site_url})
+    return inline_script_hashes(SITE_DIR)
+
+
+def stack_outputs(cloudformation: Any, stack: str) -> dict[str, str] | None:
+    try:
+        found = cloudformation.describe_stacks(StackName=stack)["Stacks"][0]
+    except cloudformation.exceptions.ClientError as e:
+        if "does not exist" in str(e):
+            return None
+        raise
+    return {o["OutputKey"]: o["OutputValue"] for o in found.get("Outputs", [])}
+
+
+def deploy(target: Target, environ: Mapping[str, str]) -> dict[str, str]:
+    import boto3
+
+    if shutil.which("sam") is None:
+        raise DeployError(
+            "the AWS SAM CLI is missing: https://docs.aws.amazon.com/serverless-"
+            "application-model/latest/developerguide/install-sam-cli.html"
+        )
+    config = load_config(KEEPSLOT_YAML)
+    session = boto3.Session(region_name=target.region)
+    cfn = session.client("cloudformation")
+    pending = ensure_secrets(session.client("ssm"), secret_names(target.overrides), environ)
+
+    site_url = known_site_url(target.overrides, stack_outputs(cfn, target.stack_name))
+    hashes = build_site(site_url)
+    print(package.build())
+    _run(sam_command(target, deploy_parameters(target, config, site_url, hashes, environ)))
+    outputs = stack_outputs(cfn, target.stack_name) or {}
+    if outputs.get("SiteUrl") and outputs["SiteUrl"] != site_url:  # first deploy, no domain
+        site_url = outputs["SiteUrl"]
+        hashes = build_site(site_url)
+        _run(sam_command(target, deploy_parameters(target, config, site_url, hashes, environ)))
+
+    synced = sync_site(session.client("s3"), outputs["SiteBucketName"], SITE_DIR)
+    invalidate(session.client("cloudfront"), outputs["DistributionId"])
+    print(f"site: {len(synced.uploaded)} uploaded, {len(synced.deleted)} deleted")
+    _summary(outputs, pending, config)
+    return outputs
+
+
+def _summary(outputs: Mapping[str, str], pending: list[str], config: KeepslotConfig) -> None:
+    print(f"\nSite:        {outputs['SiteUrl']}\nStripe hook: {outputs['WebhookUrl']}")
+    if config.business.site_url.rstrip("/") != outputs["SiteUrl"].rstrip("/"):
+        print(f"note: keepslot.yaml's business.site_url is {config.business.site_url}")
+    for name in pending:
+        print(f"to do: {name} holds a placeholder; see README, Deploy, Stripe")
+    print("to do (once): confirm the SNS email sent to", config.business.alerts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Deploy keepslot with AWS SAM.")
+    parser.add_argument("--config-env", default="default", help="a table in samconfig.toml")
+    args = parser.parse_args(argv)
+    try:
+        deploy(read_samconfig(SAMCONFIG, args.config_env), os.environ)
+    except DeployError as e:
+        print(f"deploy: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

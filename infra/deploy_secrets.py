@@ -1,0 +1,78 @@
+"""The SSM SecureString parameters the functions read, made by `make deploy`.
+
+They live outside the template on purpose: CloudFormation cannot create a
+SecureString, and a secret in a template or an output is a secret in the clear.
+Values are never printed.
+
+- the token signing key and the feed token: generated on the first run, kept after;
+- Stripe's secret key and webhook secret: taken from STRIPE_SECRET_KEY and
+  STRIPE_WEBHOOK_SECRET when set (and then overwritten), else a placeholder the
+  freelancer replaces once Stripe is set up (offline payments never read them).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mypy_boto3_ssm import SSMClient
+
+PLACEHOLDER = "unset"  # SSM refuses empty values
+
+
+@dataclass(frozen=True)
+class Secret:
+    template_parameter: str  # the template parameter that names it
+    generate: Callable[[], str] | None  # None: the value comes from Stripe
+    env: str | None  # the environment variable that supplies it, if any
+
+
+SECRETS = (
+    Secret("TokenKeyParam", lambda: secrets.token_urlsafe(48), None),
+    Secret("FeedTokenParam", lambda: secrets.token_urlsafe(32), None),
+    Secret("StripeSecretParam", None, "STRIPE_SECRET_KEY"),
+    Secret("StripeWebhookParam", None, "STRIPE_WEBHOOK_SECRET"),
+)
+
+
+def _exists(ssm: SSMClient, name: str) -> bool:
+    try:
+        ssm.get_parameter(Name=name)
+    except ssm.exceptions.ParameterNotFound:
+        return False
+    return True
+
+
+def ensure_secrets(
+    ssm: SSMClient, names: Mapping[str, str], environ: Mapping[str, str]
+) -> list[str]:
+    """Create what is missing, write what the environment supplies.
+
+    `names` maps each template parameter (TokenKeyParam, ...) to its SSM name.
+    Returns the SSM names still holding the placeholder, for the freelancer to fill.
+    """
+    pending = []
+    for secret in SECRETS:
+        name = names[secret.template_parameter]
+        supplied = environ.get(secret.env, "") if secret.env else ""
+        if supplied:
+            ssm.put_parameter(Name=name, Value=supplied, Type="SecureString", Overwrite=True)
+            continue
+        if _exists(ssm, name):
+            value = ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"].get("Value")
+            if value == PLACEHOLDER:
+                pending.append(name)
+            continue
+        value = secret.generate() if secret.generate else PLACEHOLDER
+        ssm.put_parameter(
+            Name=name,
+            Value=value,
+            Type="SecureString",  # encrypted with the account's aws/ssm key
+            Description="keepslot: made by make deploy; never in the template or its outputs",
+        )
+        if value == PLACEHOLDER:
+            pending.append(name)
+    return pending

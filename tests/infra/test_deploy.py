@@ -1,0 +1,200 @@
+"""`make deploy`'s pieces that need no real AWS: samconfig.toml, the parameters it
+passes, the SSM secrets it creates and the site sync (against moto)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from infra import deploy
+from infra.deploy_secrets import PLACEHOLDER, ensure_secrets
+from infra.deploy_site import cache_control, content_type, inline_script_hashes, sync_site
+from keepslot.adapters.settings import load_config
+
+if TYPE_CHECKING:
+    from mypy_boto3_ssm import SSMClient
+
+ROOT = Path(__file__).resolve().parents[2]
+NAMES = {
+    "TokenKeyParam": "/t/token-key",
+    "FeedTokenParam": "/t/feed-token",
+    "StripeSecretParam": "/t/stripe-secret",
+    "StripeWebhookParam": "/t/stripe-webhook-secret",
+}
+
+
+def test_samconfig_default_deploys_prod_to_milan_with_protection_on() -> None:
+    target = deploy.read_samconfig()
+    assert (target.stack_name, target.region) == ("keepslot-prod", "eu-south-1")
+    assert target.overrides["Stage"] == "prod"
+    assert target.overrides["TableDeletionProtection"] == "true"
+    assert target.overrides["SiteDomain"] == ""
+    assert deploy.secret_names(target.overrides)["TokenKeyParam"] == "/keepslot/token-key"
+
+
+def test_samconfig_staging_keeps_its_secrets_apart() -> None:
+    staging = deploy.read_samconfig(config_env="staging")
+    names = deploy.secret_names(staging.overrides)
+    prod = deploy.secret_names(deploy.read_samconfig().overrides)
+    assert staging.stack_name == "keepslot-staging"
+    assert not set(names.values()) & set(prod.values())
+
+
+def test_samconfig_overrides_name_only_template_parameters() -> None:
+    declared = deploy.load_template()["Parameters"]
+    for env in ("default", "staging"):
+        assert set(deploy.read_samconfig(config_env=env).overrides) <= set(declared)
+
+
+def test_unknown_config_env_is_refused() -> None:
+    with pytest.raises(deploy.DeployError, match=r"no \[nope"):
+        deploy.read_samconfig(config_env="nope")
+
+
+def test_sender_and_alerts_come_from_keepslot_yaml() -> None:
+    config = load_config(ROOT / "keepslot.yaml")
+    target = deploy.read_samconfig()
+    params = deploy.deploy_parameters(
+        target, config, "https://d1.cloudfront.net", ["'sha256-a'", "'sha256-b'"], {}
+    )
+    assert params["SenderEmail"] == str(config.business.sender)
+    assert params["AlarmEmail"] == str(config.business.alerts)
+    assert params["PublicSiteUrl"] == "https://d1.cloudfront.net"
+    assert params["InlineScriptHashes"] == "'sha256-a' 'sha256-b'"
+    assert "StripePublishableKey" not in params
+    with_key = deploy.deploy_parameters(
+        target, config, "", [], {"STRIPE_PUBLISHABLE_KEY": "pk_live_x"}
+    )
+    assert with_key["StripePublishableKey"] == "pk_live_x"
+    assert set(params) <= set(deploy.load_template()["Parameters"])
+
+
+def test_sam_command_quotes_every_value() -> None:
+    cmd = deploy.sam_command(
+        deploy.read_samconfig(), {"SiteDomain": "", "InlineScriptHashes": "'a' 'b'"}
+    )
+    assert cmd[:2] == ["sam", "deploy"]
+    assert cmd[cmd.index("--config-env") + 1] == "default"
+    overrides = cmd[cmd.index("--parameter-overrides") + 1 :]
+    assert overrides == ["InlineScriptHashes=\"'a' 'b'\"", 'SiteDomain=""']
+
+
+def test_sam_command_refuses_what_sam_cannot_take_quoted() -> None:
+    with pytest.raises(deploy.DeployError, match="SenderEmail"):
+        deploy.sam_command(deploy.read_samconfig(), {"SenderEmail": 'a"b@example.com'})
+
+
+def test_site_url_is_the_domain_else_what_the_stack_said() -> None:
+    assert deploy.known_site_url({"SiteDomain": "b.example.com"}, None) == "https://b.example.com"
+    assert deploy.known_site_url({}, {"SiteUrl": "https://d1.cloudfront.net"}) == (
+        "https://d1.cloudfront.net"
+    )
+    assert deploy.known_site_url({"SiteDomain": ""}, None) == ""  # first deploy
+
+
+# ---- secrets ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ssm(moto_aws: None) -> SSMClient:
+    import boto3
+
+    return boto3.client("ssm", region_name="eu-south-1")
+
+
+def _value(ssm: SSMClient, name: str) -> str:
+    return str(ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"].get("Value"))
+
+
+def test_first_deploy_creates_every_secret_as_securestring(ssm: SSMClient) -> None:
+    pending = ensure_secrets(ssm, NAMES, {})
+    assert sorted(pending) == ["/t/stripe-secret", "/t/stripe-webhook-secret"]
+    for name in NAMES.values():
+        assert ssm.get_parameter(Name=name)["Parameter"]["Type"] == "SecureString"
+    assert len(_value(ssm, "/t/token-key")) >= 60
+    assert _value(ssm, "/t/token-key") != _value(ssm, "/t/feed-token")
+    assert _value(ssm, "/t/stripe-secret") == PLACEHOLDER
+
+
+def test_later_deploys_keep_generated_keys(ssm: SSMClient) -> None:
+    ensure_secrets(ssm, NAMES, {})
+    key = _value(ssm, "/t/token-key")
+    ensure_secrets(ssm, NAMES, {})
+    assert _value(ssm, "/t/token-key") == key  # rotating it would break every emailed link
+
+
+def test_stripe_secrets_come_from_the_environment(ssm: SSMClient) -> None:
+    ensure_secrets(ssm, NAMES, {})
+    env = {"STRIPE_SECRET_KEY": "sk_live_1", "STRIPE_WEBHOOK_SECRET": "whsec_1"}
+    assert ensure_secrets(ssm, NAMES, env) == []
+    assert _value(ssm, "/t/stripe-secret") == "sk_live_1"
+    assert _value(ssm, "/t/stripe-webhook-secret") == "whsec_1"
+    assert ensure_secrets(ssm, NAMES, {}) == []  # no longer placeholders
+
+
+# ---- the site -----------------------------------------------------------------------------
+
+
+def test_inline_script_hashes_are_what_browsers_compute(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text(
+        '<script>var a = 1;</script><script src="b.js"></script>'
+        '<script id="__config" type="application/json">{"x": 1}</script>'
+        "<script type='module'>import('x')</script>"
+    )
+    (tmp_path / "index.html").write_text("<SCRIPT>var a = 1;</SCRIPT>")  # same script: one hash
+
+    def sha(text: str) -> str:
+        return f"'sha256-{base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()}'"
+
+    assert inline_script_hashes(tmp_path) == sorted([sha("var a = 1;"), sha("import('x')")])
+
+
+def test_built_site_inline_scripts_hash_within_the_header_limit(tmp_path: Path) -> None:
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    build = [str(mkdocs), "build", "--strict", "--quiet", "--site-dir", str(tmp_path)]
+    subprocess.run(build, cwd=ROOT, check=True)
+    hashes = inline_script_hashes(tmp_path)
+    assert hashes  # mkdocs-material inlines a few: without them the theme's scripts fail
+    assert len(" ".join(hashes)) < 1000
+
+
+@pytest.fixture
+def s3(moto_aws: None) -> Any:
+    import boto3
+
+    client = boto3.client("s3", region_name="eu-south-1")
+    client.create_bucket(
+        Bucket="site", CreateBucketConfiguration={"LocationConstraint": "eu-south-1"}
+    )
+    return client
+
+
+def test_sync_uploads_changes_only_and_deletes_what_is_gone(s3: Any, tmp_path: Path) -> None:
+    (tmp_path / "policy").mkdir()
+    (tmp_path / "index.html").write_text("<h1>home</h1>")
+    (tmp_path / "policy" / "index.html").write_text("<h1>policy</h1>")
+    (tmp_path / "bundle.a5f9d56c.min.js").write_text("x")
+    first = sync_site(s3, "site", tmp_path)
+    assert first.uploaded == ["bundle.a5f9d56c.min.js", "index.html", "policy/index.html"]
+    assert sync_site(s3, "site", tmp_path).uploaded == []
+    (tmp_path / "index.html").write_text("<h1>home, edited</h1>")
+    (tmp_path / "policy" / "index.html").unlink()
+    later = sync_site(s3, "site", tmp_path)
+    assert (later.uploaded, later.deleted) == (["index.html"], ["policy/index.html"])
+    head = s3.head_object(Bucket="site", Key="index.html")
+    assert head["ContentType"] == "text/html; charset=utf-8"
+    assert head["CacheControl"] == "no-cache"
+
+
+def test_cache_headers_follow_what_can_change() -> None:
+    assert cache_control("policy/index.html") == "no-cache"
+    assert "immutable" in cache_control("assets/javascripts/bundle.a5f9d56c.min.js")
+    assert cache_control("assets/js/book.js") == "public, max-age=300"
+    assert content_type("assets/js/book.js").endswith("charset=utf-8")
