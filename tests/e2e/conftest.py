@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.stack import local_stack  # noqa: F401  (the session fixture)
+from tests.stack import LocalStack
+from tests.support.configs import with_payments
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -44,3 +45,11 @@ def page(browser: Browser) -> Iterator[Page]:
     yield pg
     context.close()
     assert not errors, f"the page raised: {errors}"
+
+
+@pytest.fixture(scope="session")
+def offline_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    """The local stack with bank-transfer deposits (the freelancer confirms them)."""
+    config = with_payments("offline", tmp_path_factory.mktemp("offline"))
+    with LocalStack(config=config) as stack:
+        yield stack

@@ -21,10 +21,10 @@ def link(mail: dict[str, str], kind: str) -> str:
 
 
 def test_book_confirm_manage_switch_to_video_and_cancel(
-    page: Page, local_stack: LocalStack
+    page: Page, offline_stack: LocalStack
 ) -> None:
     # The client books from the public page.
-    page.goto(local_stack.url + "/book/")
+    page.goto(offline_stack.url + "/book/")
     page.get_by_test_id("service-strategia").click()
     page.get_by_test_id("mode-in_person").click()
     page.get_by_test_id("day").nth(3).click()
@@ -46,7 +46,7 @@ def test_book_confirm_manage_switch_to_video_and_cancel(
     expect(page.get_by_test_id("payment-instructions")).to_contain_text("IBAN")
 
     # Both emails are in the outbox when the request returns.
-    mail = [m for m in local_stack.outbox() if "anna.e2e@example.com" in str(m)]
+    mail = [m for m in offline_stack.outbox() if "anna.e2e@example.com" in str(m)]
     alert = next(m for m in mail if "giulia@giuliarossi.it" in m["to"])
     to_client = next(m for m in mail if "anna.e2e@example.com" in m["to"])
     assert "Anna Bianchi" in alert["text"] and "+39 333 000 2222" in alert["text"]
@@ -77,5 +77,5 @@ def test_book_confirm_manage_switch_to_video_and_cancel(
     # ...and the slot is offered again.
     assert start
     day = datetime.fromisoformat(start.replace("Z", "+00:00")).astimezone(ROME).date()
-    free = local_stack.get(f"/api/slots?service=strategia&from={day}&to={day}").json()
+    free = offline_stack.get(f"/api/slots?service=strategia&from={day}&to={day}").json()
     assert start in [s["start"] for s in free["slots"]]

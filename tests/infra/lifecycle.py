@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ from typing import Any
 import pytest
 
 from infra.cost import Lifecycle, Tick, capacity, item_size
+from tests.support.configs import with_payments
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = "keepslot-contract"
@@ -115,7 +117,7 @@ def _environment(template: dict[str, Any], mp: pytest.MonkeyPatch, rec: Recordin
             fake[var] = name
     fake |= {
         "TABLE_NAME": TABLE,
-        "KEEPSLOT_CONFIG": str(ROOT / "keepslot.yaml"),
+        "KEEPSLOT_CONFIG": str(with_payments("offline", Path(tempfile.mkdtemp()))),
         "SITE_URL": "https://booking.example.com",
         "STRIPE_PUBLISHABLE_KEY": "",
         "STRIPE_API_BASE": "",

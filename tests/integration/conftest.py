@@ -15,6 +15,7 @@ from moto import mock_aws
 
 from infra.table import create_table
 from tests.support.apigw import LambdaContext, http_event
+from tests.support.configs import with_payments
 
 ROOT = Path(__file__).resolve().parents[2]
 START = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # a Monday morning in Rome
@@ -82,7 +83,7 @@ def aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
         "AWS_SESSION_TOKEN": "testing",
         "TABLE_NAME": "keepslot-test",
         "SITE_URL": "http://127.0.0.1:8000",
-        "KEEPSLOT_CONFIG": str(ROOT / "keepslot.yaml"),
+        "KEEPSLOT_CONFIG": str(with_payments("offline", tmp_path)),
         "POWERTOOLS_METRICS_NAMESPACE": "keepslot",
         "POWERTOOLS_DEV": "false",
     }.items():

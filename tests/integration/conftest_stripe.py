@@ -32,7 +32,6 @@ CARD_DECLINED_ON_CHARGE = "4000000000000341"  # saved fine, declined when charge
 # The sample config in stripe mode, with tiers (48-24 h: half kept, under 24 h:
 # all kept, the rest refunded to the card) and a no-show fee.
 POLICY_EDITS = {
-    "  mode: offline ": "  mode: stripe ",
     "    - {under_hours: 48, forfeit_percent: 100}\n": (
         "    - {under_hours: 48, forfeit_percent: 50}\n"
         "    - {under_hours: 24, forfeit_percent: 100}\n"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import http.client
 import json
-import shutil
 import subprocess
 import sys
 import threading
@@ -31,6 +30,7 @@ from infra.local.lambdas import Functions
 from infra.local.outbox import Outbox
 from infra.local.static import StaticSite
 from tests.stack import ROOT, LocalStack
+from tests.support.configs import with_payments
 
 # -- in-process: the gateway around stand-in functions -------------------------
 
@@ -234,8 +234,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def stack(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    config = tmp_path_factory.mktemp("config") / "keepslot.yaml"
-    shutil.copy(ROOT / "keepslot.yaml", config)
+    config = with_payments("offline", tmp_path_factory.mktemp("config"))
     with LocalStack(config=config, site=site) as s:
         yield s
 
@@ -327,7 +326,7 @@ def test_a_booking_s_emails_are_in_the_outbox_when_it_returns(stack: LocalStack)
 
 
 def test_fresh_stack_has_an_empty_outbox_and_stops_cleanly(site: Path) -> None:
-    s = LocalStack(site=site).start()
+    s = LocalStack(config=with_payments("offline", site.parent), site=site).start()
     try:
         assert s.outbox() == []
         assert s.get("/_dev/outbox.html").status_code == 200

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+
 from keepslot.adapters.settings import KeepslotConfig, load_config
 from keepslot.adapters.words import explain
 from keepslot.domain.booking import (
@@ -27,7 +28,6 @@ from keepslot.domain.booking import (
 )
 from keepslot.domain.money import Money
 from keepslot.domain.policy import Action, decide
-
 from tests.unit.test_words import ENGLISH, ITALIAN, catalogue_words, tokens, words_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -224,7 +224,7 @@ def test_policy_page_states_the_configured_numbers(italian: Built) -> None:
     assert "con 2 o più: l'acconto è pari al prezzo intero" in text
     assert "con 3 o più: le nuove prenotazioni richiedono la mia approvazione" in text
     assert "72 ore e 24 ore prima" in text and "Il primo arriva prima della scadenza" in text
-    assert "riservato per 24 ore in attesa del bonifico" in text
+    assert "riservato per 30 minuti in attesa del pagamento con carta" in text
     assert f"Versione di questa politica: {italian.config.policy_version}" in text
 
 
