@@ -1,8 +1,6 @@
 """The book and manage pages in real Chromium against the local stack in stripe mode:
 pay with the test card through localstripe's Stripe.js, see the booking confirmed,
 cancel early and see the credit, book again and pay nothing.
-
-(A browser test: it belongs with tests/e2e, whose `browser` fixture it uses.)
 """
 
 from __future__ import annotations
@@ -11,9 +9,8 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import browser  # noqa: F401  (the session fixture)
 from tests.integration.conftest_stripe import stripe_config
 from tests.stack import LocalStack
 
@@ -22,20 +19,6 @@ from tests.stack import LocalStack
 def stripe_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     with LocalStack(config=stripe_config(tmp_path_factory.mktemp("stripe-page"))) as stack:
         yield stack
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:  # noqa: F811  (uses the imported fixture)
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, timezone_id="Europe/Rome", locale="it-IT"
-    )
-    errors: list[str] = []
-    pg = context.new_page()
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.set_default_timeout(15_000)
-    yield pg
-    context.close()
-    assert not errors, f"the page raised: {errors}"
 
 
 def book(page: Page, stack: LocalStack) -> None:
