@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from datetime import date
 from typing import Annotated, Any
 
@@ -23,6 +24,8 @@ from keepslot.handlers.models import BookingBody, CancelBody, ModeBody, Reschedu
 from keepslot.service import admin, booking, manage
 
 MAX_BODY = 64 * 1024
+# Most requests record no business metric; that is normal, not worth a warning per call.
+warnings.filterwarnings("ignore", "No application metrics to publish")
 logger = Logger(service="keepslot-api")
 metrics = Metrics(namespace="keepslot", service="api")
 api = APIGatewayHttpResolver(enable_validation=True)
