@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import warnings
@@ -9,7 +10,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
@@ -158,6 +159,17 @@ def post_admin_cancel() -> dict[str, Any]:
     app = bootstrap.app()
     changed = admin.freelancer_cancel(app.ctx, _bearer(Purpose.ADMIN), app.clock.now())
     return views.changed(app, changed)
+
+
+@api.get("/api/openapi.json", include_in_schema=False)
+def get_openapi() -> Response[str]:
+    return Response(200, content_types.APPLICATION_JSON, _openapi_document())
+
+
+@functools.cache
+def _openapi_document() -> str:
+    # Built from the routes on first request only: cold starts do not pay for it.
+    return api.get_openapi_json_schema(title="keepslot", version="1")
 
 
 @metrics.log_metrics

@@ -17,9 +17,12 @@ logger = Logger(service="keepslot-clock")
 def tick() -> dict[str, int]:
     app = bootstrap.app()
     now = app.clock.now()
-    ran = run_jobs(app.ctx, now)
+    due = app.store.due(now, limit=200)
+    ran = run_jobs(app.ctx, now, due)
+    # Jobs that ran wrote new mail: look again. An idle minute costs this one query.
+    mail = app.store.due(now, limit=200) if ran else due
     # In AWS the stream sends new mail at once; the clock sweeps retries (locally: all mail).
-    sent = deliver_pending(app.ctx, app.store, app.postman, now)
+    sent = deliver_pending(app.ctx, app.store, app.postman, now, mail)
     return {"jobs": ran, "sent": sent}
 
 

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from keepslot.adapters.dynamo.codec import iso
 from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
 from keepslot.domain.errors import NotAllowedNow
-from keepslot.domain.policy import Action, decide
+from keepslot.domain.policy import Action, Outcome, decide
 from keepslot.service.booking import free_slot
-from keepslot.service.changes import Change, LedgerEntry
+from keepslot.service.changes import Change, ClientEvent, LedgerEntry
+from keepslot.service.clients import admin_actions
 from keepslot.service.context import Context
 from keepslot.service.mail import notify
 from keepslot.service.manage import Changed
 from keepslot.service.money import settle
 from keepslot.service.snapshots import ClientSnapshot
+
+# After these, "offer a new time" invites the client to book again.
+OFFER_AFTER = (
+    BookingStatus.CANCELLED,
+    BookingStatus.NO_SHOW,
+    BookingStatus.EXPIRED,
+    BookingStatus.DECLINED,
+)
 
 
 @dataclass(frozen=True)
@@ -27,7 +37,7 @@ class AdminView:
 def admin_view(ctx: Context, booking_id: str, now: datetime) -> AdminView:
     booking, _ = ctx.store.get_booking(booking_id)
     snap = ctx.store.client_snapshot(booking.client.key)
-    return AdminView(booking, snap, allowed(booking, now))
+    return AdminView(booking, snap, allowed(booking, now) + admin_actions(ctx, booking, snap, now))
 
 
 def allowed(booking: Booking, now: datetime) -> list[str]:
@@ -36,7 +46,97 @@ def allowed(booking: Booking, now: datetime) -> list[str]:
         actions.append("confirm-deposit")
     if booking.is_open:
         actions.append("cancel")
+    actions += attendance_actions(booking, now)
     return actions
+
+
+def attendance_actions(booking: Booking, now: datetime) -> list[str]:
+    """From the start: arrived, still waiting; after the grace, no-show; after any end,
+    an invitation to book again."""
+    actions = []
+    started = booking.status is BookingStatus.CONFIRMED and now >= booking.start
+    if started:
+        actions.append("arrived")
+        if now < booking.end:
+            actions.append("waiting")
+        if now >= booking.start + timedelta(minutes=booking.terms.grace_minutes):
+            actions.append("no-show")
+    if started or booking.status in OFFER_AFTER:
+        actions.append("offer")
+    return actions
+
+
+def _attendance(ctx: Context, booking_id: str, now: datetime, action: str) -> tuple[Booking, int]:
+    booking, version = ctx.store.get_booking(booking_id)
+    if action not in attendance_actions(booking, now):
+        if action == "no-show" and booking.status is BookingStatus.CONFIRMED:
+            grace = booking.terms.grace_minutes
+            raise NotAllowedNow(f"a no-show can be recorded {grace} minutes after the start")
+        raise NotAllowedNow(f"not possible now on a {booking.status.value} booking")
+    return booking, version
+
+
+def arrived(ctx: Context, booking_id: str, now: datetime) -> Booking:
+    booking, version = _attendance(ctx, booking_id, now, "arrived")
+    done = booking.move_to(BookingStatus.COMPLETED)
+    change = Change(updated=[(done, version)])
+    change.events.append(ClientEvent(booking.client.key, "completed", now, booking.id))
+    ctx.store.commit(change)
+    return done
+
+
+def waiting(ctx: Context, booking_id: str, now: datetime, until_minutes: int | None) -> Booking:
+    """The article: if you are willing to wait, say so and set a limit."""
+    booking, _ = _attendance(ctx, booking_id, now, "waiting")
+    minutes = until_minutes if until_minutes is not None else booking.terms.grace_minutes or 15
+    until = now + timedelta(minutes=max(1, min(minutes, 120)))
+    extra = {"until": iso(until)}
+    ctx.store.commit(
+        Change(outbox=notify(ctx, booking, now, "waiting", freelancer=False, extra=extra))
+    )
+    return booking
+
+
+def no_show(ctx: Context, booking_id: str, now: datetime) -> Changed:
+    booking, version = _attendance(ctx, booking_id, now, "no-show")
+    change, outcome, done = mark_no_show(ctx, booking, version, now, auto=False)
+    ctx.store.commit(change)
+    return Changed(done, outcome)
+
+
+def mark_no_show(
+    ctx: Context, booking: Booking, version: int, now: datetime, *, auto: bool
+) -> tuple[Change, Outcome, Booking]:
+    """Settle a no-show and write the client's kind follow-up (sent at once)."""
+    outcome = decide(booking, Action.NO_SHOW, now)  # refuses before start + grace
+    change, done = settle(ctx, booking, outcome, now, BookingStatus.NO_SHOW)
+    change.updated.append((done, version))
+    change.events.append(ClientEvent(booking.client.key, "no_show", now, booking.id))
+    change += no_show_fee(ctx, booking, outcome, now)
+    # The freelancer pressed the button and knows; an automatic mark is news to them.
+    change.outbox += notify(
+        ctx, done, now, "no_show", outcome=outcome, freelancer=auto, extra={"auto": auto}
+    )
+    return change, outcome, done
+
+
+def no_show_fee(ctx: Context, booking: Booking, outcome: Outcome, now: datetime) -> Change:
+    """HOOK for the payments engineer: charge `outcome.fee` to the saved card.
+
+    For now it only records the fee as due in the ledger (offline: the freelancer
+    asks for it); a Stripe charge belongs here as a job in this same Change.
+    """
+    if not outcome.fee:
+        return Change()
+    cur = booking.deposit.amount.currency
+    return Change(ledger=[LedgerEntry(booking.id, "fee_due", outcome.fee, cur, now)])
+
+
+def offer(ctx: Context, booking_id: str, now: datetime) -> Booking:
+    """ "Offer a new time": invite the client to book again (the article: always ask)."""
+    booking, _ = _attendance(ctx, booking_id, now, "offer")
+    ctx.store.commit(Change(outbox=notify(ctx, booking, now, "offer", freelancer=False)))
+    return booking
 
 
 def confirm_deposit(ctx: Context, booking_id: str, now: datetime) -> Booking:

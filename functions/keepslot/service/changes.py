@@ -22,6 +22,9 @@ class JobKind(StrEnum):
     NO_SHOW_CHECK = "no_show_check"
     COMPLETE = "complete"
     CREDIT_EXPIRY = "credit_expiry"
+    NO_SHOW_AUTO = "no_show_auto"  # only when policy.no_show_auto_mark_hours is set
+    DIGEST = "digest"  # the freelancer's weekly digest; a singleton per ISO week
+    REFUND = "refund"  # a card refund decided in a change, made by the clock (service/payments)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +98,7 @@ class Change:
     outbox: list[Message] = field(default_factory=list)
     ledger: list[LedgerEntry] = field(default_factory=list)
     idempotency: Idempotency | None = None
+    provider_events: list[str] = field(default_factory=list)  # webhook event ids, each once
 
     def __iadd__(self, other: Change) -> Change:
         for name in self.__dataclass_fields__:
@@ -111,3 +115,11 @@ class IdempotencyTaken(Exception):
     def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
+
+
+class EventSeen(Exception):
+    """The store found a provider's webhook event already handled."""
+
+    def __init__(self, event_id: str) -> None:
+        super().__init__(event_id)
+        self.event_id = event_id

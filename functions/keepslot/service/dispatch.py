@@ -7,8 +7,11 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from keepslot.service.context import Context
+from keepslot.service.snapshots import DueItem
 
 MAX_ATTEMPTS = 5
+HISTORY_WINDOW = timedelta(days=182)  # the alert's history line: the last six months
+HISTORY_KINDS = ("late_cancel", "no_show", "completed", "early_cancel", "reschedule")
 
 
 class Postman(Protocol):
@@ -28,14 +31,27 @@ class Outbox(Protocol):
     ) -> None: ...
 
 
-def deliver_pending(ctx: Context, outbox: Outbox, postman: Postman, now: datetime) -> int:
+def deliver_pending(
+    ctx: Context,
+    outbox: Outbox,
+    postman: Postman,
+    now: datetime,
+    due: list[DueItem] | None = None,
+) -> int:
+    """Send the due mail of `due` (queried if not given); returns how many went."""
     sent = 0
-    for item in ctx.store.due(now, limit=200):
+    for item in ctx.store.due(now, limit=200) if due is None else due:
         if not item.is_mail:
             continue
         it = item.item
+        context = json.loads(it["context"])
+        if not _still_wanted(ctx, context, now):
+            outbox.mark_delivered(item.pk, item.sk, now)  # e.g. the credit was used meanwhile
+            continue
+        if it["to"] == "freelancer" and "booking" in context:
+            context["history"] = history(ctx, context["booking"]["client"]["email"], now)
         try:
-            postman.deliver(it["template"], it["to"], it["booking_id"], json.loads(it["context"]))
+            postman.deliver(it["template"], it["to"], it["booking_id"], context)
         except DeliveryFailed:
             attempts = int(it.get("attempts", 0)) + 1
             backoff = timedelta(minutes=2**attempts)  # 2, 4, 8, 16 minutes, then give up
@@ -47,3 +63,27 @@ def deliver_pending(ctx: Context, outbox: Outbox, postman: Postman, now: datetim
         outbox.mark_delivered(item.pk, item.sk, now)
         sent += 1
     return sent
+
+
+def _still_wanted(ctx: Context, context: dict[str, Any], now: datetime) -> bool:
+    """A scheduled message names the condition it was written for."""
+    cond = context.get("only_if") or {}
+    source = cond.get("credit_open")
+    if source:
+        snap = ctx.store.client_snapshot(context["booking"]["client"]["email"].strip().lower())
+        return any(
+            c.source_booking_id.startswith(source) and c.until > now and c.amount > 0
+            for c in snap.credits
+        )
+    return True
+
+
+def history(ctx: Context, email: str, now: datetime) -> dict[str, int]:
+    """The client's record at send time (the event itself is already committed)."""
+    snap = ctx.store.client_snapshot(email.strip().lower())
+    since = now - HISTORY_WINDOW
+    counts = {k: 0 for k in HISTORY_KINDS}
+    for ev in snap.events:
+        if ev.kind in counts and ev.at >= since:
+            counts[ev.kind] += 1
+    return counts | {"months": 6, "bookings": int(snap.profile.get("bookings", 0))}

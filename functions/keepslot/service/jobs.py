@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
 from keepslot.domain.errors import DomainError
-from keepslot.domain.policy import Action, decide
+from keepslot.domain.policy import Action, decide, free_change_deadline
+from keepslot.service import payments
+from keepslot.service.admin import mark_no_show
 from keepslot.service.booking import free_slot
 from keepslot.service.changes import Change, ClientEvent, JobKind, LedgerEntry
 from keepslot.service.context import Context
+from keepslot.service.digest import digest_change, ensure_digest
 from keepslot.service.mail import notify
 from keepslot.service.snapshots import DueItem
 
 
-def run_jobs(ctx: Context, now: datetime) -> int:
-    """Run the due jobs (not mail); returns how many acted or retired."""
+def run_jobs(ctx: Context, now: datetime, due: list[DueItem] | None = None) -> int:
+    """Run the due jobs (not mail) of `due` (queried if not given); returns how many ran."""
+    ensure_digest(ctx, now)
     ran = 0
-    for item in ctx.store.due(now, limit=200):
+    for item in ctx.store.due(now, limit=200) if due is None else due:
         if item.is_mail:
             continue
         try:
@@ -33,8 +37,16 @@ def _job_change(ctx: Context, item: DueItem, now: datetime) -> Change:
     kind = JobKind(item.item["kind"])
     booking_id = item.item["booking_id"]
     change = Change(jobs_done=[(booking_id, item.sk)])
+    if kind is JobKind.DIGEST:
+        change += digest_change(ctx, item, now)
+        return change
     booking, version = ctx.store.get_booking(booking_id)
-    if kind is JobKind.HOLD_EXPIRY:
+    card = (
+        payments.before_expiry(ctx, booking, version, now) if kind is JobKind.HOLD_EXPIRY else None
+    )
+    if card is not None:
+        change += card  # the card was charged after all: the payment wins over the expiry
+    elif kind is JobKind.HOLD_EXPIRY:
         if booking.status in (BookingStatus.HELD, BookingStatus.PENDING_APPROVAL) and (
             booking.hold_until and booking.hold_until <= now
         ):
@@ -48,9 +60,9 @@ def _job_change(ctx: Context, item: DueItem, now: datetime) -> Change:
     elif kind is JobKind.REMINDER:
         if booking.status is BookingStatus.CONFIRMED and booking.start > now:
             hours = json.loads(item.item.get("data") or "{}").get("hours")
-            change.outbox += notify(
-                ctx, booking, now, "reminder", freelancer=False, extra={"hours": hours}
-            )
+            # Said only while true at send time: a late clock never promises a past deadline.
+            extra = {"hours": hours, "free_open": now < free_change_deadline(booking)}
+            change.outbox += notify(ctx, booking, now, "reminder", freelancer=False, extra=extra)
     elif kind is JobKind.NO_SHOW_CHECK:
         if booking.status is BookingStatus.CONFIRMED:
             change.outbox += notify(ctx, booking, now, "no_show_check", client=False)
@@ -58,8 +70,15 @@ def _job_change(ctx: Context, item: DueItem, now: datetime) -> Change:
         if booking.status is BookingStatus.CONFIRMED:
             change.updated.append((booking.move_to(BookingStatus.COMPLETED), version))
             change.events.append(ClientEvent(booking.client.key, "completed", now, booking.id))
+    elif kind is JobKind.NO_SHOW_AUTO:
+        grace = booking.start + timedelta(minutes=booking.terms.grace_minutes)
+        if booking.status is BookingStatus.CONFIRMED and now >= grace:
+            auto, _, _ = mark_no_show(ctx, booking, version, now, auto=True)
+            change += auto
     elif kind is JobKind.CREDIT_EXPIRY:
         change += _expire_credit(ctx, booking, version, now)
+    elif kind is JobKind.REFUND:
+        change += payments.run_refund(ctx, booking, version, item, now)
     return change
 
 

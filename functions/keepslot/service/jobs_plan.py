@@ -21,5 +21,10 @@ def jobs_for(booking: Booking, config: KeepslotConfig, now: datetime) -> list[Jo
             jobs.append(Job(booking.id, JobKind.REMINDER, due, {"hours": hours}))
     grace = timedelta(minutes=booking.terms.grace_minutes)
     jobs.append(Job(booking.id, JobKind.NO_SHOW_CHECK, booking.start + grace))
-    jobs.append(Job(booking.id, JobKind.COMPLETE, booking.end + COMPLETE_AFTER))
+    auto = config.policy.no_show_auto_mark_hours
+    if auto:
+        # The freelancer chose it: an unanswered check becomes a no-show by itself.
+        jobs.append(Job(booking.id, JobKind.NO_SHOW_AUTO, booking.start + timedelta(hours=auto)))
+    else:
+        jobs.append(Job(booking.id, JobKind.COMPLETE, booking.end + COMPLETE_AFTER))
     return jobs

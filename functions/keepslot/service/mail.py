@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from keepslot.adapters.dynamo.codec import iso
 from keepslot.domain.booking import Booking
 from keepslot.domain.policy import Outcome
+from keepslot.domain.terms import Returned
 from keepslot.service.changes import Message
 from keepslot.service.context import Context
 from keepslot.service.views import booking_view, outcome_view
+
+CREDIT_REMINDER_BEFORE = timedelta(hours=24)
 
 
 def notify(
@@ -23,12 +27,18 @@ def notify(
     freelancer: bool = True,
     extra: dict[str, Any] | None = None,
 ) -> list[Message]:
-    """The client's message and the freelancer's alert for one event on one booking."""
+    """The client's message and the freelancer's alert for one event on one booking.
+
+    An outcome that gives a credit back also schedules "your credit expires on ..."
+    a day before it lapses; the dispatcher drops it if the credit was used by then.
+    """
     context: dict[str, Any] = {
         "event": event,
         "booking": booking_view(booking),
         "client_phone": booking.client.phone or "",
         "answers": dict(booking.answers),
+        # The booking's own terms, not today's config: the deadline it was booked under.
+        "free_change_hours": booking.terms.free_change_hours,
         **(extra or {}),
     }
     if outcome is not None:
@@ -40,4 +50,25 @@ def notify(
         out.append(
             Message(ctx.new_id(), f"freelancer/{event}", "freelancer", booking.id, context, now)
         )
+    if outcome is not None:
+        out += _credit_reminder(ctx, booking, now, outcome, context)
     return out
+
+
+def _credit_reminder(
+    ctx: Context, booking: Booking, now: datetime, outcome: Outcome, context: dict[str, Any]
+) -> list[Message]:
+    given = outcome.returned
+    if not (given and given.amount and given.as_ is Returned.CREDIT and outcome.credit_until):
+        return []
+    at = outcome.credit_until - CREDIT_REMINDER_BEFORE
+    if at <= now:
+        return []  # too close to bother: the cancellation email already names the date
+    reminder = context | {
+        "event": "credit_reminder",
+        "credit_until": iso(outcome.credit_until),
+        "credit_amount": given.amount,
+        "only_if": {"credit_open": booking.id},
+    }
+    # An outbox item due later: the due index releases it at `at`.
+    return [Message(ctx.new_id(), "client/credit_reminder", "client", booking.id, reminder, at)]

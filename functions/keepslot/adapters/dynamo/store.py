@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,6 +34,7 @@ from keepslot.domain.errors import (
 from keepslot.service.changes import (
     Change,
     ClientEvent,
+    EventSeen,
     Idempotency,
     IdempotencyTaken,
     Job,
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
 
 _ser, _de = TypeSerializer(), TypeDeserializer()
 LOCK_TTL = timedelta(days=7)  # a lock outlives its slot briefly, then TTL sweeps it
+PROVIDER_EVENT_TTL = timedelta(days=60)  # Stripe retries an event for 3 days at most
 
 
 class ConcurrentChange(DomainError):
@@ -129,6 +132,38 @@ class DynamoStore:
         )
         return [DueItem(it["PK"], it["SK"], plain(it)) for it in items]
 
+    def due_between(self, start: datetime, end: datetime, part: str = "DUE") -> list[DueItem]:
+        """Pending jobs due in [start, end) (or, with part="FAILED", mail given up on)."""
+        items = self._query(
+            IndexName="due",
+            KeyConditionExpression="GSI2PK = :p AND GSI2SK BETWEEN :a AND :b",
+            ExpressionAttributeValues=_vals(p=part, a=iso(start), b=iso(end)),
+        )
+        return [DueItem(it["PK"], it["SK"], plain(it)) for it in items]
+
+    def bookings_between(self, start: datetime, end: datetime) -> list[Booking]:
+        """Open bookings starting in [start, end), whole: for the weekly digest."""
+        items = self._query(
+            IndexName="calendar",
+            KeyConditionExpression="GSI1PK = :cal AND GSI1SK BETWEEN :a AND :b",
+            ExpressionAttributeValues=_vals(cal="CAL", a=iso(start), b=iso(end)),
+        )
+        return [item_to_booking(it)[0] for it in items]  # the index projects whole items
+
+    def ensure_job(self, job: Job) -> bool:
+        """Create a singleton job unless it exists (done or not); True if created now."""
+        op = _Translator(self.table)._job(job).request["Put"]
+        key = {"PK": op["Item"]["PK"], "SK": op["Item"]["SK"]}
+        if "Item" in self._client().get_item(TableName=self.table, Key=key):
+            return False
+        try:
+            self._client().put_item(**op, ConditionExpression="attribute_not_exists(PK)")
+        except ClientError as e:
+            if e.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
     def idempotency(self, key: str) -> Idempotency | None:
         res = self._client().get_item(
             TableName=self.table,
@@ -163,9 +198,9 @@ class DynamoStore:
     def retry_later(self, pk: str, sk: str, attempts: int, due: datetime, *, failed: bool) -> None:
         expr = "SET attempts = :n, GSI2SK = :sk"
         values = {"n": attempts, "sk": f"{iso(due)}#{pk}#{sk}"}
-        if failed:  # out of the due index, kept for the digest
-            expr = "SET attempts = :n, failed = :t REMOVE GSI2PK, GSI2SK"
-            values = {"n": attempts, "t": True}
+        if failed:  # out of the due index, into the failed partition the digest reads
+            expr = "SET attempts = :n, failed = :t, GSI2PK = :f, GSI2SK = :sk"
+            values = {"n": attempts, "t": True, "f": "FAILED", "sk": f"{iso(due)}#{pk}#{sk}"}
         self._client().update_item(
             TableName=self.table,
             Key=_dump({"PK": pk, "SK": sk}),
@@ -223,6 +258,7 @@ class _Translator:
         ops += [self._job(j) for j in c.jobs]
         ops += [self._job_done(bid, key) for bid, key in c.jobs_done]
         ops += [self._message(m) for m in c.outbox]
+        ops += [self._provider_event(event_id) for event_id in c.provider_events]
         for n, entry in enumerate(c.ledger):
             item = {
                 "PK": f"BOOKING#{entry.booking_id}",
@@ -404,6 +440,13 @@ class _Translator:
             lambda: ConcurrentChange("this job already ran"),
             cond="attribute_exists(GSI2PK)",
         )
+
+    def _provider_event(self, event_id: str) -> _Op:
+        # In the same transaction as the state change: an event is handled exactly once.
+        item: Item = {"PK": f"STRIPE#{event_id}", "SK": "EVENT", "type": "provider_event"}
+        item["expires_at"] = int(time.time() + PROVIDER_EVENT_TTL.total_seconds())  # housekeeping
+        op = self._put(item, "attribute_not_exists(PK)", ConcurrentChange)
+        return _Op(op.request, lambda: EventSeen(event_id))
 
     def _message(self, m: Message) -> _Op:
         pk = f"OUTBOX#{m.id}"

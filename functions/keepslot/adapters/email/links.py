@@ -19,9 +19,11 @@ class Links:
         token = self._signer().sign(booking_id, Purpose.MANAGE, start + LINK_LIFETIME)
         return f"{self.site}/manage/#{token}"
 
-    def admin(self, booking_id: str, start: datetime) -> str:
+    def admin(self, booking_id: str, start: datetime, action: str = "") -> str:
+        """`action` only names the button pressed in the email; the page still asks (POST)."""
         token = self._signer().sign(booking_id, Purpose.ADMIN, start + LINK_LIFETIME)
-        return f"{self.site}/admin/#{token}"
+        query = f"?do={action}" if action else ""
+        return f"{self.site}/admin/{query}#{token}"
 
     def book(self) -> str:
         return f"{self.site}/book/"

@@ -1,36 +1,35 @@
-"""Render an outbox message with Jinja2 and send it as raw MIME through SES v2."""
+"""Render an outbox message (text + HTML, `.ics` when it changes the calendar) and send
+it as raw MIME through SES v2."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import TemplateError
 
 from keepslot.adapters.dynamo.codec import parse_iso
+from keepslot.adapters.email import ics
 from keepslot.adapters.email.links import Links
+from keepslot.adapters.email.render import Rendered, Renderer
 from keepslot.adapters.explain import explain_view
 from keepslot.adapters.settings import KeepslotConfig
-from keepslot.adapters.words import format_datetime, format_money
+from keepslot.adapters.words import Words, format_datetime, format_money, format_when
 from keepslot.service.dispatch import DeliveryFailed
 
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
 
 _HEADER_UNSAFE = re.compile(r"[\r\n]")
-
-
-_MODE_NAMES = {
-    "it": {"video": "video", "phone": "telefono", "in_person": "in presenza"},
-    "en": {"video": "video", "phone": "phone", "in_person": "in person"},
-}
+# Client messages that put the appointment in the calendar, and those that take it out.
+INVITES = frozenset({"client/booking_confirmed", "client/deposit_confirmed", "client/rescheduled"})
+CANCELS = frozenset({"client/cancelled", "client/cancelled_by_freelancer"})
 
 
 class SesPostman:
@@ -40,57 +39,161 @@ class SesPostman:
         self._ses = ses
         self._config = config
         self._links = links
-        self._env = Environment(
-            loader=FileSystemLoader(Path(__file__).parent / "templates"),
-            undefined=StrictUndefined,
-            autoescape=False,  # plain text; the HTML part escapes explicitly
-            keep_trailing_newline=True,
-        )
+        self._renderer = Renderer()
 
     def deliver(self, template: str, to: str, booking_id: str, context: dict[str, Any]) -> None:
         b = self._config.business
-        booking = context["booking"]
-        address = booking["client"]["email"] if to == "client" else str(b.alerts)
-        start = parse_iso(booking["start"])
+        try:
+            rendered = self.render(template, to, booking_id, context)
+        except (KeyError, ValueError, TemplateError) as e:
+            # A message that cannot render is retried, then reported in the digest; it
+            # must not stop the rest of the outbox.
+            raise DeliveryFailed(f"{template}: {e!r}") from e
+        if to == "client":
+            client = context["booking"]["client"]
+            address, name = client["email"], client["name"]
+        else:
+            address, name = str(b.alerts), b.sender_name or b.name
+        files = self._attachments(template, booking_id, context)
+        self._send(address, name, rendered, files)
+
+    def render(self, template: str, to: str, booking_id: str, ctx: dict[str, Any]) -> Rendered:
+        name = f"{self._config.business.locale}/{template}"
+        if not self._renderer.exists(name):
+            raise DeliveryFailed(f"no template {name}")
+        return self._renderer.render(name, self.view(to, booking_id, ctx))
+
+    def view(self, to: str, booking_id: str, context: dict[str, Any]) -> dict[str, Any]:
+        """Everything a template may use; times in the reader's time zone."""
+        b, cfg = self._config.business, self._config
         locale = b.locale
-        tz = booking.get("timezone") if to == "client" and booking.get("timezone") else b.timezone
-        view = {
+        booking = context.get("booking")
+        tz = b.timezone
+        if to == "client" and booking and booking.get("timezone"):
+            tz = booking["timezone"]
+
+        def when(raw: str | None) -> str:
+            return format_when(parse_iso(raw), locale, tz) if raw else ""
+
+        def time_of(raw: str) -> str:
+            return format_datetime(parse_iso(raw), locale, tz).rsplit(" ", 1)[-1]
+
+        view: dict[str, Any] = {
+            "reason": "",
+            "history": None,
             **context,
             "business": b,
-            "config": self._config,
+            "config": cfg,
             "to": to,
-            "when": format_datetime(start, locale, tz),
-            "money": lambda amount: format_money(amount, b.currency, locale),
-            "manage_url": self._links.manage(booking_id, start),
-            "admin_url": self._links.admin(booking_id, start),
+            "locale": locale,
+            "tz": tz,
+            "money": lambda amount: format_money(int(amount), b.currency, locale),
+            "at": when,
+            "time_of": time_of,
+            "mode_label": lambda mode: Words(locale)(f"mode.{mode}"),
             "book_url": self._links.book(),
-            "free_until": format_datetime(
-                start - timedelta(hours=self._config.policy.free_change_hours), locale, tz
-            ),
-            "free_open": (context.get("hours") or 0) > self._config.policy.free_change_hours,
-            "mode_name": _MODE_NAMES[locale].get(booking["mode"], booking["mode"]),
-            "reason": context.get("reason", ""),
-            "explanation": self._explain(context.get("outcome"), tz),
+            "policy_url": f"{self._links.site}/policy/",
+            "sender": b.sender_name or b.name,
         }
-        text = self._env.get_template(f"{locale}/{template}.txt.j2").render(view)
-        subject, _, body = text.partition("\n")
-        self._send(address, subject.strip(), body.lstrip("\n"))
+        if booking:
+            start = parse_iso(booking["start"])
+            hours = int(context.get("free_change_hours") or cfg.policy.free_change_hours)
+            deadline = start - timedelta(hours=hours)
+            service = cfg.service(booking["service"])
+            view |= {
+                "name": booking["client"]["name"],
+                "first_name": (booking["client"]["name"].split() or [""])[0],
+                "service_name": service.name if service else booking["service"],
+                "when": format_when(start, locale, tz),
+                "manage_url": self._links.manage(booking_id, start),
+                "admin_url": self._links.admin(booking_id, start),
+                "admin_action": lambda action: self._links.admin(booking_id, start, action),
+                "free_until": format_when(deadline, locale, tz),
+                # Decided by the job at send time; the hours are a fallback for old items.
+                "free_open": context.get("free_open", (context.get("hours") or 0) > hours),
+                "meeting": self._meeting(booking["mode"]),
+                "explanation": self._explain(context.get("outcome"), tz),
+            }
+        return view
+
+    def _meeting(self, mode: str) -> dict[str, Any]:
+        m = self._config.modes
+        if mode == "video" and m.video:
+            return {"kind": mode, "link": m.video.link, "test_link": m.video.test_link or ""}
+        if mode == "phone" and m.phone:
+            return {"kind": mode, "number": m.phone.number, "who_calls": m.phone.who_calls}
+        if mode == "in_person" and m.in_person:
+            return {
+                "kind": mode,
+                "address": m.in_person.address,
+                "directions": m.in_person.directions,
+            }
+        return {"kind": mode}
 
     def _explain(self, outcome: dict[str, Any] | None, tz: str) -> str:
         if not outcome:
             return ""
         return explain_view(outcome, self._config.business.locale, tz)
 
-    def _send(self, to: str, subject: str, text: str) -> None:
+    def _attachments(
+        self, template: str, booking_id: str, context: dict[str, Any]
+    ) -> list[tuple[str, bytes, str]]:
+        """(filename, bytes, METHOD): a request for the appointment, or its withdrawal."""
+        if template not in INVITES | CANCELS:
+            return []
+        booking = context["booking"]
+        if template in CANCELS:
+            return [("cancel.ics", self._ics(booking_id, booking, cancel=True), "CANCEL")]
+        files = [("invite.ics", self._ics(booking_id, booking, cancel=False), "REQUEST")]
+        if context.get("old_id") and context.get("old_start"):
+            # A move: the old appointment leaves the calendar under its own UID.
+            old = booking | {"start": context["old_start"], "end": context["old_start"]}
+            files.append(("cancel.ics", self._ics(context["old_id"], old, cancel=True), "CANCEL"))
+        return files
+
+    def _ics(self, booking_id: str, booking: dict[str, Any], *, cancel: bool) -> bytes:
+        cfg = self._config
+        start = parse_iso(booking["start"])
+        end = max(start, parse_iso(booking["end"])) if booking.get("end") else start
+        meeting = self._meeting(booking["mode"])
+        service = cfg.service(booking["service"])
+        location = meeting.get("address") or meeting.get("link") or meeting.get("number") or ""
+        return ics.invite(
+            booking_id=booking_id,
+            site_url=self._links.site,
+            start=start,
+            end=end,
+            summary=f"{service.name if service else booking['service']} · {cfg.business.name}",
+            organizer=str(cfg.business.sender),
+            now=datetime.now(UTC),
+            location=location,
+            url=meeting.get("link") or self._links.manage(booking_id, start),
+            description=self._links.manage(booking_id, start),
+            cancel=cancel,
+        )
+
+    def _send(self, to: str, name: str, r: Rendered, files: list[tuple[str, bytes, str]]) -> None:
         b = self._config.business
-        if _HEADER_UNSAFE.search(to + subject):
+        if _HEADER_UNSAFE.search(to + name + r.subject):
             raise DeliveryFailed("a header value contains CR or LF")
         msg = EmailMessage()
         msg["From"] = Address(b.sender_name or b.name, addr_spec=str(b.sender))
-        msg["To"] = to
-        msg["Subject"] = subject
+        try:
+            msg["To"] = Address(name, addr_spec=to)
+        except (ValueError, IndexError) as e:
+            raise DeliveryFailed(f"not a usable address: {e}") from e
+        msg["Subject"] = r.subject
         msg["Date"] = formatdate(usegmt=True)
-        msg.set_content(text)
+        msg.set_content(r.text)
+        msg.add_alternative(r.html, subtype="html")
+        for filename, data, method in files:
+            msg.add_attachment(
+                data,
+                maintype="text",
+                subtype="calendar",
+                filename=filename,
+                params={"method": method},
+            )
         try:
             self._ses().send_email(
                 FromEmailAddress=str(b.sender),

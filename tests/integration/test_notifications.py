@@ -1,0 +1,467 @@
+"""Every email, through moto's SES: recipients, subjects, the .ics, timing, the clock.
+
+The clock is the real clock handler (`api.tick()`); the dispatcher runs inside it.
+"""
+
+from __future__ import annotations
+
+import email
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from email import policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from icalendar import Calendar
+
+from tests.integration.conftest import Api
+from tests.integration.test_api_bookings import body, book, token_of
+
+CLIENT = "anna@example.com"
+FREELANCER = "giulia@giuliarossi.it"
+THU_10_UTC = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+
+
+def mails() -> list[dict[str, Any]]:
+    """moto's sent messages, parsed: to, subject, text, html and the parsed .ics files."""
+    from moto.core import DEFAULT_ACCOUNT_ID  # type: ignore[attr-defined]
+    from moto.ses.models import ses_backends
+
+    out = []
+    for m in ses_backends[DEFAULT_ACCOUNT_ID]["eu-south-1"].sent_messages:
+        msg = email.message_from_string(m.raw_data, policy=policy.default)
+        assert isinstance(msg, EmailMessage)
+        text, rich = msg.get_body(("plain",)), msg.get_body(("html",))
+        cals = [
+            Calendar.from_ical(bytes(part.get_payload(decode=True)))
+            for part in msg.walk()
+            if part.get_content_type() == "text/calendar"
+        ]
+        out.append(
+            {
+                "to": [a.addr_spec for a in msg["To"].addresses],
+                "subject": str(msg["Subject"]),
+                "text": text.get_content() if text else "",
+                "html": rich.get_content() if rich else "",
+                "ics": cals,
+            }
+        )
+    return out
+
+
+def to(addr: str, sent: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    return [m for m in (mails() if sent is None else sent) if addr in m["to"]]
+
+
+def admin_token(booking_id: str, start: str) -> str:
+    from keepslot import bootstrap
+    from keepslot.adapters.dynamo.codec import parse_iso
+
+    return token_of(bootstrap.app().links.admin(booking_id, parse_iso(start)))
+
+
+def confirmed(api: Api, **over: Any) -> tuple[dict[str, Any], str, str]:
+    """A strategia booking whose deposit the freelancer confirmed: (booking, manage, admin)."""
+    r = book(api, **over)
+    assert r.status == 201, r.body
+    b = r.body["booking"]
+    admin = admin_token(b["id"], b["start"])
+    assert api.post("/api/admin/confirm-deposit", token=admin).status == 200
+    api.tick()
+    return b, token_of(r.body["manage_url"]), admin
+
+
+def event_of(cal: Calendar) -> Any:
+    return next(c for c in cal.walk() if c.name == "VEVENT")
+
+
+def test_confirmation_carries_an_ics_with_the_utc_start_and_the_meeting(api: Api) -> None:
+    b, _, _ = confirmed(api, mode="video")
+    mail = next(m for m in to(CLIENT) if m["subject"].startswith("Acconto ricevuto"))
+    assert mail["to"] == [CLIENT]
+    [cal] = mail["ics"]
+    assert str(cal["METHOD"]) == "REQUEST"
+    ev = event_of(cal)
+    assert ev.decoded("DTSTART") == THU_10_UTC
+    assert ev.decoded("DTEND") == THU_10_UTC + timedelta(hours=1)
+    assert str(ev["UID"]) == f"{b['id']}@127.0.0.1"
+    assert str(ev["URL"]) == "https://meet.jit.si/studio-giulia-rossi"
+    assert "https://meet.jit.si/test" in mail["text"]  # how to test the link beforehand
+    assert "martedì 1 dicembre 2026 alle 10:00" in mail["text"]  # free until, Rome time
+    assert "/manage/#" in mail["text"]
+    alert = next(m for m in to(FREELANCER) if m["subject"].startswith("Acconto ricevuto"))
+    assert "Storico: prima prenotazione." in alert["text"]
+    assert "/admin/#" in alert["text"]
+
+
+def test_in_person_and_phone_confirmations_name_the_place_and_who_calls(api: Api) -> None:
+    confirmed(api, mode="in_person")
+    confirmed(api, mode="phone", start="2026-12-03T10:30:00Z", email="bea@example.com")
+    place = next(m for m in to(CLIENT) if m["ics"])
+    assert "Via dell'Indipendenza 12" in place["text"]
+    assert "citofono" in place["text"]
+    assert str(event_of(place["ics"][0])["LOCATION"]).startswith("Via dell'Indipendenza")
+    phone = next(m for m in to("bea@example.com") if m["ics"])
+    assert "ti chiamo io al +39 333 000 1111" in phone["text"]
+
+
+def test_a_cancellation_withdraws_the_event_and_invites_to_rebook(api: Api) -> None:
+    b, manage, _ = confirmed(api)
+    assert api.post("/api/manage/cancel", {}, token=manage).status == 200
+    api.tick()
+    mail = next(m for m in to(CLIENT) if m["subject"].startswith("Prenotazione cancellata"))
+    [cal] = mail["ics"]
+    assert str(cal["METHOD"]) == "CANCEL"
+    assert str(event_of(cal)["UID"]) == f"{b['id']}@127.0.0.1"
+    assert "http://127.0.0.1:8000/book/" in mail["text"]
+    assert "credito" in mail["text"]  # the outcome in words, with the amount
+    assert "60,00" in mail["text"]
+
+
+def test_reschedule_sends_a_new_invite_and_cancels_the_old_uid(api: Api) -> None:
+    b, manage, _ = confirmed(api)
+    r = api.post("/api/manage/reschedule", {"start": "2026-12-04T09:00:00Z"}, token=manage)
+    assert r.status == 200, r.body
+    api.tick()
+    mail = next(m for m in to(CLIENT) if m["subject"].startswith("Appuntamento spostato"))
+    methods = {str(c["METHOD"]): event_of(c) for c in mail["ics"]}
+    assert methods["REQUEST"].decoded("DTSTART") == datetime(2026, 12, 4, 9, tzinfo=UTC)
+    assert str(methods["CANCEL"]["UID"]) == f"{b['id']}@127.0.0.1"
+
+
+def test_first_reminder_lands_before_the_deadline_and_names_it(api: Api) -> None:
+    confirmed(api, mode="video")
+    api.clock.advance(hours=1)  # 72 h before Thursday 10:00 Rome
+    api.tick()
+    [first] = [m for m in to(CLIENT) if m["subject"].startswith("Promemoria")]
+    assert api.clock.now() < THU_10_UTC - timedelta(hours=48)
+    assert "gratuitamente fino a martedì 1 dicembre 2026 alle 10:00" in first["text"]
+    assert "https://meet.jit.si/studio-giulia-rossi" in first["text"]
+    assert "https://meet.jit.si/test" in first["text"]
+    api.clock.advance(hours=48)  # 24 h before
+    api.tick()
+    reminders = [m for m in to(CLIENT) if m["subject"].startswith("Promemoria")]
+    assert len(reminders) == 2
+    assert "gratuitamente" not in reminders[1]["text"]
+
+
+def test_a_cancelled_booking_gets_no_reminder(api: Api) -> None:
+    _, manage, _ = confirmed(api)
+    assert api.post("/api/manage/cancel", {}, token=manage).status == 200
+    api.clock.advance(hours=72)
+    api.tick()
+    assert not [m for m in mails() if m["subject"].startswith("Promemoria")]
+
+
+def test_no_show_needs_the_grace_then_follows_up_once(api: Api) -> None:
+    _, _, admin = confirmed(api)
+    api.clock.at = THU_10_UTC + timedelta(minutes=5)
+    r = api.post("/api/admin/no-show", token=admin)
+    assert r.status == 409 and r.body["error"]["code"] == "not_allowed_now"
+    assert "waiting" in api.get("/api/admin", token=admin).body["actions"]
+    assert api.post("/api/admin/waiting", {"until_minutes": 10}, token=admin).status == 200
+    api.tick()
+    [wait] = [m for m in to(CLIENT) if m["subject"].startswith("Ti aspetto")]
+    assert wait["subject"] == "Ti aspetto fino alle 10:15"
+    api.clock.at = THU_10_UTC + timedelta(minutes=15)
+    api.tick()
+    [check] = [m for m in to(FREELANCER) if m["subject"] == "Anna è arrivato/a?"]
+    assert "?do=no-show#" in check["text"] and "?do=arrived#" in check["text"]
+    assert "no-show" in api.get("/api/admin", token=admin).body["actions"]
+    r = api.post("/api/admin/no-show", token=admin)
+    assert r.status == 200, r.body
+    assert r.body["booking"]["status"] == "no_show"
+    assert r.body["outcome"]["deposit"] == "forfeited"
+    api.tick()
+    api.tick()
+    follow = [m for m in to(CLIENT) if m["subject"].startswith("Non siamo riusciti")]
+    assert len(follow) == 1
+    assert "http://127.0.0.1:8000/book/" in follow[0]["text"]
+    assert "/manage/#" in follow[0]["text"]
+    assert "60,00" in follow[0]["text"]
+    assert api.post("/api/admin/no-show", token=admin).status == 409
+
+
+def test_arrived_completes_at_once_and_offer_invites_to_rebook(api: Api) -> None:
+    _, _, admin = confirmed(api)
+    assert api.post("/api/admin/arrived", token=admin).status == 409  # not started yet
+    api.clock.at = THU_10_UTC + timedelta(minutes=2)
+    r = api.post("/api/admin/arrived", token=admin)
+    assert r.status == 200 and r.body["booking"]["status"] == "completed"
+    assert api.post("/api/admin/offer", token=admin).status == 409  # completed: nothing to offer
+    _, manage2, admin2 = confirmed(api, start="2026-12-07T09:00:00Z")
+    api.post("/api/manage/cancel", {}, token=manage2)
+    assert "offer" in api.get("/api/admin", token=admin2).body["actions"]
+    assert api.post("/api/admin/offer", token=admin2).status == 200
+    api.tick()
+    [offer] = [m for m in to(CLIENT) if m["subject"] == "Troviamo un nuovo orario?"]
+    assert "http://127.0.0.1:8000/book/" in offer["text"]
+
+
+def test_credit_reminder_then_expiry(api: Api) -> None:
+    _, manage, _ = confirmed(api)
+    r = api.post("/api/manage/cancel", {}, token=manage)
+    until = datetime.fromisoformat(r.body["outcome"]["credit_until"].replace("Z", "+00:00"))
+    api.clock.at = until - timedelta(hours=23)
+    api.tick()
+    [reminder] = [m for m in to(CLIENT) if m["subject"].startswith("Il tuo credito scade")]
+    assert "60,00" in reminder["text"] and "/book/" in reminder["text"]
+    api.clock.at = until + timedelta(minutes=1)
+    api.tick()
+    api.tick()
+    assert len([m for m in to(CLIENT) if m["subject"] == "Il tuo credito è scaduto"]) == 1
+    assert len([m for m in to(CLIENT) if m["subject"].startswith("Il tuo credito scade")]) == 1
+
+
+def test_a_used_credit_gets_no_reminder(api: Api) -> None:
+    _, manage, _ = confirmed(api)
+    r = api.post("/api/manage/cancel", {}, token=manage)
+    until = datetime.fromisoformat(r.body["outcome"]["credit_until"].replace("Z", "+00:00"))
+    assert book(api, start="2026-12-04T09:00:00Z").body["booking"]["status"] == "confirmed"
+    api.clock.at = until - timedelta(hours=23)
+    api.tick()
+    assert not [m for m in to(CLIENT) if m["subject"].startswith("Il tuo credito")]
+
+
+def test_the_clock_twice_sends_nothing_twice(api: Api) -> None:
+    confirmed(api)
+    api.clock.advance(hours=1)
+    first = api.tick()
+    again = api.tick()
+    assert first["sent"] >= 1
+    assert again == {"jobs": 0, "sent": 0}
+    subjects = Counter(m["subject"] for m in mails())
+    assert max(subjects.values()) == 1
+
+
+def test_a_failed_send_is_retried_with_backoff(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    from keepslot import bootstrap
+    from keepslot.service.dispatch import DeliveryFailed
+
+    postman = bootstrap.app().postman
+    real = postman.deliver
+    calls = {"n": 0}
+
+    def flaky(*a: Any, **kw: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise DeliveryFailed("SES throttled")
+        real(*a, **kw)
+
+    monkeypatch.setattr(postman, "deliver", flaky)
+    book(api, service="conoscitiva", mode="video")
+    api.tick()
+    assert len(mails()) == 1  # one of the two went; the other waits for its backoff
+    api.tick()
+    assert len(mails()) == 1
+    api.clock.advance(minutes=2)
+    api.tick()
+    assert sorted(m["to"][0] for m in mails()) == [CLIENT, FREELANCER]
+
+
+def test_a_crash_between_send_and_record_sends_again_once(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from keepslot import bootstrap
+
+    store = bootstrap.app().store
+    real = store.mark_delivered
+
+    def crash(*a: Any, **kw: Any) -> None:
+        raise RuntimeError("the function died here")
+
+    monkeypatch.setattr(store, "mark_delivered", crash)
+    book(api, service="conoscitiva", mode="video")
+    with pytest.raises(RuntimeError):
+        api.tick()
+    [first] = [m["to"][0] for m in mails()]  # sent, not recorded
+    other = ({CLIENT, FREELANCER} - {first}).pop()
+    monkeypatch.setattr(store, "mark_delivered", real)
+    api.tick()
+    api.tick()
+    by_to = Counter(m["to"][0] for m in mails())
+    assert by_to == {first: 2, other: 1}  # at least once: the one repeat, never lost
+    items = _outbox_items()
+    assert len(items) == 2 and all("delivered_at" in it for it in items)
+
+
+def test_mail_given_up_on_shows_in_the_weekly_digest(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from keepslot import bootstrap
+    from keepslot.service.dispatch import DeliveryFailed
+
+    postman = bootstrap.app().postman
+    real = postman.deliver
+
+    def client_down(template: str, *a: Any, **kw: Any) -> None:
+        if template.startswith("client/"):
+            raise DeliveryFailed("bounced")
+        real(template, *a, **kw)
+
+    monkeypatch.setattr(postman, "deliver", client_down)
+    book(api, service="conoscitiva", mode="video")
+    for _ in range(6):
+        api.tick()
+        api.clock.advance(minutes=40)
+    api.clock.at = datetime(2026, 12, 7, 6, 0, tzinfo=UTC)  # Monday 07:00 in Rome
+    api.tick()
+    api.tick()
+    [digest] = [m for m in to(FREELANCER) if m["subject"].startswith("La tua settimana")]
+    assert "client/booking_confirmed a client" in digest["text"]
+    assert "5 tentativi" in digest["text"]
+
+
+def test_templates_escape_what_clients_type(api: Api) -> None:
+    book(api, service="conoscitiva", mode="video", name="<script>alert(1)</script> Anna")
+    api.tick()
+    for m in mails():
+        assert "<script>" not in m["html"]
+    alert = next(iter(to(FREELANCER)))
+    assert "&lt;script&gt;" in alert["html"]
+
+
+def _outbox_items() -> list[dict[str, Any]]:
+    import boto3
+
+    res = boto3.client("dynamodb").scan(
+        TableName="keepslot-test",
+        FilterExpression="#t = :o",
+        ExpressionAttributeNames={"#t": "type"},
+        ExpressionAttributeValues={":o": {"S": "outbox"}},
+    )
+    return list(res["Items"])
+
+
+__all__ = ["body"]
+
+
+def test_no_show_is_marked_by_itself_only_when_the_policy_says_so(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from keepslot import bootstrap
+
+    app = bootstrap.app()
+    policy_ = app.config.policy.model_copy(update={"no_show_auto_mark_hours": 2})
+    monkeypatch.setattr(app, "config", app.config.model_copy(update={"policy": policy_}))
+    monkeypatch.setattr(app, "ctx", app.ctx.__class__(**{**vars(app.ctx), "config": app.config}))
+    b, _, _ = confirmed(api)
+    api.clock.at = THU_10_UTC + timedelta(hours=2)
+    api.tick()
+    api.tick()
+    assert app.store.get_booking(b["id"])[0].status.value == "no_show"
+    assert len([m for m in to(CLIENT) if m["subject"].startswith("Non siamo riusciti")]) == 1
+    auto = [m for m in to(FREELANCER) if m["subject"].startswith("Mancata presentazione")]
+    assert len(auto) == 1 and "nessuno ha risposto" in auto[0]["text"]
+
+
+@pytest.fixture
+def item_level_rollback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto deep-copies the whole table once per transaction item, to roll back a failed
+    transaction. Saving only the items a transaction names gives the same all-or-nothing
+    result at a fraction of the cost, so 50 bookings and 600 clock runs fit in a minute."""
+    import copy
+
+    from moto.dynamodb import models
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.table import Table
+
+    real = models.DynamoDBBackend.transact_write_items
+
+    class KeepTables:
+        @staticmethod
+        def deepcopy(obj: Any, memo: Any = None) -> Any:
+            return obj if isinstance(obj, Table) else copy.deepcopy(obj, memo)
+
+    def transact(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        saved = []
+        for entry in transact_items:
+            _, op = next(iter(entry.items()))
+            table = self.get_table(op["TableName"])
+            attrs = op.get("Key") or op["Item"]
+            h, r = DynamoType(attrs[table.hash_key_attr]), DynamoType(attrs[table.range_key_attr])
+            saved.append((table, h, r, copy.deepcopy(table.items.get(h, {}).get(r))))
+        setattr(models, "copy", KeepTables)  # noqa: B010 (moto's module global)
+        try:
+            real(self, transact_items)
+        except Exception:
+            for table, h, r, old in reversed(saved):
+                if old is None:
+                    table.items.get(h, {}).pop(r, None)
+                else:
+                    table.items[h][r] = old
+            raise
+        finally:
+            setattr(models, "copy", copy)  # noqa: B010
+
+    monkeypatch.setattr(models.DynamoDBBackend, "transact_write_items", transact)
+
+
+def test_fifty_bookings_three_clocks_at_two_hundred_minutes_send_each_email_once(
+    api: Api, item_level_rollback: None
+) -> None:
+    from keepslot import bootstrap
+    from keepslot.adapters.dynamo.codec import parse_iso
+
+    start = api.clock.now()
+    slots = api.get("/api/slots?service=conoscitiva&from=2026-12-01&to=2026-12-15").body["slots"]
+    per_day: dict[str, list[str]] = {}
+    for s in slots:
+        if s["start"][14:16] == "00" and len(per_day.setdefault(s["start"][:10], [])) < 5:
+            per_day[s["start"][:10]].append(s["start"])
+    starts = [s for day in sorted(per_day) for s in per_day[day]][:50]
+    assert len(starts) == 50
+    modes = ["video", "phone"]
+    for i, at in enumerate(starts):
+        r = api.post(
+            "/api/bookings",
+            body(
+                api,
+                service="conoscitiva",
+                start=at,
+                mode=modes[i % 2],
+                name=f"Cliente{i:02d} Prova",
+                email=f"c{i:02d}@example.com",
+            ),
+        )
+        assert r.status == 201, r.body
+    dues: set[datetime] = set()
+    reminders: dict[int, int] = {}
+    for i, at in enumerate(starts):
+        t = parse_iso(at)
+        early = [t - timedelta(hours=h) for h in (72, 24) if t - timedelta(hours=h) > start]
+        reminders[i] = len(early)
+        dues |= {*early, t + timedelta(minutes=15), t + timedelta(minutes=20, hours=2)}
+    minutes = sorted(dues)
+    extra = 0
+    while len(set(minutes)) < 200:  # pad with the minute after each due time
+        minutes.append(sorted(dues)[extra] + timedelta(minutes=1))
+        extra += 1
+    visited = sorted(set(minutes))
+    assert len(visited) >= 200 and visited[-1] - visited[0] >= timedelta(days=7)
+    for minute in visited:
+        api.clock.at = minute
+        for _ in range(3):
+            api.tick()
+
+    sent = mails()
+    # The two reminders share a subject; their text differs (the first names the deadline).
+    pairs = Counter((m["to"][0], m["subject"], m["text"]) for m in sent)
+    assert max(pairs.values()) == 1
+    for i in range(50):
+        mine = Counter(m["subject"].split(":")[0] for m in to(f"c{i:02d}@example.com", sent))
+        assert mine == Counter({"Prenotazione confermata": 1, "Promemoria": reminders[i]}) or (
+            reminders[i] == 0 and mine == Counter({"Prenotazione confermata": 1})
+        )
+    alerts = Counter(m["subject"] for m in to(FREELANCER, sent))
+    for i in range(50):
+        assert alerts[f"Cliente{i:02d} è arrivato/a?"] == 1
+        assert sum(1 for s in alerts if s.startswith(f"Nuova prenotazione: Cliente{i:02d} ")) == 1
+    digests = [s for s in alerts if s.startswith("La tua settimana")]
+    assert len(digests) == 2  # Mondays 7 and 14 December
+    expected = 50 * 2 + 50 + sum(reminders.values()) + len(digests)
+    assert len(sent) == expected
+    store = bootstrap.app().store
+    ids = [store.calendar(visited[0], visited[-1])]
+    assert ids == [[]]  # every appointment was completed by the clock: none open
