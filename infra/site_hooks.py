@@ -12,14 +12,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-from keepslot.adapters.settings import ConfigError, KeepslotConfig, load_config
-from keepslot.adapters.words import Words
-from keepslot.adapters.words.pages import render_home, render_policy
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+
+from keepslot.adapters.settings import ConfigError, KeepslotConfig, load_config
+from keepslot.adapters.words import Words
+from keepslot.adapters.words.pages import render_home, render_policy
 
 # Pages another engineer fills with forms: the hook only localises their title line.
 APP_TITLES = {

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import boto3
 import pytest
-from keepslot.cli.main import main
 
+from keepslot.cli.main import main
 from tests.integration.conftest import Api
 from tests.integration.test_api_bookings import book
 from tests.integration.test_clients import EMAIL, FRI, MON, THU, late_cancel, z

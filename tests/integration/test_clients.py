@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
-from keepslot.service.changes import Change, ClientEvent
 
+from keepslot.service.changes import Change, ClientEvent
 from tests.integration.conftest import Api, sent_mail
 from tests.integration.test_api_bookings import book, token_of
 from tests.support.apigw import LambdaContext, http_event

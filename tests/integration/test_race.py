@@ -14,15 +14,15 @@ from pathlib import Path
 
 import boto3
 import pytest
+
+from infra.local.environment import TABLE_NAME, TOKEN_KEY_PARAM, apply, local_environment
+from infra.local.moto_server import MotoServer
+from infra.local.provision import provision
 from keepslot import bootstrap
 from keepslot.adapters.settings import load_config
 from keepslot.domain.booking import Mode
 from keepslot.domain.errors import DomainError, SlotTaken
 from keepslot.service.booking import BookingRequest, book
-
-from infra.local.environment import TABLE_NAME, TOKEN_KEY_PARAM, apply, local_environment
-from infra.local.moto_server import MotoServer
-from infra.local.provision import provision
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)

@@ -199,12 +199,11 @@ def test_charge_refunded_for_a_refund_keepslot_made_is_not_counted_twice(
 def served(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, localstripe: LocalStripe
 ) -> Iterator[Any]:
-    from keepslot import bootstrap
-    from keepslot.adapters.settings import load_config
-
     from infra.local.environment import TABLE_NAME, TOKEN_KEY_PARAM, apply, local_environment
     from infra.local.moto_server import MotoServer
     from infra.local.provision import provision
+    from keepslot import bootstrap
+    from keepslot.adapters.settings import load_config
 
     server = MotoServer()
     server.start()
@@ -228,11 +227,10 @@ def served(
 def test_twenty_concurrent_deliveries_make_one_ledger_entry_and_one_email(
     served: Any, localstripe: LocalStripe, stripe_client: stripe.StripeClient
 ) -> None:
+    from infra.local.environment import TABLE_NAME
     from keepslot.domain.booking import Mode
     from keepslot.service import payments
     from keepslot.service.booking import BookingRequest, book
-
-    from infra.local.environment import TABLE_NAME
 
     app = served
     now = app.clock.now()

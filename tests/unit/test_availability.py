@@ -12,6 +12,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from keepslot.domain.availability import (
     Schedule,
     Span,

@@ -7,7 +7,6 @@ from datetime import time, timedelta
 from keepslot.domain.availability import Window
 from keepslot.domain.patterns import Part, Verdict, availability_fit, pattern_change
 from keepslot.domain.reliability import Kind
-
 from tests.unit.factories import START, event
 
 # Giulia's week: mornings Mon-Fri, afternoons except Wednesday, nothing at weekends.

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from keepslot.domain.availability import (
     LOCK_GRID_MINUTES,
     Schedule,

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from keepslot.adapters.settings import ConfigError, load_config, parse_config
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from keepslot.domain.credit import Credit, apply_credits, expired, leftover, usable
 
+from keepslot.domain.credit import Credit, apply_credits, expired, leftover, usable
 from tests.unit.factories import START, credit
 
 UNTIL = START + timedelta(days=3)

@@ -11,11 +11,11 @@ from datetime import datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
 from keepslot.domain.errors import NotAllowedNow
 from keepslot.domain.policy import Action, Fate, Outcome, apply_outcome, decide, forfeit_percent
 from keepslot.domain.terms import LateTier, Returned, Terms
-
 from tests.unit.factories import START, booking
 
 SETTINGS = settings(max_examples=100, deadline=None)

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+
 from keepslot.adapters.settings import Service
 from keepslot.domain.booking import Booking, BookingStatus, Client, DepositStatus
 from keepslot.domain.credit import apply_credits, expired, usable
@@ -37,7 +38,6 @@ from keepslot.domain.reliability import (
 from keepslot.domain.terms import Returned
 from keepslot.service.changes import JobKind
 from keepslot.service.jobs_plan import jobs_for
-
 from tests.unit.factories import DEPOSIT, PRICE, START, booking, config, credit, event, terms
 
 MINUTE = timedelta(minutes=1)

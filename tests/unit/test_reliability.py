@@ -16,7 +16,6 @@ from keepslot.domain.reliability import (
     waivers_left,
 )
 from keepslot.service.changes import ClientEvent
-
 from tests.unit.factories import START, event
 
 DAY = timedelta(days=1)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import product
 
 import pytest
+
 from keepslot.adapters.words import LOCALES, explain, format_datetime, format_money, format_span
 from keepslot.adapters.words.formats import format_when
 from keepslot.domain.booking import (

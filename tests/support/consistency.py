@@ -1,0 +1,173 @@
+"""Walks the whole table and says what does not add up (issue 8's consistency checker).
+
+    problems = check(boto3.client("dynamodb"), "keepslot-test", "Europe/Rome", schedule)
+    assert problems == []            # or: assert_consistent(...)
+
+What must hold after any mix of requests, retries and injected faults:
+- every open booking has exactly the locks of its lock grid, all pointing at it;
+- no lock points at a missing booking or one that gave its slot back;
+- each day's counter equals the bookings that still count that day;
+- open holds and held bookings match one to one;
+- every outbox item is delivered or still due (none given up, none for a missing booking);
+- the ledger agrees with each deposit: what came in is what `paid` says, what went
+  back or was kept never exceeds it, and equals it once the booking was given up.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from boto3.dynamodb.types import TypeDeserializer
+
+from keepslot.adapters.dynamo.codec import parse_iso, plain
+from keepslot.domain.availability import Span, lock_grid
+
+if TYPE_CHECKING:
+    from keepslot.domain.availability import Schedule
+
+OPEN = {"held", "pending_approval", "confirmed"}
+KEEPS_SLOT = OPEN | {"completed", "no_show"}  # past appointments keep locks until the TTL
+HOLDING = {"held", "pending_approval"}
+GIVEN_UP = {"cancelled", "rescheduled"}
+_de = TypeDeserializer()
+
+
+def scan(client: Any, table: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    page: dict[str, Any] = {"TableName": table, "ConsistentRead": True}
+    while True:
+        res = client.scan(**page)
+        items += [plain({k: _de.deserialize(v) for k, v in it.items()}) for it in res["Items"]]
+        if "LastEvaluatedKey" not in res:
+            return items
+        page["ExclusiveStartKey"] = res["LastEvaluatedKey"]
+
+
+def check(client: Any, table: str, schedule: Schedule) -> list[str]:
+    items = scan(client, table)
+    bookings = {it["id"]: it for it in items if it["SK"] == "BOOKING"}
+    problems: list[str] = []
+    problems += _locks(items, bookings, schedule)
+    problems += _days(items, bookings, schedule.timezone)
+    problems += _holds(items, bookings)
+    problems += _outbox(items, bookings)
+    problems += _ledger(items, bookings)
+    return problems
+
+
+def assert_consistent(client: Any, table: str, schedule: Schedule) -> dict[str, int]:
+    """Raise with every problem found; return a census of the table for the caller's asserts."""
+    problems = check(client, table, schedule)
+    assert problems == [], "inconsistent table:\n" + "\n".join(problems[:30])
+    items = scan(client, table)
+    census: Counter[str] = Counter(str(it.get("type", it["SK"])) for it in items)
+    census.update(f"booking:{it['status']}" for it in items if it["SK"] == "BOOKING")
+    return dict(census)
+
+
+def _locks(items: list[dict[str, Any]], bookings: dict[str, Any], schedule: Schedule) -> list[str]:
+    out = []
+    held_by: dict[str, set[datetime]] = defaultdict(set)
+    for it in items:
+        if it["SK"] != "LOCK":
+            continue
+        at, owner = parse_iso(it["PK"].removeprefix("LOCK#")), it["booking_id"]
+        b = bookings.get(owner)
+        if b is None:
+            out.append(f"lock {it['PK']} points at a missing booking {owner}")
+        elif b["status"] not in KEEPS_SLOT:
+            out.append(f"lock {it['PK']} points at {owner}, which is {b['status']}")
+        held_by[owner].add(at)
+    for bid, b in bookings.items():
+        if b["status"] not in OPEN:
+            continue
+        want = set(lock_grid(schedule, Span(parse_iso(b["start"]), parse_iso(b["end"]))))
+        have = held_by.get(bid, set())
+        if want != have:
+            out.append(f"{b['status']} booking {bid} at {b['start']}: locks {_diff(want, have)}")
+    return out
+
+
+def _diff(want: set[datetime], have: set[datetime]) -> str:
+    missing = sorted(t.isoformat() for t in want - have)
+    extra = sorted(t.isoformat() for t in have - want)
+    return f"missing {missing}, extra {extra}"
+
+
+def _days(items: list[dict[str, Any]], bookings: dict[str, Any], tz: str) -> list[str]:
+    zone = ZoneInfo(tz)
+    expected: Counter[str] = Counter(
+        parse_iso(b["start"]).astimezone(zone).date().isoformat()
+        for b in bookings.values()
+        if b["status"] in KEEPS_SLOT
+    )
+    stored = {
+        it["PK"].removeprefix("DAY#"): int(it.get("booked", 0)) for it in items if it["SK"] == "DAY"
+    }
+    return [
+        f"day {day}: counter {stored.get(day, 0)}, bookings {expected.get(day, 0)}"
+        for day in sorted(set(expected) | set(stored))
+        if stored.get(day, 0) != expected.get(day, 0)
+    ]
+
+
+def _holds(items: list[dict[str, Any]], bookings: dict[str, Any]) -> list[str]:
+    holds = {
+        it["SK"].removeprefix("HOLD#"): it["PK"] for it in items if it["SK"].startswith("HOLD#")
+    }
+    out = []
+    for bid, pk in holds.items():
+        b = bookings.get(bid)
+        if b is None or b["status"] not in HOLDING:
+            out.append(f"open hold {pk}/{bid} for a booking that is {b and b['status']}")
+        elif pk != f"CLIENT#{b['client']['email'].strip().lower()}":
+            out.append(f"hold of {bid} is filed under {pk}")
+    out += [
+        f"{b['status']} booking {bid} has no open hold"
+        for bid, b in bookings.items()
+        if b["status"] in HOLDING and bid not in holds
+    ]
+    return out
+
+
+def _outbox(items: list[dict[str, Any]], bookings: dict[str, Any]) -> list[str]:
+    out = []
+    for it in items:
+        if it["SK"] != "OUTBOX":
+            continue
+        if it.get("booking_id") not in bookings:
+            out.append(f"{it['PK']} ({it['template']}) is for a missing booking")
+        if it.get("delivered_at"):
+            continue
+        if it.get("GSI2PK") != "DUE":
+            out.append(f"{it['PK']} ({it['template']}) is neither delivered nor due: {it}")
+    return out
+
+
+def _ledger(items: list[dict[str, Any]], bookings: dict[str, Any]) -> list[str]:
+    sums: dict[str, Counter[str]] = defaultdict(Counter)
+    for it in items:
+        if it["SK"].startswith("LEDGER#"):
+            sums[it["PK"].removeprefix("BOOKING#")][it["kind"]] += int(it["amount"])
+    out = []
+    for bid in sums.keys() - bookings.keys():
+        out.append(f"ledger entries for a missing booking {bid}")
+    for bid, b in bookings.items():
+        dep, s = b["deposit"], sums.get(bid, Counter())
+        came_in = s["paid"] + s["credit_applied"]
+        pred = b.get("rescheduled_from")
+        if pred:  # a move brings the old deposit (or the credit it turned into) along
+            p = sums.get(pred, Counter())
+            came_in += min(p["carried"] + p["credit_issued"], int(dep["amount"]))
+        if came_in != dep["paid"]:
+            out.append(f"booking {bid}: deposit paid {dep['paid']}, the ledger says {came_in}")
+        gone = s["credit_issued"] + s["refund_due"] + s["carried"] + int(dep.get("kept", 0))
+        if gone > dep["paid"] or (b["status"] in GIVEN_UP and gone != dep["paid"]):
+            out.append(
+                f"{b['status']} booking {bid}: paid {dep['paid']} but returned, carried "
+                f"and kept {gone} ({dict(s)}, kept {dep.get('kept', 0)})"
+            )
+    return out
