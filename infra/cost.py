@@ -141,11 +141,11 @@ LIFECYCLE = Lifecycle(
     api_requests=6,
     dispatcher_runs=5,
     emails=7,
-    read_units=13.5,
+    read_units=16.0,
     write_units=136,
     stored_bytes=8409,
 )
-IDLE_TICK = Tick(read_units=1.5)
+IDLE_TICK = Tick(read_units=1.0)
 
 # ---- assumptions no test can measure ----------------------------------------------------
 TICKS_PER_MONTH = 60 * 24 * 30  # rate(1 minute)

@@ -71,11 +71,17 @@ def scheduled_event(clock: DevClock) -> dict[str, Any]:
 
 class Functions:
     def __init__(
-        self, clock: DevClock, api: Handler, tick: Handler, webhook: Handler | None = None
+        self,
+        clock: DevClock,
+        api: Handler,
+        tick: Handler,
+        webhook: Handler | None = None,
+        dispatcher: Handler | None = None,
     ) -> None:
         self._clock = clock
         self._api = api
         self._tick = tick
+        self._dispatcher = dispatcher
         self._webhook = webhook
         self._lock = threading.Lock()
 
@@ -93,7 +99,13 @@ class Functions:
     def run_clock(self) -> Any:
         """Every job now due, then pending mail: the scheduler's run, on demand."""
         with self._lock:
-            return self._tick(scheduled_event(self._clock), LambdaContext("keepslot-clock", 60_000))
+            result = self._tick(
+                scheduled_event(self._clock), LambdaContext("keepslot-clock", 60_000)
+            )
+            if self._dispatcher is not None:
+                # What the table's stream does in AWS: new outbox mail goes out at once.
+                self._dispatcher({"Records": []}, LambdaContext("keepslot-dispatcher", 60_000))
+            return result
 
 
 def load_functions(clock: DevClock) -> Functions:
@@ -104,7 +116,9 @@ def load_functions(clock: DevClock) -> Functions:
     from keepslot import bootstrap
 
     bootstrap.use_clock(clock)
-    from keepslot.handlers import api, webhook
+    from keepslot.handlers import api, dispatcher, webhook
     from keepslot.handlers import clock as clock_function
 
-    return Functions(clock, api.handler, clock_function.handler, webhook.handler)
+    return Functions(
+        clock, api.handler, clock_function.handler, webhook.handler, dispatcher.handler
+    )

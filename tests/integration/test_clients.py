@@ -109,7 +109,7 @@ def test_a_waiver_request_reaches_the_freelancer_and_waiving_removes_the_strike(
     asked = api.post("/api/manage/waiver", {"reason": "Mio figlio all'ospedale"}, token=manage)
     assert asked.status == 202
     api.tick()
-    alert = next(m for m in mail_to("giulia@") if m["subject"].startswith("Richiesta di esonero"))
+    alert = next(m for m in mail_to("giulia@") if m["subject"].startswith("Richiesta di eccezione"))
     assert "Mio figlio all'ospedale" in alert["text"]
     assert "/admin/?do=waive#" in alert["text"]
     assert "/admin/?do=decline-waiver#" in alert["text"]

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from keepslot.domain.booking import Booking
-from keepslot.domain.patterns import Fit, Verdict, availability_fit, pattern_change
+from keepslot.domain.patterns import Fit, Verdict, availability_fit
 from keepslot.service.context import Context
-from keepslot.service.snapshots import ClientSnapshot
 
 AVAILABILITY_QUESTION = "availability"
 
@@ -34,8 +32,3 @@ def booking_extras(ctx: Context, booking: Booking) -> dict[str, Any]:
         return {}
     fit = availability_fit(answer, ctx.config.schedule().weekly)
     return {"availability_fit": fit_text(fit, ctx.config.business.locale)}
-
-
-def cancel_extras(snap: ClientSnapshot, now: datetime) -> dict[str, Any]:
-    """A late cancel from a long-reliable client: suggest a conversation first."""
-    return {"pattern_change": pattern_change(snap.events, now)}

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from keepslot.domain.patterns import pattern_change
 from keepslot.service.context import Context
-from keepslot.service.snapshots import DueItem
+from keepslot.service.snapshots import ClientSnapshot, DueItem
 
 MAX_ATTEMPTS = 5
+log = logging.getLogger("keepslot")
 HISTORY_WINDOW = timedelta(days=182)  # the alert's history line: the last six months
 HISTORY_KINDS = ("late_cancel", "no_show", "completed", "early_cancel", "reschedule")
 
@@ -49,15 +52,16 @@ def deliver_pending(
             outbox.mark_delivered(item.pk, item.sk, now)  # e.g. the credit was used meanwhile
             continue
         if it["to"] == "freelancer" and "booking" in context:
-            context["history"] = history(ctx, context["booking"]["client"]["email"], now)
+            context |= client_record(ctx, context, now)
         try:
             postman.deliver(it["template"], it["to"], it["booking_id"], context)
         except DeliveryFailed:
             attempts = int(it.get("attempts", 0)) + 1
             backoff = timedelta(minutes=2**attempts)  # 2, 4, 8, 16 minutes, then give up
-            outbox.retry_later(
-                item.pk, item.sk, attempts, now + backoff, failed=attempts >= MAX_ATTEMPTS
-            )
+            failed = attempts >= MAX_ATTEMPTS
+            outbox.retry_later(item.pk, item.sk, attempts, now + backoff, failed=failed)
+            if failed:  # the DeliveryFailed alarm counts these lines (the key holds no PII)
+                log.warning("delivery_failed %s", item.pk)
             continue
         # A crash right here means one repeat on the next run: at least once, never lost.
         outbox.mark_delivered(item.pk, item.sk, now)
@@ -78,9 +82,21 @@ def _still_wanted(ctx: Context, context: dict[str, Any], now: datetime) -> bool:
     return True
 
 
-def history(ctx: Context, email: str, now: datetime) -> dict[str, int]:
+def client_record(ctx: Context, context: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """What a freelancer's alert says of the client, read at send time (not on the request
+    path, which stays at one read): the history line and, on a late cancel, whether it
+    breaks a long reliable record (the cancel itself aside)."""
+    booking = context["booking"]
+    snap = ctx.store.client_snapshot(booking["client"]["email"].strip().lower())
+    record: dict[str, Any] = {"history": history(snap, now)}
+    if (context.get("outcome") or {}).get("reason") == "late_cancel":
+        others = [e for e in snap.events if e.booking_id != booking["id"]]
+        record["pattern_change"] = pattern_change(others, now)
+    return record
+
+
+def history(snap: ClientSnapshot, now: datetime) -> dict[str, int]:
     """The client's record at send time (the event itself is already committed)."""
-    snap = ctx.store.client_snapshot(email.strip().lower())
     since = now - HISTORY_WINDOW
     counts = {k: 0 for k in HISTORY_KINDS}
     for ev in snap.events:

@@ -11,7 +11,6 @@ from keepslot.domain.booking import Booking, BookingStatus, DepositStatus, Mode
 from keepslot.domain.errors import InvalidInput, NotAllowedNow, Superseded
 from keepslot.domain.policy import Action, Fate, Outcome, decide
 from keepslot.domain.terms import Returned
-from keepslot.service.alerts import cancel_extras
 from keepslot.service.booking import free_slot, service_of, take_slot
 from keepslot.service.changes import Change, ClientEvent
 from keepslot.service.clients import waiver_note
@@ -76,8 +75,6 @@ def cancel(ctx: Context, booking_id: str, now: datetime, reason: str | None = No
     kind = "late_cancel" if outcome.strike else "early_cancel"
     change.events.append(ClientEvent(booking.client.key, kind, now, booking.id))
     extra: dict[str, Any] = {"reason": reason or ""}
-    if outcome.strike:
-        extra |= cancel_extras(ctx.store.client_snapshot(booking.client.key), now)
     change.outbox += notify(ctx, done, now, "cancelled", outcome=outcome, extra=extra)
     ctx.store.commit(change)
     return Changed(done, outcome)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from keepslot.domain.credit import Credit
@@ -40,3 +41,13 @@ class DueItem:
     @property
     def is_mail(self) -> bool:
         return self.pk.startswith("OUTBOX#")
+
+    @property
+    def due_at(self) -> datetime:
+        """When the item fell due: its key in the due index starts with that time."""
+        raw = str(self.item.get("GSI2SK", ""))[:20]
+        return (
+            datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            if raw
+            else datetime.min.replace(tzinfo=UTC)
+        )
