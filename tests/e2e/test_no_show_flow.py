@@ -1,0 +1,68 @@
+"""The freelancer's no-show flow, from the emailed "has Anna arrived?" link."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.test_booking_flow import link
+from tests.stack import LocalStack
+
+EMAIL = "luca.noshow@example.com"
+
+
+def mail_to(stack: LocalStack, who: str, subject: str) -> dict[str, str]:
+    found = [
+        m for m in stack.outbox() if any(who in t for t in m["to"]) and subject in m["subject"]
+    ]
+    assert found, f"no mail to {who} about {subject!r}: {[m['subject'] for m in stack.outbox()]}"
+    return found[-1]
+
+
+def test_no_show_from_the_emailed_check(page: Page, offline_stack: LocalStack) -> None:
+    stack = offline_stack
+    config = stack.get("/api/config").json()
+    today = stack.now().date()
+    slots = stack.get(
+        f"/api/slots?service=strategia&from={today + timedelta(days=5)}"
+        f"&to={today + timedelta(days=12)}"
+    ).json()["slots"]
+    start = slots[-1]["start"]
+    booked = stack.post(
+        "/api/bookings",
+        json={
+            "service": "strategia",
+            "start": start,
+            "mode": "in_person",
+            "name": "Luca Neri",
+            "email": EMAIL,
+            "policy_version": config["policy_version"],
+            "answers": {"business": "Ferramenta", "goal": "Altro"},
+        },
+    )
+    assert booked.status_code == 201, booked.text
+    alert = next(
+        m for m in stack.outbox() if "giulia@giuliarossi.it" in m["to"] and "Luca Neri" in m["text"]
+    )
+    admin = link(alert, "admin").split("#", 1)[1]
+    paid = stack.post(
+        "/api/admin/confirm-deposit", json={}, headers={"Authorization": f"Bearer {admin}"}
+    )
+    assert paid.status_code == 200, paid.text
+
+    # Fifteen minutes after the start the freelancer is asked whether Luca arrived.
+    begins = datetime.fromisoformat(start.replace("Z", "+00:00"))
+    stack.move_to(begins + timedelta(minutes=16))
+    check = mail_to(stack, "giulia@giuliarossi.it", "Luca è arrivato/a?")
+
+    # The freelancer opens the emailed link: nothing changes until a button is pressed.
+    page.goto(link(check, "admin"))
+    expect(page.get_by_test_id("booking-status")).to_have_attribute("data-status", "confirmed")
+    page.get_by_test_id("admin-action-no-show").click()
+    page.get_by_test_id("admin-confirm").click()
+    expect(page.get_by_test_id("booking-status")).to_have_attribute("data-status", "no_show")
+
+    # Luca hears at once, kindly, with a way to rebook and to ask for an exception.
+    follow_up = mail_to(stack, EMAIL, "Non siamo riusciti a vederci")
+    assert "/book/" in follow_up["text"] and "/manage/#" in follow_up["text"]
