@@ -82,19 +82,10 @@ def in_process(fn: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
 
 
 def _count(api: Any, action: Callable[[], Any]) -> dict[str, int]:
-    from keepslot import bootstrap
+    from tests.support.counting import counting
 
-    calls: Counter[str] = Counter()
-
-    def count(event_name: str, **_: Any) -> None:
-        calls[event_name.rsplit(".", 1)[-1]] += 1
-
-    events = bootstrap.app().dynamodb().meta.events
-    events.register("before-call.dynamodb", count)
-    try:
+    with counting() as calls:
         action()
-    finally:
-        events.unregister("before-call.dynamodb", count)
     return dict(calls)
 
 

@@ -3,29 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 from tests.integration.conftest import Api
 from tests.integration.test_api_bookings import body, confirmed
-
-
-@contextmanager
-def counting() -> Iterator[Counter[str]]:
-    from keepslot import bootstrap
-
-    calls: Counter[str] = Counter()
-
-    def count(event_name: str, **_: Any) -> None:
-        calls[event_name.rsplit(".", 1)[-1]] += 1
-
-    events = bootstrap.app().dynamodb().meta.events
-    events.register("before-call.dynamodb", count)
-    try:
-        yield calls
-    finally:
-        events.unregister("before-call.dynamodb", count)
+from tests.support.counting import counting
 
 
 def test_booking_is_one_read_and_one_transaction(api: Api) -> None:
