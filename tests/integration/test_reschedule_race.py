@@ -7,13 +7,17 @@ result is allowed except an overlap, a lost booking or a table that does not add
 
 from __future__ import annotations
 
+import itertools
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import boto3
+import pytest
 
-from infra.local.environment import TABLE_NAME
+from infra.local.environment import TABLE_NAME, TOKEN_KEY_PARAM
+from infra.local.provision import provision
 from keepslot import bootstrap
 from keepslot.domain.booking import Mode
 from keepslot.domain.errors import DomainError
@@ -25,6 +29,17 @@ from tests.support.consistency import assert_consistent, scan
 DAYS = [datetime(2026, 12, d, tzinfo=UTC) for d in (1, 3, 4, 7, 8, 10, 11)]
 A_AT, B_AT, FREE_AT = timedelta(hours=9), timedelta(hours=10, minutes=30), timedelta(hours=8)
 ALLOWED = {"moved", "slot_taken", "not_allowed_now"}
+
+
+@pytest.fixture
+def app(served_moto: bootstrap.App) -> Iterator[bootstrap.App]:  # noqa: F811
+    """moto's state lives in this process: an empty table before, nothing left after."""
+    from moto.moto_api._internal.models import moto_api_backend
+
+    moto_api_backend.reset()
+    provision(served_moto.config, TABLE_NAME, TOKEN_KEY_PARAM)
+    yield served_moto
+    moto_api_backend.reset()
 
 
 def _book(app: bootstrap.App, who: str, start: datetime) -> str:
@@ -61,14 +76,13 @@ def _open_bookings() -> list[dict[str, object]]:
 
 def _no_overlap(open_: list[dict[str, object]]) -> None:
     spans = sorted((str(b["start"]), str(b["end"]), str(b["id"])) for b in open_)
-    for (_, end, first), (start, _, second) in zip(spans, spans[1:], strict=False):
+    for (_, end, first), (start, _, second) in itertools.pairwise(spans):
         assert end <= start, f"{first} and {second} overlap"
 
 
 def test_two_clients_swapping_slots_at_once_lose_nothing_and_never_overlap(
-    served_moto: bootstrap.App,  # noqa: F811
+    app: bootstrap.App,
 ) -> None:
-    app = served_moto
     results = []
     for n, day in enumerate(DAYS):
         a, b = _book(app, f"a{n}", day + A_AT), _book(app, f"b{n}", day + B_AT)
@@ -83,9 +97,8 @@ def test_two_clients_swapping_slots_at_once_lose_nothing_and_never_overlap(
 
 
 def test_two_clients_moving_into_one_free_slot_at_once_exactly_one_gets_it(
-    served_moto: bootstrap.App,  # noqa: F811
+    app: bootstrap.App,
 ) -> None:
-    app = served_moto
     for n, day in enumerate(DAYS):
         a, b = _book(app, f"a{n}", day + A_AT), _book(app, f"b{n}", day + B_AT)
         results = _together(app, [(a, day + FREE_AT), (b, day + FREE_AT)])
@@ -95,3 +108,20 @@ def test_two_clients_moving_into_one_free_slot_at_once_exactly_one_gets_it(
     assert sum(1 for b in open_ if str(b["start"]).endswith("T08:00:00Z")) == len(DAYS)
     _no_overlap(open_)
     assert_consistent(boto3.client("dynamodb"), TABLE_NAME, app.config.schedule())
+
+
+def test_one_client_moving_into_a_slot_the_other_is_leaving_never_double_books(
+    app: bootstrap.App,
+) -> None:
+    outcomes = []
+    for n, day in enumerate(DAYS):
+        a, b = _book(app, f"a{n}", day + A_AT), _book(app, f"b{n}", day + B_AT)
+        results = _together(app, [(a, day + B_AT), (b, day + FREE_AT)])
+        assert results[1] == "moved", (day, results)  # B's target was free all along
+        assert results[0] in ("moved", "slot_taken"), (day, results)  # A won iff B left first
+        outcomes.append(results[0])
+    open_ = _open_bookings()
+    assert len(open_) == 2 * len(DAYS)
+    _no_overlap(open_)
+    assert_consistent(boto3.client("dynamodb"), TABLE_NAME, app.config.schedule())
+    print("A moved into the slot B was leaving:", outcomes.count("moved"), "of", len(DAYS))
