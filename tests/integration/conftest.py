@@ -116,7 +116,7 @@ def api(aws: None, clock: FixedClock) -> Iterator[Api]:
 
 
 def sent_mail() -> list[dict[str, Any]]:
-    """Every raw message moto's SES v2 kept, parsed: to, subject, text."""
+    """Every raw message moto's SES v2 kept, parsed: to, subject, text and HTML parts."""
     import email
     from email import policy
 
@@ -129,12 +129,15 @@ def sent_mail() -> list[dict[str, Any]]:
         if raw is None:
             continue
         msg = email.message_from_string(raw, policy=policy.default)
-        body = msg.get_body(preferencelist=("plain",))
+        text = msg.get_body(preferencelist=("plain",))
+        html = msg.get_body(preferencelist=("html",))
         out.append(
             {
-                "to": msg["To"],
+                "raw": raw,
+                "to": str(msg["To"]),
                 "subject": str(msg["Subject"]),
-                "text": body.get_content() if body else "",
+                "text": text.get_content() if text else "",
+                "html": html.get_content() if html else "",
             }
         )
     return out

@@ -8,13 +8,11 @@ what is missing there.
 from __future__ import annotations
 
 import base64
-import email
 import io
 import json
 import logging
 import re
 from datetime import UTC, datetime, timedelta
-from email import policy
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +20,7 @@ import boto3
 import pytest
 
 from keepslot.adapters.tokens import Purpose, TokenSigner
-from tests.integration.conftest import Api
+from tests.integration.conftest import Api, sent_mail
 from tests.integration.test_api_bookings import (
     THU_LATER,
     admin_token,
@@ -38,29 +36,8 @@ CONTEXT: Any = LambdaContext()  # the test double stands in for the Lambda runti
 HOSTILE = "Zoë \u202e <script>alert(1)</script> & \"quotes\" 'x' \u05e9\u05dc\u05d5\u05dd"
 
 
-def mail_parts() -> list[dict[str, str]]:
-    """Every message moto's SES v2 kept: to, subject, text and HTML parts."""
-    from moto.core.models import DEFAULT_ACCOUNT_ID
-    from moto.ses.models import ses_backends
-
-    out = []
-    for m in ses_backends[DEFAULT_ACCOUNT_ID]["eu-south-1"].sent_messages:
-        raw = getattr(m, "raw_data", None)
-        if raw is None:
-            continue
-        msg = email.message_from_string(raw, policy=policy.default)
-        text = msg.get_body(preferencelist=("plain",))
-        html = msg.get_body(preferencelist=("html",))
-        out.append(
-            {
-                "raw": raw,
-                "to": str(msg["To"]),
-                "subject": str(msg["Subject"]),
-                "text": text.get_content() if text else "",
-                "html": html.get_content() if html else "",
-            }
-        )
-    return out
+def mail_parts() -> list[dict[str, Any]]:
+    return sent_mail()
 
 
 def table_items() -> list[dict[str, Any]]:

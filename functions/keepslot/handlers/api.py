@@ -18,8 +18,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from keepslot import bootstrap
 from keepslot.adapters.tokens import Purpose
-from keepslot.domain.errors import BadToken, DomainError
+from keepslot.domain.errors import DomainError
 from keepslot.handlers import routes_attendance, routes_clients, views
+from keepslot.handlers.auth import booking_of
 from keepslot.handlers.errors import domain_error, error
 from keepslot.handlers.models import BookingBody, CancelBody, ModeBody, RescheduleBody
 from keepslot.service import admin, booking, manage
@@ -53,12 +54,7 @@ def _invalid(err: RequestValidationError) -> Any:
 
 
 def _bearer(purpose: Purpose) -> str:
-    header = api.current_event.headers.get("authorization") or ""
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise BadToken("this page needs the link from your email")
-    app = bootstrap.app()
-    return app.signer.verify(token.strip(), purpose, app.clock.now()).booking_id
+    return booking_of(api.current_event.headers, purpose)
 
 
 @api.get("/api/config")

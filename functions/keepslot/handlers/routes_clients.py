@@ -14,7 +14,7 @@ from keepslot.adapters.dynamo.admin_queries import ClientAdmin
 from keepslot.adapters.settings import KeepslotConfig
 from keepslot.adapters.tokens import Purpose
 from keepslot.domain.booking import Booking, BookingStatus
-from keepslot.domain.errors import BadToken
+from keepslot.handlers.auth import booking_of
 from keepslot.handlers.errors import error
 from keepslot.handlers.models import Body, WaiveBody
 from keepslot.service import clients
@@ -32,12 +32,7 @@ class BlockBody(Body):
 
 
 def _booking_id(purpose: Purpose) -> str:
-    header = router.current_event.headers.get("authorization") or ""
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise BadToken("this page needs the link from your email")
-    app = bootstrap.app()
-    return app.signer.verify(token.strip(), purpose, app.clock.now()).booking_id
+    return booking_of(router.current_event.headers, purpose)
 
 
 def _profiles() -> ClientAdmin:
