@@ -26,7 +26,7 @@ def z(at: datetime) -> str:
 
 def admin_of(booking: dict[str, Any]) -> str:
     from keepslot import bootstrap
-    from keepslot.adapters.dynamo.codec import parse_iso
+    from keepslot.domain.instants import parse_iso
 
     return token_of(bootstrap.app().links.admin(booking["id"], parse_iso(booking["start"])))
 

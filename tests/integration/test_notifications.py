@@ -56,7 +56,7 @@ def to(addr: str, sent: list[dict[str, Any]] | None = None) -> list[dict[str, An
 
 def admin_token(booking_id: str, start: str) -> str:
     from keepslot import bootstrap
-    from keepslot.adapters.dynamo.codec import parse_iso
+    from keepslot.domain.instants import parse_iso
 
     return token_of(bootstrap.app().links.admin(booking_id, parse_iso(start)))
 
@@ -402,7 +402,7 @@ def test_fifty_bookings_three_clocks_at_two_hundred_minutes_send_each_email_once
     api: Api, item_level_rollback: None
 ) -> None:
     from keepslot import bootstrap
-    from keepslot.adapters.dynamo.codec import parse_iso
+    from keepslot.domain.instants import parse_iso
 
     start = api.clock.now()
     slots = api.get("/api/slots?service=conoscitiva&from=2026-12-01&to=2026-12-15").body["slots"]

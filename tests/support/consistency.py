@@ -22,8 +22,9 @@ from zoneinfo import ZoneInfo
 
 from boto3.dynamodb.types import TypeDeserializer
 
-from keepslot.adapters.dynamo.codec import parse_iso, plain
+from keepslot.adapters.dynamo.codec import plain
 from keepslot.domain.availability import Span, lock_grid
+from keepslot.domain.instants import parse_iso
 
 if TYPE_CHECKING:
     from keepslot.domain.availability import Schedule

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from keepslot.adapters.dynamo.codec import parse_iso
 from keepslot.adapters.words import explain
+from keepslot.domain.instants import parse_iso
 from keepslot.domain.policy import Fate, Give, Outcome, Reason
 from keepslot.domain.terms import Returned
 

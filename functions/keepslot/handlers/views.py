@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 
-from keepslot.adapters.dynamo.codec import iso
 from keepslot.adapters.explain import explain_view
 from keepslot.adapters.settings import KeepslotConfig, minor_units
 from keepslot.adapters.words import Words
 from keepslot.domain.availability import Span
 from keepslot.domain.booking import Booking, BookingStatus
+from keepslot.domain.instants import iso
 from keepslot.domain.policy import Outcome
 from keepslot.service.admin import AdminView
 from keepslot.service.booking import Booked, BookingRequest

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from keepslot.adapters.dynamo.codec import iso
 from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
 from keepslot.domain.errors import NotAllowedNow
+from keepslot.domain.instants import iso
 from keepslot.domain.policy import Action, Outcome, decide
 from keepslot.service.booking import free_slot
 from keepslot.service.changes import Change, ClientEvent, LedgerEntry

@@ -12,8 +12,8 @@ from typing import Any, Protocol, cast
 from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
-from keepslot.adapters.dynamo.codec import iso
 from keepslot.domain.booking import Booking, BookingStatus
+from keepslot.domain.instants import iso
 from keepslot.domain.reliability import client_tier
 from keepslot.service.changes import Change, Job, JobKind, Message
 from keepslot.service.context import Context

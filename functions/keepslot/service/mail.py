@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from keepslot.adapters.dynamo.codec import iso
 from keepslot.domain.booking import Booking
+from keepslot.domain.instants import iso
 from keepslot.domain.policy import Outcome
 from keepslot.domain.terms import Returned
 from keepslot.service.changes import Message

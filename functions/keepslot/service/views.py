@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from keepslot.adapters.dynamo.codec import iso
 from keepslot.domain.booking import Booking
+from keepslot.domain.instants import iso
 from keepslot.domain.policy import Outcome
 
 

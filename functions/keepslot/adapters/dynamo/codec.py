@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -15,19 +14,11 @@ from keepslot.domain.booking import (
     Mode,
 )
 from keepslot.domain.credit import Credit
+from keepslot.domain.instants import iso, parse_iso
 from keepslot.domain.money import Money
 from keepslot.domain.terms import Terms
 
 Item = dict[str, Any]
-
-
-def iso(dt: datetime) -> str:
-    """UTC, second precision, `Z`: sorts lexically in time order."""
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_iso(raw: str) -> datetime:
-    return datetime.fromisoformat(raw.replace("Z", "+00:00")).astimezone(UTC)
 
 
 def plain(value: Any) -> Any:

@@ -17,10 +17,8 @@ from keepslot.adapters.dynamo.codec import (
     booking_key,
     booking_to_item,
     credit_to_item,
-    iso,
     item_to_booking,
     item_to_credit,
-    parse_iso,
     plain,
 )
 from keepslot.domain.availability import Span
@@ -31,6 +29,7 @@ from keepslot.domain.errors import (
     NotFound,
     SlotTaken,
 )
+from keepslot.domain.instants import iso, parse_iso
 from keepslot.service.changes import (
     Change,
     ClientEvent,

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 from jinja2 import TemplateError
 
-from keepslot.adapters.dynamo.codec import parse_iso
 from keepslot.adapters.email import ics
 from keepslot.adapters.email.links import Links
 from keepslot.adapters.email.render import Rendered, Renderer
 from keepslot.adapters.explain import explain_view
 from keepslot.adapters.settings import KeepslotConfig
 from keepslot.adapters.words import Words, format_datetime, format_money, format_when
+from keepslot.domain.instants import parse_iso
 from keepslot.service.dispatch import DeliveryFailed
 
 if TYPE_CHECKING:
