@@ -18,6 +18,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from tests.support.configs import INTAKE_ANSWERS
+
 ROOT = Path(__file__).resolve().parents[1]
 MARK = "API_RSS "
 
@@ -51,6 +53,7 @@ def child(n: int) -> dict[str, Any]:
             "name": "Bench Client",
             "email": f"rss-{uuid.uuid4().hex[:10]}@example.com",
             "policy_version": version,
+            "answers": INTAKE_ANSWERS,
             "elapsed_ms": 5000,
         }
         if served % 10 == 1 or not tokens:

@@ -18,6 +18,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from tests.support.configs import INTAKE_ANSWERS
+
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
@@ -189,6 +191,7 @@ def race(n: int = 100) -> dict[str, Any]:
             name=f"C{i}",
             email=f"c{i}@example.com",
             policy_version=app.config.policy_version,
+            answers=INTAKE_ANSWERS,
         )
         try:
             book(app.ctx, req, NOW)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.booking_page import submit_booking
 from tests.integration.conftest_stripe import stripe_config
 from tests.stack import LocalStack
 
@@ -30,15 +31,9 @@ def book(page: Page, stack: LocalStack) -> None:
     page.get_by_test_id("input-name").fill("Anna Bianchi")
     page.get_by_test_id("input-email").fill("anna.card@example.com")
     page.get_by_test_id("input-phone").fill("+39 333 000 3333")
-    intake = page.get_by_test_id("intake-business")
-    if intake.count():  # asked of new clients only
-        intake.fill("Un panificio")
-        page.get_by_test_id("intake-goal").select_option("Nuovo progetto")
     time.sleep(3)  # a faster submit is treated as a bot
     page.get_by_test_id("details-next").click()
-    page.get_by_test_id("policy-accept").check()
-    page.get_by_test_id("book-submit").click()
-    expect(page.get_by_test_id("result")).to_be_visible()
+    submit_booking(page)  # asked the intake while Anna has no completed booking
 
 
 def test_pay_with_the_test_card_cancel_early_and_rebook_for_free(

@@ -31,7 +31,7 @@ import requests
 from infra.local.environment import REGION, TABLE_NAME
 from keepslot.adapters.settings import load_config
 from tests.stack import LocalStack
-from tests.support.configs import with_payments
+from tests.support.configs import INTAKE_ANSWERS, with_payments
 from tests.support.consistency import assert_consistent
 
 SECONDS = float(os.environ.get("LOAD_SECONDS", "20"))
@@ -153,6 +153,7 @@ def _one(
             "name": "Load Client",
             "email": f"load-{uuid.uuid4().hex[:12]}@example.com",
             "policy_version": version,
+            "answers": INTAKE_ANSWERS,
             "elapsed_ms": 5000,
         }
         r = s.post(f"{url}/api/bookings", json=body, timeout=30)

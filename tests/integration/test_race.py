@@ -23,6 +23,7 @@ from keepslot.adapters.settings import load_config
 from keepslot.domain.booking import Mode
 from keepslot.domain.errors import DomainError, SlotTaken
 from keepslot.service.booking import BookingRequest, book
+from tests.support.configs import INTAKE_ANSWERS
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -57,6 +58,7 @@ def request(app: bootstrap.App, n: int) -> BookingRequest:
         name=f"Client {n}",
         email=f"client{n}@example.com",
         policy_version=app.config.policy_version,
+        answers=INTAKE_ANSWERS,
     )
 
 

@@ -24,6 +24,7 @@ from keepslot.domain.errors import DomainError
 from keepslot.service import manage
 from keepslot.service.booking import BookingRequest, book
 from tests.integration.test_race import NOW, served_moto  # noqa: F401 (the fixture)
+from tests.support.configs import INTAKE_ANSWERS
 from tests.support.consistency import assert_consistent, scan
 
 DAYS = [datetime(2026, 12, d, tzinfo=UTC) for d in (1, 3, 4, 7, 8, 10, 11)]
@@ -50,6 +51,7 @@ def _book(app: bootstrap.App, who: str, start: datetime) -> str:
         name=who,
         email=f"{who}@example.com",
         policy_version=app.config.policy_version,
+        answers=INTAKE_ANSWERS,
     )
     return book(app.ctx, req, NOW).booking.id
 

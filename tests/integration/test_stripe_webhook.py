@@ -35,6 +35,7 @@ from tests.integration.conftest_stripe import (
 )
 from tests.integration.test_api_bookings import THU_10
 from tests.integration.test_stripe_payments import book_and_save_card, pay
+from tests.support.configs import INTAKE_ANSWERS
 
 pytest_plugins = ["tests.integration.conftest_stripe"]
 
@@ -241,6 +242,7 @@ def test_twenty_concurrent_deliveries_make_one_ledger_entry_and_one_email(
         name="Anna Bianchi",
         email="anna@example.com",
         policy_version=app.config.policy_version,
+        answers=INTAKE_ANSWERS,
     )
     booking = book(app.ctx, req, now).booking
     setup = payments.start(app.ctx, booking)

@@ -17,3 +17,7 @@ def with_payments(mode: str, directory: Path) -> Path:
     path = directory / f"keepslot-{mode}.yaml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# What a new client answers to the sample's required intake questions.
+INTAKE_ANSWERS = {"business": "Panificio", "goal": "Altro"}

@@ -8,14 +8,24 @@ class DomainError(Exception):
 
     code = "domain_error"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, fields: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        # Several fields at once (e.g. every unanswered intake question), each with its reason.
+        self.fields = fields or ({field: message} if field else {})
 
 
 class InvalidInput(DomainError):
     code = "invalid_input"
+
+
+class IntakeNeeded(InvalidInput):
+    """A new client has not answered the questions the freelancer asks first-timers."""
+
+    code = "intake_needed"
 
 
 class IllegalTransition(DomainError):

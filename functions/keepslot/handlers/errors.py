@@ -36,5 +36,4 @@ def error(
 
 def domain_error(err: e.DomainError) -> Response[Any]:
     status = next((s for cls, s in STATUS.items() if isinstance(err, cls)), 409)
-    fields = {err.field: err.message} if err.field else None
-    return error(status, err.code, err.message, fields)
+    return error(status, err.code, err.message, err.fields or None)

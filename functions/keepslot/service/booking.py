@@ -19,6 +19,7 @@ from keepslot.domain.booking import (
 from keepslot.domain.credit import apply_credits
 from keepslot.domain.errors import (
     ClientBlocked,
+    IntakeNeeded,
     InvalidInput,
     NotFound,
     PolicyChanged,
@@ -101,6 +102,7 @@ def book(ctx: Context, req: BookingRequest, now: datetime) -> Booked:
         raise ClientBlocked("online booking is not available for this address; please get in touch")
     if len(snap.holds) >= config.holds.per_email:
         raise TooManyHolds("there are already bookings waiting for payment for this address")
+    answers = intake_answers(ctx, req.answers) if snap.is_new else {}
 
     price = config.money(minor_units(service.price))
     tier = client_tier(snap.events, now, config.reliability.window_days, _tiers(ctx))
@@ -144,7 +146,7 @@ def book(ctx: Context, req: BookingRequest, now: datetime) -> Booked:
         else None,
         timezone=req.timezone,
         notes=req.notes,
-        answers=dict(req.answers) if snap.is_new else {},
+        answers=answers,
     )
     change = Change(new_bookings=[booking], client_seen=[booking])
     change.events.append(ClientEvent(client.key, "booked", now, booking.id))
@@ -173,6 +175,29 @@ def book(ctx: Context, req: BookingRequest, now: datetime) -> Booked:
             return replay
         raise
     return Booked(booking, tier.rule.value if tier.rule else None)
+
+
+def intake_answers(ctx: Context, given: dict[str, str]) -> dict[str, str]:
+    """A new client's answers to the intake, checked; unknown questions are dropped.
+
+    Returning clients are never asked, so the page only shows the questions once
+    the server says this address is new (422 `intake_needed`)."""
+    answers: dict[str, str] = {}
+    missing: dict[str, str] = {}
+    for q in ctx.config.intake:
+        answer = given.get(q.id, "").strip()
+        if not answer:
+            if q.required:
+                missing[f"answers.{q.id}"] = "required for a first booking"
+            continue
+        if q.kind == "choice" and answer not in q.choices:
+            raise InvalidInput(f"pick one of {q.choices}", field=f"answers.{q.id}")
+        answers[q.id] = answer
+    if missing:
+        raise IntakeNeeded(
+            "a first booking needs a few answers so the meeting can be prepared", fields=missing
+        )
+    return answers
 
 
 def take_slot(ctx: Context, booking: Booking) -> Change:

@@ -8,7 +8,9 @@
   const { h, t } = KS;
   const STEPS = ["service", "mode", "slot", "details", "policy"];
   const shownAt = performance.now(); // elapsed_ms: people take longer than bots
-  const state = { config: null, service: null, mode: null, slot: null, attempt: null, pickerFor: null };
+  // askIntake: the intake questions are for new clients only, and only the server knows
+  // who is new; it says so with 422 intake_needed, and then the page asks.
+  const state = { config: null, service: null, mode: null, slot: null, attempt: null, pickerFor: null, askIntake: false };
   const sections = {};
   let live, progress, stage, picker;
 
@@ -200,7 +202,7 @@
 
   // ---- 4. details ------------------------------------------------------
 
-  let form, honeypot;
+  let form, honeypot, intake;
 
   function buildDetails() {
     const input = (name, type, autocomplete, extra) => h("input", { type, name, autocomplete, class: "ks-input", ...(extra || {}) });
@@ -221,9 +223,9 @@
   function intakeFieldset() {
     const qs = state.config.intake || [];
     if (!qs.length) return null;
-    return h(
+    intake = h(
       "fieldset",
-      { class: "ks-fieldset ks-intake", "data-testid": "intake" },
+      { class: "ks-fieldset ks-intake", "data-testid": "intake", hidden: !state.askIntake },
       h("legend", { text: t("book.intake") }),
       h("p", { class: "ks-field__hint", text: t("book.intake_hint") }),
       qs.map((q) => {
@@ -235,6 +237,17 @@
         return KS.field({ label: q.label, name, required: !!q.required, control });
       })
     );
+    return intake;
+  }
+
+  // The first time we meet: show the questions and move to the first one.
+  function askIntake() {
+    state.askIntake = true;
+    show("details", false);
+    intake.hidden = false;
+    live.say(t("book.intake_needed"));
+    const first = intake.querySelector("select, textarea, input");
+    if (first) first.focus();
   }
 
   // Humans never see or reach it; bots that fill every input get a polite decoy answer.
@@ -251,7 +264,7 @@
     if (!v.name) errors.name = t("book.err.name");
     if (!v.email) errors.email = t("book.err.email_missing");
     else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email)) errors.email = t("book.err.email");
-    for (const q of state.config.intake || []) {
+    for (const q of state.askIntake ? state.config.intake || [] : []) {
       if (q.required && !v.answers[q.id]) errors["answers." + q.id] = t("book.err.required");
     }
     const first = KS.fieldErrors(form, errors);
@@ -266,7 +279,7 @@
   function values() {
     const get = (n) => (form.elements[n] ? form.elements[n].value.trim() : "");
     const answers = {};
-    for (const q of state.config.intake || []) {
+    for (const q of state.askIntake ? state.config.intake || [] : []) {
       const a = get("answers." + q.id);
       if (a) answers[q.id] = a;
     }
@@ -382,6 +395,7 @@
   const DETAIL_FIELDS = /^(name|email|phone|notes|answers(\..*)?)$/;
 
   async function onBookingError(err) {
+    if (err.code === "intake_needed" && intake) return askIntake();
     if (err.code === "slot_taken") {
       state.slot = null;
       show("slot");
