@@ -12,23 +12,14 @@
   let token, config, data, live, view;
 
   async function start() {
-    token = KS.hashToken();
-    live = KS.regions(h("div"));
-    view = h("div", { class: "ks-view" });
-    root.replaceChildren(live.status, live.alert, view);
+    const page = await KS.openLink(root, "/api/admin");
+    ({ token, live, view, config, data } = page);
     if (!token) {
       view.replaceChildren(h("p", { class: "ks-lead", "data-testid": "no-token", text: t("admin.no_token") }));
       return;
     }
-    view.replaceChildren(h("p", { class: "ks-loading", text: t("loading") }));
-    const admin = KS.api("GET", "/api/admin", { token });
-    admin.catch(() => {}); // handled below, once the page speaks the right language
-    try {
-      config = await KS.loadConfig();
-      data = await admin;
-    } catch (err) {
-      view.replaceChildren();
-      live.fail(err, err.retriable ? KS.button(t("retry"), { onclick: start, "data-testid": "retry" }) : null);
+    if (page.error) {
+      live.fail(page.error, page.error.retriable ? KS.button(t("retry"), { onclick: start, "data-testid": "retry" }) : null);
       KS.focus(live.alert);
       return;
     }

@@ -76,6 +76,27 @@
     return /^[A-Za-z0-9_\-.]{8,}$/.test(raw) ? raw : null;
   }
 
+  // The manage and admin pages open the same way: the link's token, then the page's data
+  // and the config together; an error waits until the page speaks the right language.
+  async function openLink(root, path) {
+    const live = regions(h("div"));
+    const view = h("div", { class: "ks-view" });
+    root.replaceChildren(live.status, live.alert, view);
+    const page = { token: hashToken(), live, view, config: null, data: null, error: null };
+    if (!page.token) return page;
+    view.replaceChildren(h("p", { class: "ks-loading", text: t("loading") }));
+    const pending = api("GET", path, { token: page.token });
+    pending.catch(() => {}); // handled below
+    try {
+      page.config = await loadConfig();
+      page.data = await pending;
+    } catch (err) {
+      view.replaceChildren();
+      page.error = err;
+    }
+    return page;
+  }
+
   function uuid() {
     if (crypto.randomUUID) return crypto.randomUUID();
     const b = crypto.getRandomValues(new Uint8Array(16));
@@ -334,268 +355,10 @@
     );
   }
 
-  // ---- Slot picker (book page, and the manage page's reschedule) ----------
-
-  const PERIOD_DAYS = 14;
-
-  // Days of the next two weeks with their free times, one period at a time.
-  // Fetches on demand only (a user action or the step being opened).
-  function slotPicker({ serviceId, config, onPick, live, selected }) {
-    const biz = config.business || {};
-    const bizTz = biz.timezone || clientTz;
-    const today = dateParts(new Date(), bizTz);
-    let offset = 0;
-    let seq = 0;
-    let days = [];
-    let chosenDay = null;
-    let failedHere = false;
-
-    const range = h("p", { class: "ks-slots__range", "data-testid": "slots-range" });
-    const prev = button(t("slots.prev"), { class: "ks-btn ks-btn--quiet", "data-testid": "slots-prev", onclick: () => move(-1) });
-    const next = button(t("slots.next"), { class: "ks-btn ks-btn--quiet", "data-testid": "slots-next", onclick: () => move(1) });
-    const dayList = h("div", { class: "ks-days", role: "group" });
-    const dayLegend = h("legend", { text: t("slots.days") });
-    const timeLegend = h("legend");
-    const timeList = h("div", { class: "ks-times" });
-    const empty = h("p", { class: "ks-empty", "data-testid": "slots-empty", hidden: true });
-    const daysBox = h("fieldset", { class: "ks-fieldset" }, dayLegend, dayList);
-    const timesBox = h("fieldset", { class: "ks-fieldset", hidden: true }, timeLegend, timeList);
-    const root = h(
-      "div",
-      { class: "ks-slots", "data-testid": "slot-picker" },
-      h("p", { class: "ks-note", "data-testid": "slots-zone" }, t("slots.zone", { zone: zoneName(clientTz) }),
-        zoneName(bizTz) !== zoneName(clientTz) ? " " + t("slots.zone_business", { name: biz.name || bizTz, zone: zoneName(bizTz) }) : ""),
-      h("div", { class: "ks-slots__nav" }, prev, range, next),
-      empty,
-      daysBox,
-      timesBox
-    );
-
-    function move(step) {
-      offset = Math.max(0, offset + step * PERIOD_DAYS);
-      load(false);
-    }
-
-    // autoAdvance: on first open, skip ahead over empty periods (up to ~2 months).
-    async function load(autoAdvance) {
-      const mine = ++seq;
-      const from = addDays(today, offset);
-      const to = addDays(from, PERIOD_DAYS - 1);
-      prev.disabled = offset === 0;
-      range.textContent = t("slots.range", {
-        from: fmt(from + "T12:00:00Z", "UTC", { day: "numeric", month: "long" }),
-        to: fmt(to + "T12:00:00Z", "UTC", { day: "numeric", month: "long", year: "auto" }),
-      });
-      root.setAttribute("aria-busy", "true");
-      live.say(t("slots.loading"));
-      if (!days.length) {
-        daysBox.hidden = timesBox.hidden = true;
-        empty.hidden = false;
-        empty.textContent = t("slots.loading");
-      }
-      let data;
-      try {
-        const q = new URLSearchParams({ service: serviceId, from, to });
-        data = await api("GET", "/api/slots?" + q.toString());
-      } catch (err) {
-        if (mine !== seq) return;
-        root.removeAttribute("aria-busy");
-        live.fail(err);
-        failedHere = true;
-        return;
-      }
-      if (mine !== seq) return;
-      root.removeAttribute("aria-busy");
-      if (failedHere) live.clear(); // only our own error: a caller's (slot taken) stays
-      failedHere = false;
-      const free = (data.slots || []).filter((s) => new Date(s.start) > new Date());
-      if (!free.length && autoAdvance && offset < PERIOD_DAYS * 3) {
-        offset += PERIOD_DAYS;
-        return load(true);
-      }
-      days = group(free);
-      render();
-    }
-
-    function group(slots) {
-      const byDay = new Map();
-      for (const s of slots) {
-        const key = dateParts(new Date(s.start), clientTz);
-        if (!byDay.has(key)) byDay.set(key, []);
-        byDay.get(key).push(s);
-      }
-      return Array.from(byDay, ([key, list]) => ({ key, slots: list }));
-    }
-
-    function render() {
-      empty.hidden = days.length > 0;
-      daysBox.hidden = days.length === 0;
-      empty.textContent = t("slots.none");
-      dayList.replaceChildren(
-        ...days.map((d) =>
-          h(
-            "button",
-            {
-              type: "button",
-              class: "ks-day",
-              "data-testid": "day",
-              "data-date": d.key,
-              "aria-pressed": String(d.key === (chosenDay && chosenDay.key)),
-              onclick: () => showDay(d, true),
-            },
-            h("span", { class: "ks-day__name", text: day(d.slots[0].start, { weekday: "short", day: "numeric", month: "short" }) }),
-            h("span", { class: "ks-day__count", text: t("slots.count", { n: d.slots.length }) })
-          )
-        )
-      );
-      const keep = chosenDay && days.find((d) => d.key === chosenDay.key);
-      if (days.length) showDay(keep || days[0], true);
-      else {
-        chosenDay = null;
-        timesBox.hidden = true;
-        live.say(t("slots.none"));
-      }
-    }
-
-    function showDay(d, announce) {
-      chosenDay = d;
-      for (const b of dayList.children) b.setAttribute("aria-pressed", String(b.dataset.date === d.key));
-      const label = day(d.slots[0].start);
-      timeLegend.textContent = t("slots.times_on", { day: label });
-      timeList.replaceChildren(
-        ...d.slots.map((s) => {
-          const theirs = fmt(s.start, bizTz, TIME);
-          const mineT = time(s.start);
-          const differs = bizTz !== clientTz && theirs !== mineT;
-          return h(
-            "button",
-            {
-              type: "button",
-              class: "ks-time",
-              "data-testid": "slot",
-              "data-start": s.start,
-              "aria-pressed": selected && selected() === s.start ? "true" : null,
-              "aria-label": differs ? `${label}, ${mineT} ${t("when.business", { time: theirs, name: biz.name || bizTz })}` : `${label}, ${mineT}`,
-              onclick: () => onPick(s),
-            },
-            mineT,
-            differs ? h("span", { class: "ks-time__there", "aria-hidden": "true", text: theirs }) : null
-          );
-        })
-      );
-      timesBox.hidden = false;
-      if (announce) live.say(t("slots.count_on", { n: d.slots.length, day: label }));
-    }
-
-    return { root, load: () => load(true), reload: () => load(false) };
-  }
-
-  // ---- Card deposit (Stripe) -------------------------------------------
-
-  const scripts = {};
-  function loadScript(src) {
-    if (!scripts[src]) {
-      scripts[src] = new Promise((resolve, reject) => {
-        const el = h("script", { src, async: true, onload: resolve, onerror: reject });
-        document.head.append(el);
-      });
-    }
-    return scripts[src];
-  }
-
-  const tokenOf = (url) => {
-    try {
-      return new URL(url, location.href).hash.replace(/^#/, "") || null;
-    } catch (e) {
-      return null;
-    }
-  };
-
-  // DESIGN section 6: confirm a SetupIntent with the card element (it saves the card),
-  // then tell the server, which charges the deposit and confirms the booking.
-  function cardPayment({ payment, manageUrl, token, booking, config, live, onPaid }) {
-    const biz = (config && config.business) || {};
-    const mount = h("div", { class: "ks-card", id: uid("ks-card") });
-    const labelId = mount.id + "-label";
-    mount.setAttribute("aria-labelledby", labelId);
-    const error = h("p", { class: "ks-field__error", hidden: true });
-    const pay = h("button", { type: "submit", class: "ks-btn ks-btn--primary", "data-testid": "pay-submit", disabled: true }, t("pay.card.submit"));
-    const box = h(
-      "div",
-      { class: "ks-callout ks-callout--pay", "data-testid": "payment" },
-      h("h3", { text: t("book.pay.title") }),
-      h("p", { text: t("pay.card.lead", { amount: money(booking.deposit) }) }),
-      booking.hold_until ? h("p", { "data-testid": "hold-until", text: t("pay.card.hold", { until: when(booking.hold_until, biz.timezone, biz.name) }) }) : null
-    );
-    let stripe = null;
-    let card = null;
-    const form = h(
-      "form",
-      { class: "ks-form", onsubmit: (ev) => { ev.preventDefault(); busy(pay, confirm); } },
-      h("div", { class: "ks-field" }, h("p", { id: labelId, class: "ks-field__label", text: t("pay.card.label") }), mount, error),
-      h("div", { class: "ks-actions" }, pay)
-    );
-    box.append(form);
-    const fail = (text) => {
-      error.textContent = text;
-      error.hidden = !text;
-    };
-    loadScript(payment.js_url || "https://js.stripe.com/v3/")
-      .then(() => {
-        stripe = window.Stripe(payment.publishable_key);
-        card = stripe.elements({ locale: KS.locale() }).create("card");
-        card.mount(mount);
-        pay.disabled = false;
-      })
-      .catch(() => fail(t("pay.card.unavailable")));
-
-    async function confirm() {
-      fail("");
-      live.say(t("pay.card.working"));
-      const result = await stripe.confirmCardSetup(payment.client_secret, { payment_method: { card } });
-      if (result.error) {
-        fail(result.error.message || t("error.unknown"));
-        live.say(t("pay.card.failed"));
-        return;
-      }
-      try {
-        const intent = result.setupIntent || {};
-        const res = await api("POST", "/api/manage/payment", { token: token || tokenOf(manageUrl), body: { setup_intent: intent.id } });
-        box.replaceChildren(h("p", { class: "ks-done", "data-testid": "payment-done", text: t("pay.card.done") }));
-        live.say(t("pay.card.done"));
-        if (onPaid && res.booking) onPaid(res.booking);
-      } catch (err) {
-        live.fail(err);
-      }
-    }
-    return box;
-  }
-
-  // Offline deposit: the freelancer's transfer details and how long the slot is held.
-  function offlinePayment(payment, booking, config) {
-    const biz = (config && config.business) || {};
-    return h(
-      "div",
-      { class: "ks-callout ks-callout--pay", "data-testid": "payment" },
-      h("h3", { text: t("book.pay.title") }),
-      h("p", { text: t("book.pay.offline", { amount: money(booking.deposit) }) }),
-      payment.instructions ? h("p", { class: "ks-instructions", "data-testid": "payment-instructions", text: payment.instructions }) : null,
-      booking.hold_until ? h("p", { "data-testid": "hold-until", text: t("book.pay.hold", { until: when(booking.hold_until, biz.timezone, biz.name) }) }) : null
-    );
-  }
-
-  // Whatever a booking response says about paying: card form, transfer details or nothing.
-  function paymentBlock({ payment, booking, config, manageUrl, token, live, onPaid }) {
-    if (!payment || !booking || !booking.deposit || !(booking.deposit.amount > 0)) return null;
-    if (payment.kind === "offline") return offlinePayment(payment, booking, config);
-    if (payment.kind === "stripe" && payment.client_secret) return cardPayment({ payment, manageUrl, token, booking, config, live, onPaid });
-    return null;
-  }
-
   Object.assign(KS, {
-    ApiError, api, loadConfig, hashToken, uuid,
+    ApiError, api, loadConfig, hashToken, openLink, uuid,
     h, uid, focus, regions, errorNodes, fieldErrors, setFieldError, field, button, busy,
     clientTz, dateParts, addDays, fmt, when, time, day, zoneName, money, unit,
-    serviceOf, bookingSummary, slotPicker, paymentBlock, tokenOf,
+    serviceOf, bookingSummary, TIME,
   });
 })(globalThis.KS || (globalThis.KS = {}));

@@ -12,20 +12,10 @@
   let token, config, data, live, view;
 
   async function start() {
-    token = KS.hashToken();
-    live = KS.regions(h("div"));
-    view = h("div", { class: "ks-view" });
-    root.replaceChildren(live.status, live.alert, view);
+    const page = await KS.openLink(root, "/api/manage");
+    ({ token, live, view, config, data } = page);
     if (!token) return noLink();
-    view.replaceChildren(h("p", { class: "ks-loading", text: t("loading") }));
-    const manage = KS.api("GET", "/api/manage", { token });
-    manage.catch(() => {}); // handled below, once the page speaks the right language
-    try {
-      config = await KS.loadConfig();
-      data = await manage;
-    } catch (err) {
-      return failed(err);
-    }
+    if (page.error) return failed(page.error);
     render();
   }
 
