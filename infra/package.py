@@ -7,18 +7,26 @@ installed as Linux aarch64 CPython 3.13 wheels (`sam build` needs a local 3.13 o
 Docker; pip's platform options need neither), with Babel's locale data trimmed
 to the languages keepslot speaks. Then `functions/keepslot`, and `keepslot.yaml`
 as `keepslot/keepslot.yaml` (config.PACKAGED_CONFIG), so the functions enforce
-exactly the policy the site publishes.
+exactly the policy the site publishes, with its validated copy beside it
+(`keepslot.yaml.json`, adapters/config_copy.py): a cold start neither parses YAML
+nor builds the model's validators.
+
+Bytecode: Lambda cannot write `__pycache__` in /var/task, so a zip without it
+makes every cold start compile every module it imports. A local Python 3.13
+(LAMBDA_PYTHON, `python3.13`, or pyenv's) compiles the whole tree; without one the
+zip ships sources only, and says so.
 
 Wheels are cached in build/wheels: a rebuild installs from there without the
 network, and downloads from PyPI only when something is missing.
 
 The zip is deterministic for given inputs: sorted entries, fixed timestamps and
-permissions, no bytecode (Lambda's 3.13 would not use 3.11's anyway).
+permissions, bytecode checked by hash (not by timestamp) and only for 3.13.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -28,7 +36,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import get_args
 
-from keepslot.adapters.settings import Locale
+from keepslot.adapters.settings import ConfigError, Locale, write_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = ROOT / "pyproject.toml"
@@ -49,10 +57,13 @@ PLATFORM_ARGS = (
 )
 # The Lambda runtime ships these; a packaged copy would shadow the managed one.
 RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer"})
-# Never shipped: test suites inside dependencies, console scripts, bytecode.
-SKIPPED_DIRS = frozenset({"__pycache__", "tests", "test"})
+# Never shipped: test suites inside dependencies, console scripts, other Pythons' bytecode.
+SKIPPED_DIRS = frozenset({"tests", "test"})
 SKIPPED_TOP = frozenset({"bin"})
 SKIPPED_SUFFIXES = (".pyc", ".pyo")
+LAMBDA_PYTHON = (3, 13)  # template.yaml's Runtime
+LAMBDA_BYTECODE = ".cpython-313.pyc"
+LAMBDA_TASK_ROOT = "/var/task"  # where Lambda unpacks the zip: the paths tracebacks show
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold
 # Babel carries ~1,000 locales (half the zip); the site and mail speak these only.
 LOCALES: tuple[str, ...] = get_args(Locale)
@@ -127,7 +138,57 @@ def copy_sources(target: Path, source: Path = SOURCE, config: Path = CONFIG) -> 
     shutil.copytree(
         source, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", "tests")
     )
-    shutil.copy2(config, dest / "keepslot.yaml")
+    place_config(dest, config)
+
+
+def place_config(dest: Path, config: Path = CONFIG) -> Path:
+    """keepslot.yaml into `dest`, validated, with its packaged copy beside it."""
+    placed = dest / "keepslot.yaml"
+    shutil.copy2(config, placed)
+    try:
+        copy = write_copy(placed)
+    except ConfigError as e:
+        raise PackageError(str(e)) from e
+    if copy is None:
+        print(
+            f"package: {config.name} has no exact JSON copy; Lambda validates it", file=sys.stderr
+        )
+    return placed
+
+
+def lambda_python() -> str | None:
+    """A local Python of Lambda's version, to compile bytecode with; None if there is none."""
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    found = [os.environ.get("LAMBDA_PYTHON"), shutil.which("python3.13")]
+    found += [str(p) for p in sorted(pyenv.glob("versions/3.13*/bin/python3.13"))]
+    return next((p for p in found if p and _is_lambda_python(p)), None)
+
+
+def _is_lambda_python(python: str) -> bool:
+    check = f"import sys; raise SystemExit(sys.version_info[:2] != {LAMBDA_PYTHON})"
+    try:
+        return subprocess.run([python, "-c", check], capture_output=True).returncode == 0
+    except OSError:
+        return False
+
+
+def compile_bytecode(target: Path, python: str) -> None:
+    """Every module's bytecode, as Lambda's Python would cache it if /var/task were writable.
+
+    Checked by source hash, never by timestamp: the zip's fixed dates cannot make it
+    stale, and the same sources give the same bytes.
+    """
+    if not _is_lambda_python(python):
+        raise PackageError(f"{python} is not Python {'.'.join(map(str, LAMBDA_PYTHON))}")
+    paths = ("-s", str(target), "-p", LAMBDA_TASK_ROOT, str(target))  # /var/task/... in tracebacks
+    done = subprocess.run(
+        [python, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash", *paths],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise PackageError(f"compileall failed:\n{done.stdout}{done.stderr}")
 
 
 def _shipped(root: Path) -> Iterator[tuple[str, Path]]:
@@ -137,10 +198,17 @@ def _shipped(root: Path) -> Iterator[tuple[str, Path]]:
         rel = path.relative_to(root)
         if not path.is_file() or rel.parts[0] in SKIPPED_TOP:
             continue
-        if SKIPPED_DIRS.intersection(rel.parts[:-1]) or path.name.endswith(SKIPPED_SUFFIXES):
+        if SKIPPED_DIRS.intersection(rel.parts[:-1]) or _foreign(rel):
             continue
         files.append((rel.as_posix(), path))
     yield from sorted(files)
+
+
+def _foreign(rel: Path) -> bool:
+    """Bytecode Lambda's Python would not read (other versions, stray files in __pycache__)."""
+    if "__pycache__" in rel.parts[:-1]:
+        return rel.parent.name != "__pycache__" or not rel.name.endswith(LAMBDA_BYTECODE)
+    return rel.name.endswith(SKIPPED_SUFFIXES)
 
 
 def write_zip(root: Path, out: Path) -> list[str]:
@@ -160,14 +228,25 @@ def write_zip(root: Path, out: Path) -> list[str]:
     return names
 
 
-def build(out: Path = OUT, work: Path = WORK, wheels: Path = WHEELS) -> Path:
-    """Install, copy, zip. `work` is emptied first."""
+def build(
+    out: Path = OUT, work: Path = WORK, wheels: Path = WHEELS, python: str | None = None
+) -> Path:
+    """Install, copy, compile, zip. `work` is emptied first. `python`: a 3.13 to compile with."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     install_dependencies(requirements(), work, wheels)
     _refuse_runtime_copies(path.name for path in work.iterdir())
     trim_babel(work)
     copy_sources(work)
+    python = python or lambda_python()
+    if python:
+        compile_bytecode(work, python)
+    else:
+        print(
+            "package: no Python 3.13 found (set LAMBDA_PYTHON): the zip ships no bytecode, "
+            "so every cold start compiles each module it imports",
+            file=sys.stderr,
+        )
     write_zip(work, out)
     return out
 

@@ -58,6 +58,7 @@ def local_environment(
         "KEEPSLOT_CONFIG": str(config_path.resolve()),
         "TOKEN_KEY_PARAM": TOKEN_KEY_PARAM,
         "SITE_URL": site_url,
+        "PYDANTIC_DISABLE_PLUGINS": "__all__",  # as in template.yaml: no plugin scan at start
     }
 
 

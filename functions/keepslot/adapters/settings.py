@@ -7,300 +7,69 @@ must be > 0, got -4`), and nothing starts with a broken config.
 from __future__ import annotations
 
 import re
-from datetime import date, time
-from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any
 
-import yaml
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    EmailStr,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
+from pydantic import Field, ValidationError, model_validator
+
+from keepslot.adapters import config_copy
+from keepslot.adapters.config_sections import (
+    WEEKDAYS,
+    Business,
+    ConfigError,
+    Holds,
+    Hours,
+    Locale,
+    Modes,
+    Payments,
+    Policy,
+    Privacy,
+    Question,
+    Reliability,
+    Reminders,
+    Service,
+    Strict,
+    minor_units,
 )
-
-from keepslot.domain.availability import LOCK_GRID_MINUTES, Schedule, Window
-from keepslot.domain.booking import Mode
+from keepslot.domain.availability import Schedule
 from keepslot.domain.money import Money
-from keepslot.domain.terms import LateTier, Returned, Terms, policy_version
+from keepslot.domain.terms import Terms, policy_version
 
-Locale = Literal["it", "en"]
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-class ConfigError(Exception):
-    """A broken keepslot.yaml; the message names each bad key."""
-
-
-def _money_str(value: Any) -> str:
-    """Money is written in major units ("90", 90, 90.5, "90.50"); stored as minor units."""
-    if isinstance(value, bool):
-        raise ValueError("must be an amount like 90 or '90.50'")
-    try:
-        dec = Decimal(str(value))
-    except InvalidOperation as e:
-        raise ValueError(f"must be an amount like 90 or '90.50', got {value!r}") from e
-    if dec < 0:
-        raise ValueError(f"must be >= 0, got {value}")
-    if dec != dec.quantize(Decimal("0.01")):
-        raise ValueError(f"has more than 2 decimals, got {value}")
-    return str(dec.quantize(Decimal("0.01")))
-
-
-Amount = Annotated[str, BeforeValidator(_money_str)]
-
-
-def minor_units(amount: str) -> int:
-    return int(Decimal(amount) * 100)
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
-
-
-class Business(Strict):
-    name: str = Field(min_length=1)
-    timezone: str
-    locale: Locale = "it"
-    currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
-    sender: EmailStr
-    sender_name: str | None = None
-    alerts: EmailStr
-    phone: str | None = None
-    site_url: str = Field(pattern=r"^https?://[^\s/]+(/.*)?$")
-    about: str = ""
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError) as e:
-            raise ValueError(f"unknown time zone, got {v!r}") from e
-        return v
-
-    @field_validator("name", "sender_name")
-    @classmethod
-    def _one_line(cls, v: str | None) -> str | None:
-        if v is not None and re.search(r"[\r\n]", v):
-            raise ValueError("must be on one line (it reaches mail headers)")
-        return v
-
-
-class Deposit(Strict):
-    """A fixed amount, or a percentage of the price."""
-
-    amount: Amount | None = None
-    percent: int | None = Field(default=None, ge=0, le=100)
-
-    @model_validator(mode="after")
-    def _one_of(self) -> Deposit:
-        if (self.amount is None) == (self.percent is None):
-            raise ValueError("give exactly one of amount or percent")
-        return self
-
-
-class Service(Strict):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
-    name: str = Field(min_length=1)
-    description: str = ""
-    minutes: int = Field(gt=0, le=720)
-    price: Amount
-    deposit: Deposit = Deposit(percent=0)
-    modes: list[Mode] = Field(min_length=1)
-
-    @field_validator("minutes")
-    @classmethod
-    def _on_grid(cls, v: int) -> int:
-        if v % LOCK_GRID_MINUTES:
-            raise ValueError(f"must be a multiple of {LOCK_GRID_MINUTES}, got {v}")
-        return v
-
-    def deposit_minor(self) -> int:
-        price = minor_units(self.price)
-        if self.deposit.amount is not None:
-            return min(price, minor_units(self.deposit.amount))
-        return (price * (self.deposit.percent or 0) + 50) // 100
-
-
-class VideoMode(Strict):
-    link: str = Field(pattern=r"^https://")
-    test_link: str | None = Field(default=None, pattern=r"^https://")
-
-
-class PhoneMode(Strict):
-    number: str = Field(min_length=3)
-    who_calls: Literal["freelancer", "client"] = "freelancer"
-
-
-class InPersonMode(Strict):
-    address: str = Field(min_length=3)
-    directions: str = ""
-
-
-class Modes(Strict):
-    video: VideoMode | None = None
-    phone: PhoneMode | None = None
-    in_person: InPersonMode | None = None
-
-
-def _window(value: Any) -> Window:
-    m = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", str(value))
-    if not m:
-        raise ValueError(f"must look like '09:00-13:00', got {value!r}")
-    h1, m1, h2, m2 = (int(g) for g in m.groups())
-    if h2 == 24 and m2 == 0:
-        h2, m2 = 23, 59  # "until midnight"
-    try:
-        start, end = time(h1, m1), time(h2, m2)
-    except ValueError as e:
-        raise ValueError(f"is not a time range, got {value!r}") from e
-    if start >= end:
-        raise ValueError(f"must end after it starts, got {value!r}")
-    if start.minute % LOCK_GRID_MINUTES:
-        # Starts must sit on the slot-lock grid, or neighbours could falsely conflict.
-        raise ValueError(f"must start on a multiple of {LOCK_GRID_MINUTES} minutes, got {value!r}")
-    return Window(start, end)
-
-
-WindowField = Annotated[Window, BeforeValidator(_window)]
-
-
-class Hours(Strict):
-    weekly: dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], list[WindowField]]
-    exceptions: dict[date, list[WindowField]] = Field(default_factory=dict)
-    buffer_before_minutes: int = Field(default=0, ge=0, le=240)
-    buffer_after_minutes: int = Field(default=0, ge=0, le=240)
-    step_minutes: int = Field(default=30, gt=0, le=240)
-    notice_hours: int = Field(default=12, ge=0)
-    horizon_days: int = Field(default=60, gt=0, le=365)
-    daily_cap: int | None = Field(default=None, gt=0)
-
-    @field_validator("buffer_before_minutes", "buffer_after_minutes", "step_minutes")
-    @classmethod
-    def _on_grid(cls, v: int) -> int:
-        if v % LOCK_GRID_MINUTES:
-            raise ValueError(f"must be a multiple of {LOCK_GRID_MINUTES}, got {v}")
-        return v
-
-
-class Tier(Strict):
-    under_hours: int = Field(gt=0)
-    forfeit_percent: int = Field(ge=0, le=100)
-
-
-class Policy(Strict):
-    free_change_hours: int = Field(default=48, gt=0, le=24 * 30)
-    early_cancel: Returned = Returned.CREDIT
-    credit_rebook_days: int = Field(default=3, ge=0, le=365)
-    early_reschedule: Literal["carry"] = "carry"
-    late_tiers: list[Tier] | None = None
-    late_remainder: Returned = Returned.CREDIT
-    grace_minutes: int = Field(default=15, ge=0, le=240)
-    no_show_fee: Amount = "0.00"
-    no_show_auto_mark_hours: int | None = Field(default=None, gt=0)
-    emergency_waivers_per_year: int = Field(default=1, ge=0)
-    waiver_returns_as: Returned = Returned.CREDIT
-
-    @model_validator(mode="after")
-    def _tiers_fit_window(self) -> Policy:
-        tiers = self.late_tiers or []
-        for t in tiers:
-            if t.under_hours > self.free_change_hours:
-                raise ValueError(
-                    f"late_tiers: under_hours {t.under_hours} is beyond "
-                    f"free_change_hours {self.free_change_hours}"
-                )
-        if tiers and max(t.under_hours for t in tiers) != self.free_change_hours:
-            raise ValueError(
-                "late_tiers: the widest tier must start at free_change_hours "
-                f"({self.free_change_hours})"
-            )
-        return self
-
-    def tiers(self) -> tuple[LateTier, ...]:
-        raw = self.late_tiers or [Tier(under_hours=self.free_change_hours, forfeit_percent=100)]
-        return tuple(
-            LateTier(t.under_hours, t.forfeit_percent)
-            for t in sorted(raw, key=lambda t: -t.under_hours)
-        )
-
-
-class ReliabilityTier(Strict):
-    strikes: int = Field(gt=0)
-    rule: Literal["prepay", "approval"]
-
-
-class Reliability(Strict):
-    window_days: int = Field(default=365, gt=0)
-    tiers: list[ReliabilityTier] = Field(
-        default_factory=lambda: [
-            ReliabilityTier(strikes=2, rule="prepay"),
-            ReliabilityTier(strikes=3, rule="approval"),
-        ]
-    )
-    new_clients_require_approval: bool = False
-
-
-class Reminders(Strict):
-    hours_before: list[int] = Field(default_factory=lambda: [72, 24])
-
-    @field_validator("hours_before")
-    @classmethod
-    def _positive(cls, v: list[int]) -> list[int]:
-        for h in v:
-            if h <= 0:
-                raise ValueError(f"must be > 0, got {h}")
-        return sorted(set(v), reverse=True)
-
-
-class Holds(Strict):
-    card_minutes: int = Field(default=30, gt=0, le=24 * 60)
-    offline_hours: int = Field(default=24, gt=0, le=24 * 14)
-    per_email: int = Field(default=3, gt=0)
-    per_ip: int = Field(default=10, gt=0)
-
-
-class Question(Strict):
-    id: str = Field(pattern=r"^[a-z0-9_]{1,40}$")
-    label: str = Field(min_length=1)
-    kind: Literal["text", "choice"] = "text"
-    choices: list[str] = Field(default_factory=list)
-    required: bool = False
-
-    @model_validator(mode="after")
-    def _choices(self) -> Question:
-        if self.kind == "choice" and len(self.choices) < 2:
-            raise ValueError("a choice question needs at least 2 choices")
-        return self
-
-
-class Payments(Strict):
-    mode: Literal["offline", "stripe"] = "offline"
-    offline_instructions: str = ""
+# Re-exported: the rest of keepslot reads the config through this module.
+__all__ = [
+    "ConfigError",
+    "KeepslotConfig",
+    "Locale",
+    "Service",
+    "load_config",
+    "minor_units",
+    "parse_config",
+    "write_copy",
+]
 
 
 class KeepslotConfig(Strict):
     business: Business
-    payments: Payments = Payments()
+    payments: Payments = Field(default_factory=Payments)
     services: list[Service] = Field(min_length=1)
-    modes: Modes = Modes()
+    modes: Modes = Field(default_factory=Modes)
     hours: Hours
-    policy: Policy = Policy()
-    reliability: Reliability = Reliability()
-    reminders: Reminders = Reminders()
-    holds: Holds = Holds()
+    policy: Policy = Field(default_factory=Policy)
+    reliability: Reliability = Field(default_factory=Reliability)
+    reminders: Reminders = Field(default_factory=Reminders)
+    holds: Holds = Field(default_factory=Holds)
     intake: list[Question] = Field(default_factory=list)
+    privacy: Privacy = Field(default_factory=Privacy)
 
     @model_validator(mode="after")
     def _consistent(self) -> KeepslotConfig:
+        window, kept = self.reliability.window_days, self.privacy.retention_days
+        if kept < window:
+            raise ValueError(
+                "privacy.retention_days: must be at least reliability.window_days "
+                f"({window}), or strikes would be forgotten early; got {kept}"
+            )
         ids = [s.id for s in self.services]
         if len(set(ids)) != len(ids):
             raise ValueError(f"services: ids must be unique, got {ids}")
@@ -412,11 +181,28 @@ def parse_config(raw: Any, source: str = "keepslot.yaml") -> KeepslotConfig:
 
 
 def load_config(path: str | Path) -> KeepslotConfig:
+    """keepslot.yaml, validated; or its packaged copy, validated when it was made."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_bytes()
     except OSError as e:
         raise ConfigError(f"{path}: cannot read it ({e.strerror})") from e
-    except yaml.YAMLError as e:
+    packaged = config_copy.read(path, text, KeepslotConfig)
+    if packaged is not None:
+        return packaged
+    return parse_config(_parse_yaml(path, text), str(path.name))
+
+
+def write_copy(path: Path) -> Path | None:
+    """Validate keepslot.yaml and write its packaged copy beside it (`make package`)."""
+    text = path.read_bytes()
+    return config_copy.write(path, text, parse_config(_parse_yaml(path, text), path.name))
+
+
+def _parse_yaml(path: Path, text: bytes) -> Any:
+    import yaml  # not at import time: the packaged functions read the copy, not the YAML
+
+    try:
+        return yaml.safe_load(text.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as e:
         raise ConfigError(f"{path}: not valid YAML: {e}") from e
-    return parse_config(raw, str(path.name))

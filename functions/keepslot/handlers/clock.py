@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from keepslot.handlers import coldstart  # first: no garbage collection while modules load
+
+# isort: split
 from datetime import timedelta
 from typing import Any
 
@@ -35,3 +38,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     result = tick(MAIL_GRACE)
     logger.info("tick", extra=result)
     return result
+
+
+coldstart.loaded()  # last: what loaded above lives as long as the process

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from keepslot.handlers import coldstart  # first: no garbage collection while modules load
+
+# isort: split
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -20,3 +23,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     app = bootstrap.app()
     sent = deliver_pending(app.ctx, app.store, app.postman, app.clock.now())
     return {"sent": sent}
+
+
+coldstart.loaded()  # last: what loaded above lives as long as the process

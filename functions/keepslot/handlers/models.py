@@ -6,8 +6,9 @@ import re
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from keepslot.adapters.email_address import EmailAddress
 from keepslot.domain.booking import Mode
 
 _HEADER_UNSAFE = re.compile(r"[\r\n\x00]")
@@ -30,7 +31,8 @@ Instant = Annotated[datetime, AfterValidator(_aware)]
 
 
 class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # Validators are built at a route's first use: a cold start for GET /api/slots needs none.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class BookingBody(Body):
@@ -38,7 +40,7 @@ class BookingBody(Body):
     start: Instant
     mode: Mode
     name: OneLine = Field(min_length=1, max_length=120)
-    email: EmailStr
+    email: EmailAddress
     phone: OneLine | None = Field(default=None, max_length=40)
     timezone: str | None = Field(default=None, max_length=64)
     notes: str | None = Field(default=None, max_length=2000)

@@ -2,11 +2,15 @@
 
 The signature is checked on the raw body; each event id is applied once, in
 the same transaction as the change it causes; any order is safe. A 2xx tells
-Stripe to stop; a 5xx makes it retry later, which is always harmless.
+Stripe to stop; a 5xx makes it retry later, which is always harmless: a 503 when
+a call back to Stripe failed while applying the event.
 """
 
 from __future__ import annotations
 
+from keepslot.handlers import coldstart  # first: no garbage collection while modules load
+
+# isort: split
 import base64
 import json
 from typing import Any
@@ -15,7 +19,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from keepslot import bootstrap
-from keepslot.service import payments
+from keepslot.service import payment_events, payments
 
 MAX_BODY = 256 * 1024  # Stripe events are small; anything bigger is not one
 logger = Logger(service="keepslot-webhook")
@@ -52,6 +56,13 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     except payments.BadEvent as e:
         logger.warning("webhook refused", extra={"reason": e.message})
         return _reply(400, {"error": {"code": e.code, "message": e.message}})
-    what = payments.handle_event(app.ctx, verified, app.clock.now())
+    try:
+        what = payment_events.handle_event(app.ctx, verified, app.clock.now())
+    except payments.PaymentUnavailable as e:
+        logger.warning("webhook deferred", extra={"event": verified["id"], "code": e.code})
+        return _reply(503, {"error": {"code": e.code, "message": e.message}})
     logger.info("webhook", extra={"event": verified["id"], "type": verified["type"], "did": what})
     return _reply(200, {"received": True, "result": what})
+
+
+coldstart.loaded()  # last: what loaded above lives as long as the process
