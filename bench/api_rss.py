@@ -32,9 +32,11 @@ def child(n: int) -> dict[str, Any]:
     ctx: Any = LambdaContext()
     statuses: dict[int, int] = {}
 
-    def call(method: str, url: str, body: Any = None, token: str = "") -> dict[str, Any]:
+    def call(
+        method: str, url: str, body: Any = None, token: str = "", ip: str = "127.0.0.1"
+    ) -> dict[str, Any]:
         headers = {"authorization": f"Bearer {token}"} if token else {}
-        res = handler(http_event(method, url, body, headers), ctx)
+        res = handler(http_event(method, url, body, headers, source_ip=ip), ctx)
         statuses[res["statusCode"]] = statuses.get(res["statusCode"], 0) + 1
         return json.loads(res.get("body") or "null") or {}
 
@@ -57,7 +59,8 @@ def child(n: int) -> dict[str, Any]:
             "elapsed_ms": 5000,
         }
         if served % 10 == 1 or not tokens:
-            booked = call("POST", "/api/bookings", body)
+            # Each booking from its own address, as from its own client (holds.per_ip).
+            booked = call("POST", "/api/bookings", body, ip=f"10.0.{served // 256}.{served % 256}")
             tokens += [booked["manage_url"].split("#", 1)[1]] if "manage_url" in booked else []
         else:
             call("GET", f"/api/slots?service=strategia&from={first}&to={first}")

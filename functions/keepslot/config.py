@@ -20,6 +20,8 @@ class Env:
     stripe_api_base: str | None
     feed_token_param: str
     site_url: str | None  # overrides keepslot.yaml's business.site_url (local stack)
+    # CloudFront sends it on every origin request: only then is its viewer header believed.
+    edge_secret: str | None = None
 
     @classmethod
     def from_environ(cls) -> Env:
@@ -35,4 +37,5 @@ class Env:
             stripe_api_base=e.get("STRIPE_API_BASE") or None,
             feed_token_param=e.get("FEED_TOKEN_PARAM", "/keepslot/feed-token"),
             site_url=e.get("SITE_URL") or None,
+            edge_secret=e.get("EDGE_SECRET") or None,
         )

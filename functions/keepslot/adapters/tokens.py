@@ -3,7 +3,8 @@
 A token reads `<booking id>.<purpose>.<expiry epoch b36>.<signature>`, only
 base64url characters and dots, so it survives URLs, fragments and email.
 The key comes from SSM; rotating it means adding a new key first: tokens
-signed by any listed key verify, new ones are signed by the first.
+signed by any listed key verify, new ones are signed by the first. The first key
+also makes pseudonyms: keyed hashes of what must not be stored in clear (an IP).
 """
 
 from __future__ import annotations
@@ -58,6 +59,13 @@ class TokenSigner:
         if raw_purpose != purpose.value:
             raise WrongPurpose("this link is not meant for this page")
         return Claim(booking_id, Purpose(raw_purpose), expires)
+
+    def pseudonym(self, value: str) -> str:
+        """A short keyed hash of `value` (a client's network): the same value gives the
+        same pseudonym, and without the key it cannot be turned back into the value."""
+        digest = hmac.new(self._keys[0], b"pseudonym\0" + value.encode(), hashlib.sha256)
+        # 96 bits: collisions stay negligible; never the length of a link's signature.
+        return base64.urlsafe_b64encode(digest.digest()[:12]).decode()
 
 
 def _mac(key: bytes, body: str) -> str:

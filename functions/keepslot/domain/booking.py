@@ -113,6 +113,9 @@ class Booking:
     # The card provider's ids (customer, setup_intent, payment_method, payment_intent,
     # refunds): opaque to the domain, kept so payments can be reconciled.
     payment_ref: dict[str, str] = field(default_factory=dict)
+    # A keyed hash of the network a web booking came from, never the address: its hold
+    # counts toward holds.per_ip until it closes.
+    ip_hash: str | None = None
 
     def move_to(self, status: BookingStatus) -> Booking:
         if status not in BOOKING_MOVES[self.status]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from keepslot.handlers import coldstart  # first: no garbage collection while modules load
+
+# isort: split
 import functools
 import hashlib
 import json
@@ -94,6 +97,13 @@ def post_booking(body: BookingBody) -> Any:
     )
     if body.website or (body.elapsed_ms is not None and body.elapsed_ms < 3000):
         return views.created(views.decoy(request, app.config))  # a bot: say yes, keep nothing
+    from dataclasses import replace
+
+    from keepslot.handlers.viewer import client_network
+
+    network = client_network(api.current_event.raw_event, app.env.edge_secret)
+    if network:  # only its keyed hash is kept, never the address
+        request = replace(request, ip_hash=app.signer.pseudonym(network))
     booked = booking.book(app.ctx, request, app.clock.now())
     metrics.add_metric(name="BookingCreated", unit=MetricUnit.Count, value=1)
     return views.created(views.booked(app, booked))
@@ -198,3 +208,6 @@ def _malformed_json(event: dict[str, Any]) -> bool:
     except ValueError:
         return True
     return False
+
+
+coldstart.loaded()  # last: what loaded above lives as long as the process

@@ -31,6 +31,7 @@ from keepslot.service.alerts import booking_extras
 from keepslot.service.changes import (
     Change,
     ClientEvent,
+    Hold,
     Idempotency,
     IdempotencyTaken,
     LedgerEntry,
@@ -56,6 +57,7 @@ class BookingRequest:
     answers: dict[str, str] = field(default_factory=dict)
     idempotency_key: str | None = None
     body_hash: str = ""
+    ip_hash: str | None = None  # a keyed hash of the caller's network, for holds.per_ip
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,7 @@ def book(ctx: Context, req: BookingRequest, now: datetime) -> Booked:
         timezone=req.timezone,
         notes=req.notes,
         answers=answers,
+        ip_hash=req.ip_hash if status is not BookingStatus.CONFIRMED else None,
     )
     change = Change(new_bookings=[booking], client_seen=[booking])
     change.events.append(ClientEvent(client.key, "booked", now, booking.id))
@@ -159,7 +162,7 @@ def book(ctx: Context, req: BookingRequest, now: datetime) -> Booked:
         for c, amount in used
     ]
     if status is not BookingStatus.CONFIRMED:
-        change.holds_open.append((client.key, booking.id))
+        change.holds_open.append(Hold.of(booking, ip_cap=config.holds.per_ip))
     change.jobs = jobs_for(booking, config, now)
     extra = {"tier": tier.rule, **booking_extras(ctx, booking)}
     change.outbox = notify(ctx, booking, now, f"booking_{status.value}", extra=extra)

@@ -12,7 +12,7 @@ from keepslot.domain.errors import InvalidInput, NotAllowedNow, Superseded
 from keepslot.domain.policy import Action, Fate, Outcome, decide
 from keepslot.domain.terms import Returned
 from keepslot.service.booking import free_slot, service_of, take_slot
-from keepslot.service.changes import Change, ClientEvent
+from keepslot.service.changes import Change, ClientEvent, Hold
 from keepslot.service.clients import waiver_note
 from keepslot.service.context import Context
 from keepslot.service.jobs_plan import jobs_for
@@ -71,7 +71,7 @@ def cancel(ctx: Context, booking_id: str, now: datetime, reason: str | None = No
     change.updated.append((done, version))
     change += free_slot(ctx, booking)
     if booking.status is not BookingStatus.CONFIRMED:
-        change.holds_closed.append((booking.client.key, booking.id))
+        change.holds_closed.append(Hold.of(booking))
     kind = "late_cancel" if outcome.strike else "early_cancel"
     change.events.append(ClientEvent(booking.client.key, kind, now, booking.id))
     extra: dict[str, Any] = {"reason": reason or ""}
@@ -121,7 +121,7 @@ def reschedule(ctx: Context, booking_id: str, now: datetime, start: datetime) ->
     if outcome.strike:
         change.events.append(ClientEvent(booking.client.key, "late_reschedule", now, booking.id))
     if new.status is BookingStatus.HELD:
-        change.holds_open.append((booking.client.key, new.id))
+        change.holds_open.append(Hold.of(new))
     change.jobs += jobs_for(new, ctx.config, now)
     change.outbox += notify(
         ctx,

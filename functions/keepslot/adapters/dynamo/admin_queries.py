@@ -11,8 +11,8 @@ import json
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from keepslot.adapters.dynamo.codec import Item, item_to_booking, plain
-from keepslot.adapters.dynamo.store import _dump, _load, _Translator, _vals
+from keepslot.adapters.dynamo.codec import Item, dump, item_to_booking, load, plain, values
+from keepslot.adapters.dynamo.transaction import Translator
 from keepslot.domain.booking import Booking
 from keepslot.service.changes import Change, Message
 
@@ -40,12 +40,12 @@ class ClientAdmin:
             kwargs |= {
                 "FilterExpression": "#t = :t",
                 "ExpressionAttributeNames": {"#t": "type"},
-                "ExpressionAttributeValues": _vals(t=item_type),
+                "ExpressionAttributeValues": values(t=item_type),
             }
         while True:
             res = self._client().scan(**kwargs)
             for raw in res.get("Items", []):
-                yield plain(_load(raw))
+                yield plain(load(raw))
             if "LastEvaluatedKey" not in res:
                 return
             kwargs["ExclusiveStartKey"] = res["LastEvaluatedKey"]
@@ -71,13 +71,13 @@ class ClientAdmin:
         update = {
             "Update": {
                 "TableName": self.table,
-                "Key": _dump({"PK": f"CLIENT#{email}", "SK": "PROFILE"}),
+                "Key": dump({"PK": f"CLIENT#{email}", "SK": "PROFILE"}),
                 "UpdateExpression": "SET #t = :t, blocked = :b",
                 "ExpressionAttributeNames": {"#t": "type"},
-                "ExpressionAttributeValues": _vals(t="client", b=blocked),
+                "ExpressionAttributeValues": values(t="client", b=blocked),
             }
         }
-        mail = [op.request for op in _Translator(self.table).ops(Change(outbox=outbox))]
+        mail = [op.request for op in Translator(self.table).ops(Change(outbox=outbox))]
         self._client().transact_write_items(TransactItems=[update, *mail])  # type: ignore[list-item]
 
     def erase(self, email: str) -> dict[str, int]:
@@ -119,11 +119,11 @@ class ClientAdmin:
         return counts
 
     def _put(self, item: Item) -> None:
-        self._client().put_item(TableName=self.table, Item=_dump(item))
+        self._client().put_item(TableName=self.table, Item=dump(item))
 
     def _delete(self, item: Item) -> None:
         self._client().delete_item(
-            TableName=self.table, Key=_dump({"PK": item["PK"], "SK": item["SK"]})
+            TableName=self.table, Key=dump({"PK": item["PK"], "SK": item["SK"]})
         )
 
 

@@ -1,9 +1,11 @@
-"""Booking and friends <-> DynamoDB items (plain dicts; the store serialises them)."""
+"""Booking and friends <-> DynamoDB items (plain dicts), and items <-> DynamoDB's typed JSON."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from keepslot.domain.booking import (
     Booking,
@@ -19,6 +21,22 @@ from keepslot.domain.money import Money
 from keepslot.domain.terms import Terms
 
 Item = dict[str, Any]
+_ser, _de = TypeSerializer(), TypeDeserializer()
+HOLDING = frozenset({BookingStatus.HELD, BookingStatus.PENDING_APPROVAL})  # a HOLD# item each
+
+
+def dump(item: Item) -> dict[str, Any]:
+    """An item as the low-level client sends it; None attributes are left out."""
+    return {k: _ser.serialize(v) for k, v in item.items() if v is not None}
+
+
+def load(raw: dict[str, Any]) -> Item:
+    return {k: _de.deserialize(v) for k, v in raw.items()}
+
+
+def values(**named: Any) -> dict[str, Any]:
+    """ExpressionAttributeValues: values(v=3) -> {":v": {"N": "3"}}."""
+    return {f":{k}": _ser.serialize(v) for k, v in named.items()}
 
 
 def plain(value: Any) -> Any:
@@ -65,6 +83,8 @@ def booking_to_item(b: Booking, version: int) -> Item:
         "rescheduled_from": b.rescheduled_from,
         "rescheduled_to": b.rescheduled_to,
         "payment_ref": dict(b.payment_ref) or None,
+        # Kept only while the booking holds: closing the hold needs it, nothing after does.
+        "ip_hash": b.ip_hash if b.status in HOLDING else None,
         "version": version,
     }
     if b.is_open:  # the calendar index holds open bookings only (sparse)
@@ -101,6 +121,7 @@ def item_to_booking(item: Item) -> tuple[Booking, int]:
         rescheduled_from=it.get("rescheduled_from"),
         rescheduled_to=it.get("rescheduled_to"),
         payment_ref=it.get("payment_ref") or {},
+        ip_hash=it.get("ip_hash"),
     )
     return booking, it["version"]
 
