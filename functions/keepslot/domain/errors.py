@@ -70,3 +70,12 @@ class WrongPurpose(DomainError):
 
 class IdempotencyMismatch(DomainError):
     code = "idempotency_mismatch"
+
+
+class Unavailable(DomainError):
+    """A provider the action depends on (the card processor) failed or did not answer.
+
+    Nothing was decided against the caller: the same request, sent again, completes it.
+    """
+
+    code = "unavailable"

@@ -17,7 +17,9 @@ STATUS: dict[type[e.DomainError], int] = {
     e.WrongPurpose: 403,
     e.ClientBlocked: 403,
     e.TooManyHolds: 429,
+    e.Unavailable: 503,  # an upstream (Stripe) failed: nothing decided, the same request may retry
 }
+RETRY_AFTER = "2"  # seconds; the pages retry a 503 once on their own
 CODE: dict[type[e.DomainError], str] = {e.InvalidInput: "invalid_input"}
 
 
@@ -31,6 +33,7 @@ def error(
         status_code=status,
         content_type=content_types.APPLICATION_JSON,
         body=json.dumps({"error": payload}),
+        headers={"Retry-After": RETRY_AFTER} if status == 503 else None,
     )
 
 

@@ -18,6 +18,7 @@ from keepslot.service.admin import AdminView
 from keepslot.service.booking import Booked, BookingRequest
 from keepslot.service.clients import tier_of_client
 from keepslot.service.manage import Changed, Preview
+from keepslot.service.payments import PaymentStep, PaymentUnavailable, payment_step
 from keepslot.service.snapshots import ClientSnapshot
 from keepslot.service.views import booking_view, outcome_view
 
@@ -93,22 +94,20 @@ def _outcome(app: App, o: Outcome | None, b: Booking) -> dict[str, Any] | None:
     return view
 
 
-def _payment(app: App, b: Booking) -> dict[str, Any]:
-    if b.status is not BookingStatus.HELD:
-        return {"kind": "none"}
-    if app.config.payments.mode == "stripe":
-        from keepslot.service import payments
-
-        setup = payments.start(app.ctx, b)
-        if setup is None:
-            return {"kind": "none"}
+def payment(step: PaymentStep) -> dict[str, Any]:
+    """The `payment` of a booking answer; the use case decided what it holds."""
+    if step.unavailable:
         return {
-            "kind": "stripe",
-            "client_secret": setup.client_secret,
-            "publishable_key": app.payments.publishable_key,
-            "js_url": app.payments.js_url,
+            "kind": step.kind,
+            "error": {"code": PaymentUnavailable.code, "message": step.unavailable},
         }
-    return {"kind": "offline", "instructions": app.config.payments.offline_instructions}
+    fields = {
+        "client_secret": step.client_secret,
+        "publishable_key": step.publishable_key,
+        "js_url": step.js_url,
+        "instructions": step.instructions,
+    }
+    return {"kind": step.kind} | {k: v for k, v in fields.items() if v is not None}
 
 
 def booked(app: App, done: Booked) -> dict[str, Any]:
@@ -116,7 +115,7 @@ def booked(app: App, done: Booked) -> dict[str, Any]:
     out = {
         "booking": booking_view(b),
         "manage_url": app.links.manage(b.id, b.start),
-        "payment": _payment(app, b),
+        "payment": payment(payment_step(app.ctx, b)),
     }
     if done.tier:
         words = Words(app.config.business.locale)
@@ -141,15 +140,22 @@ def decoy(req: BookingRequest, config: KeepslotConfig) -> dict[str, Any]:
 
 def preview(app: App, p: Preview) -> dict[str, Any]:
     b = p.booking
-    return {
-        "booking": booking_view(b),
-        "preview": {
-            "cancel": _outcome(app, p.cancel, b),
-            "reschedule": _outcome(app, p.reschedule, b),
-        },
-        "actions": p.actions,
-        "free_change_until": iso(b.start - timedelta(hours=b.terms.free_change_hours)),
-    } | ({"waiver": p.waiver} if p.waiver else {})
+    # A held booking's page offers the payment again: after a declined card (a fresh
+    # SetupIntent), after an approval, or when the booking answer never reached the page.
+    step = payment_step(app.ctx, b)
+    return (
+        {
+            "booking": booking_view(b),
+            "preview": {
+                "cancel": _outcome(app, p.cancel, b),
+                "reschedule": _outcome(app, p.reschedule, b),
+            },
+            "actions": p.actions,
+            "free_change_until": iso(b.start - timedelta(hours=b.terms.free_change_hours)),
+        }
+        | ({"waiver": p.waiver} if p.waiver else {})
+        | ({"payment": payment(step)} if step.kind != "none" else {})
+    )
 
 
 def changed(app: App, c: Changed) -> dict[str, Any]:
@@ -162,7 +168,9 @@ def changed(app: App, c: Changed) -> dict[str, Any]:
         out["new_booking"] = booking_view(nb)
         out["manage_url"] = app.links.manage(nb.id, nb.start)
         if nb.status is BookingStatus.HELD:
-            out["payment"] = _payment(app, nb)
+            # The move is done and a retry could not redo it: a Stripe failure is reported
+            # inside `payment`, and the new booking's page offers the card form again.
+            out["payment"] = payment(payment_step(app.ctx, nb, settled=True))
     return out
 
 

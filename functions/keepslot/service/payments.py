@@ -6,6 +6,14 @@ the page saves the card (a SetupIntent), then the server charges the deposit
 does the same on its own, whichever comes first; the booking's version
 condition lets exactly one of them write the ledger entry.
 
+Every call that creates something at the provider carries an idempotency key
+that names one attempt: a network retry of that attempt reuses it (the provider
+answers as the first time: no double charge), while a new card after a decline
+is a new attempt, with a SetupIntent and keys of its own.
+
+When the provider fails, the use cases raise PaymentUnavailable (HTTP 503):
+nothing was decided against the client, and the same request completes it.
+
 Refunds are decided inside the change that settles an outcome (a `refund` job
 due at once) and made by the clock with an idempotency key, then recorded: a
 crash between the provider's call and the write is repaired by the next run.
@@ -19,13 +27,11 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
-from keepslot.domain.errors import DomainError, NotAllowedNow, NotFound
-from keepslot.service.changes import Change, EventSeen, Job, JobKind, LedgerEntry
+from keepslot.domain.errors import DomainError, NotAllowedNow, Unavailable
+from keepslot.service.changes import Change, Hold, Job, JobKind, LedgerEntry
 from keepslot.service.context import Context
 from keepslot.service.mail import notify
 from keepslot.service.snapshots import DueItem
-
-EVENT_RETRIES = 5
 
 
 class PaymentDeclined(DomainError):
@@ -36,7 +42,11 @@ class PaymentDeclined(DomainError):
         self.intent_id = intent_id  # the declined PaymentIntent, when Stripe made one
 
 
-class PaymentUnavailable(DomainError):
+class CardNotSaved(PaymentDeclined):
+    """The page reported a card that the provider has not saved: nothing was tried."""
+
+
+class PaymentUnavailable(Unavailable):
     code = "payment_unavailable"
 
 
@@ -51,6 +61,21 @@ class CardSetup:
     customer: str
     setup_intent: str
     client_secret: str
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentStep:
+    """What the client does next to pay: the page's card form, transfer details, or nothing."""
+
+    kind: str  # "stripe" | "offline" | "none"
+    client_secret: str | None = None
+    publishable_key: str | None = None
+    js_url: str | None = None
+    instructions: str | None = None
+    unavailable: str | None = None  # why the card form is missing for now (see payment_step)
+
+
+NOTHING_DUE = PaymentStep("none")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +98,9 @@ class PaymentGateway(Protocol):
     publishable_key: str
     js_url: str
 
-    def setup_card(self, booking: Booking) -> CardSetup: ...
+    def setup_card(
+        self, booking: Booking, customer: str | None = None, after: str = ""
+    ) -> CardSetup: ...
     def client_secret(self, setup_intent: str) -> str: ...
     def charge_deposit(self, booking: Booking) -> Intent: ...
     def retrieve_intent(self, intent_id: str) -> Intent: ...
@@ -104,15 +131,50 @@ def _gateway(ctx: Context) -> PaymentGateway:
     return gw
 
 
-def _with_ref(booking: Booking, **ids: str) -> Booking:
+def with_ref(booking: Booking, **ids: str) -> Booking:
     return replace(booking, payment_ref={**booking.payment_ref, **ids})
 
 
-# ---- booking: save the card -------------------------------------------------
+# ---- booking: the payment step and the saved card ---------------------------
+
+
+def payment_step(ctx: Context, booking: Booking, *, settled: bool = False) -> PaymentStep:
+    """How the client pays `booking` now; only a held booking takes a deposit.
+
+    By card this prepares the SetupIntent the page confirms (`start`). If the provider
+    fails, PaymentUnavailable: sending the same request again completes it. `settled`
+    says the request already changed something that a retry cannot redo (a reschedule):
+    the failure then comes back inside the step, and the booking's manage page offers
+    the card form again.
+    """
+    if booking.status is not BookingStatus.HELD:
+        return NOTHING_DUE
+    if ctx.config.payments.mode != "stripe":
+        return PaymentStep("offline", instructions=ctx.config.payments.offline_instructions)
+    gw = gateway(ctx)
+    try:
+        setup = start(ctx, booking)
+    except PaymentUnavailable as e:
+        if not settled:
+            raise
+        return PaymentStep("stripe", unavailable=e.message)
+    if setup is None or gw is None:
+        return NOTHING_DUE
+    return PaymentStep(
+        "stripe",
+        client_secret=setup.client_secret,
+        publishable_key=gw.publishable_key,
+        js_url=gw.js_url,
+    )
 
 
 def start(ctx: Context, booking: Booking) -> CardSetup | None:
-    """The Customer and SetupIntent the page confirms; None when no card payment is due."""
+    """The Customer and SetupIntent the page confirms; None when no card payment is due.
+
+    Asking again (a replayed request, the manage page) gets the same SetupIntent until
+    the provider declines the card it saved; then the next ask makes a fresh one, for the
+    same Customer: a SetupIntent that succeeded cannot take another card.
+    """
     gw = gateway(ctx)
     if (
         gw is None
@@ -121,15 +183,14 @@ def start(ctx: Context, booking: Booking) -> CardSetup | None:
     ):
         return None
     ref = booking.payment_ref
-    # A replayed request gets the same intent again; a booking moved here from another
-    # (a late reschedule) carries that one's ids, and needs a card setup of its own.
-    if ref.get("setup_intent") and ref.get("setup_for") == booking.id:
-        return CardSetup(
-            ref["customer"], ref["setup_intent"], gw.client_secret(ref["setup_intent"])
-        )
-    setup = gw.setup_card(booking)
+    # A booking moved here from another (a late reschedule) carries that one's ids.
+    mine = ref.get("setup_for") == booking.id
+    last = ref.get("setup_intent", "") if mine else ""
+    if last and last != ref.get("declined_setup"):
+        return CardSetup(ref["customer"], last, gw.client_secret(last))
+    setup = gw.setup_card(booking, ref.get("customer") if mine else None, after=last)
     current, version = ctx.store.get_booking(booking.id)
-    done = _with_ref(
+    done = with_ref(
         current, customer=setup.customer, setup_intent=setup.setup_intent, setup_for=booking.id
     )
     ctx.store.commit(Change(updated=[(done, version)]))
@@ -152,15 +213,16 @@ def confirm(ctx: Context, booking_id: str, now: datetime) -> Booking:
         raise NotAllowedNow("there is no card payment waiting on this booking")
     try:
         intent = _gateway(ctx).charge_deposit(booking)
-    except PaymentDeclined as e:
-        if e.intent_id:  # recorded, so that the hold's expiry cancels it
-            ctx.store.commit(
-                Change(updated=[(_with_ref(booking, payment_intent=e.intent_id), version)])
-            )
+    except CardNotSaved:
         raise
+    except PaymentDeclined as e:
+        _declined(ctx, booking, version, e.intent_id)
+        raise
+    if intent.status == "processing":  # neither paid nor refused yet: the webhook will say
+        ctx.store.commit(Change(updated=[(with_ref(booking, payment_intent=intent.id), version)]))
+        raise PaymentUnavailable("the payment is still being processed; try again in a moment")
     if intent.status != "succeeded":
-        # Keep the hold; the intent is recorded so that the expiry can cancel it.
-        ctx.store.commit(Change(updated=[(_with_ref(booking, payment_intent=intent.id), version)]))
+        _declined(ctx, booking, version, intent.id)
         raise PaymentDeclined("the card could not be charged; please try another card")
     change, done = paid_change(ctx, booking, version, intent, now)
     try:
@@ -173,6 +235,15 @@ def confirm(ctx: Context, booking_id: str, now: datetime) -> Booking:
     return done
 
 
+def _declined(ctx: Context, booking: Booking, version: int, intent_id: str | None) -> None:
+    """The provider refused the saved card. The hold stays; the refused intent is kept for
+    the expiry to cancel, and the SetupIntent is spent: the next card is a new attempt."""
+    ids = {"declined_setup": booking.payment_ref["setup_intent"]}
+    if intent_id:
+        ids["payment_intent"] = intent_id
+    ctx.store.commit(Change(updated=[(with_ref(booking, **ids), version)]))
+
+
 def paid_change(
     ctx: Context, booking: Booking, version: int, intent: Intent, now: datetime
 ) -> tuple[Change, Booking]:
@@ -182,8 +253,8 @@ def paid_change(
     ids = {"payment_intent": intent.id}
     if intent.payment_method:
         ids["payment_method"] = intent.payment_method
-    done = _with_ref(done, **ids)
-    change = Change(updated=[(done, version)], holds_closed=[(booking.client.key, booking.id)])
+    done = with_ref(done, **ids)
+    change = Change(updated=[(done, version)], holds_closed=[Hold.of(booking)])
     received = due - booking.deposit.paid
     cur = booking.deposit.amount.currency
     change.ledger.append(LedgerEntry(booking.id, "paid", received, cur, now, ref=intent.id))
@@ -191,124 +262,8 @@ def paid_change(
     return change, done
 
 
-# ---- webhook events -----------------------------------------------------------
-
-
-def handle_event(ctx: Context, event: dict[str, Any], now: datetime) -> str:
-    """Apply one verified event exactly once; returns what happened (for the log)."""
-    event_id = str(event["id"])
-    for _ in range(EVENT_RETRIES):
-        try:
-            change, what = _event_change(ctx, str(event["type"]), event["data"]["object"], now)
-            change.provider_events.append(event_id)
-            ctx.store.commit(change)
-            return what
-        except EventSeen:
-            return "duplicate"
-        except NotFound:
-            return _only_mark(ctx, event_id, "unknown booking")
-        except DomainError:
-            continue  # a concurrent change won: read again and decide again
-    raise PaymentUnavailable("the event could not be recorded; the provider will retry")
-
-
-def _only_mark(ctx: Context, event_id: str, what: str) -> str:
-    try:
-        ctx.store.commit(Change(provider_events=[event_id]))
-    except EventSeen:
-        return "duplicate"
-    return what
-
-
-def _booking_id(obj: dict[str, Any]) -> str | None:
-    meta = obj.get("metadata") or {}
-    value = meta.get("booking_id")
-    return str(value) if value else None
-
-
-def _event_change(
-    ctx: Context, kind: str, obj: dict[str, Any], now: datetime
-) -> tuple[Change, str]:
-    if kind == "payment_intent.succeeded":
-        return _intent_succeeded(ctx, obj, now)
-    if kind in ("payment_intent.payment_failed", "payment_intent.canceled"):
-        return _intent_failed(ctx, obj, now)
-    if kind == "charge.refunded":
-        return _charge_refunded(ctx, obj, now)
-    return Change(), "ignored"
-
-
-def _intent_from(obj: dict[str, Any]) -> Intent:
-    pm = obj.get("payment_method")
-    return Intent(
-        id=str(obj["id"]),
-        status=str(obj.get("status") or ""),
-        amount=int(obj.get("amount") or 0),
-        currency=str(obj.get("currency") or ""),
-        payment_method=pm if isinstance(pm, str) else None,
-        booking_id=_booking_id(obj),
-    )
-
-
-def _intent_succeeded(ctx: Context, obj: dict[str, Any], now: datetime) -> tuple[Change, str]:
-    intent = _intent_from(obj)
-    if not intent.booking_id or (obj.get("metadata") or {}).get("kind", "deposit") != "deposit":
-        return Change(), "not a deposit"
-    booking, version = ctx.store.get_booking(intent.booking_id)
-    if booking.payment_ref.get("payment_intent") == intent.id and (
-        booking.deposit.status is not DepositStatus.PENDING
-    ):
-        return Change(), "already recorded"
-    if booking.status is BookingStatus.HELD and booking.deposit.status is DepositStatus.PENDING:
-        change, _ = paid_change(ctx, booking, version, intent, now)
-        return change, "confirmed"
-    # Paid, but the booking no longer takes it (expired or cancelled meanwhile): record
-    # the money and give it back, so money and state never disagree.
-    cur = intent.currency.upper() or booking.deposit.amount.currency
-    change = Change(updated=[(_with_ref(booking, late_intent=intent.id), version)])
-    change.ledger.append(LedgerEntry(booking.id, "paid", intent.amount, cur, now, ref=intent.id))
-    change.jobs.append(refund_job(booking, intent.id, intent.amount, cur, "late_payment", now))
-    return change, "late payment refunded"
-
-
-def _intent_failed(ctx: Context, obj: dict[str, Any], now: datetime) -> tuple[Change, str]:
-    intent = _intent_from(obj)
-    if not intent.booking_id:
-        return Change(), "not ours"
-    booking, _ = ctx.store.get_booking(intent.booking_id)
-    if booking.status is not BookingStatus.HELD or booking.deposit.status is not (
-        DepositStatus.PENDING
-    ):
-        return Change(), "ignored: booking already settled"  # never releases a paid slot
-    # The hold stays until it expires: the client may try another card meanwhile.
-    change = Change(outbox=notify(ctx, booking, now, "payment_failed", freelancer=False))
-    return change, "client told"
-
-
-def _charge_refunded(ctx: Context, obj: dict[str, Any], now: datetime) -> tuple[Change, str]:
-    booking_id = _booking_id(obj)
-    intent_id = obj.get("payment_intent")
-    if booking_id is None and isinstance(intent_id, str):
-        booking_id = _gateway(ctx).retrieve_intent(intent_id).booking_id
-    if booking_id is None:
-        return Change(), "not ours"
-    booking, version = ctx.store.get_booking(booking_id)
-    refunds = ((obj.get("refunds") or {}).get("data")) or []
-    change, known = Change(), _known_refunds(booking)
-    cur = str(obj.get("currency") or booking.deposit.amount.currency).upper()
-    for r in refunds:
-        if r["id"] not in known:
-            known.append(str(r["id"]))
-            change.ledger.append(
-                LedgerEntry(booking.id, "refunded", int(r["amount"]), cur, now, ref=str(r["id"]))
-            )
-    if not change.ledger:
-        return change, "already recorded"
-    change.updated.append((_with_ref(booking, refunds=",".join(known)), version))
-    return change, "refund recorded"
-
-
-def _known_refunds(booking: Booking) -> list[str]:
+def known_refunds(booking: Booking) -> list[str]:
+    """The provider's ids of the refunds already in the ledger."""
     return [r for r in booking.payment_ref.get("refunds", "").split(",") if r]
 
 
@@ -316,10 +271,19 @@ def _known_refunds(booking: Booking) -> list[str]:
 
 
 def refund_job(
-    booking: Booking, intent_id: str, amount: int, currency: str, reason: str, now: datetime
+    booking: Booking,
+    intent_id: str,
+    amount: int,
+    currency: str,
+    reason: str,
+    now: datetime,
+    *,
+    kind: JobKind = JobKind.REFUND,
+    row: str = "refunded",
 ) -> Job:
+    """A refund the clock makes; `reason` names its idempotency key, `row` its ledger kind."""
     data = {"intent": intent_id, "amount": amount, "currency": currency, "reason": reason}
-    return Job(booking.id, JobKind.REFUND, now, data)
+    return Job(booking.id, kind, now, {**data, "row": row})
 
 
 def card_refund(booking: Booking, amount: int, reason: str, now: datetime) -> Job | None:
@@ -339,14 +303,15 @@ def run_refund(
     data = json.loads(item.item.get("data") or "{}")
     key = f"refund-{booking.id}-{data['reason']}"
     refund = _gateway(ctx).refund(data["intent"], int(data["amount"]), key, booking.id)
-    known = _known_refunds(booking)
+    known = known_refunds(booking)
     change = Change()
     if refund.id in known:
         return change  # the charge.refunded webhook recorded it first
+    row = str(data.get("row", "refunded"))
     change.ledger.append(
-        LedgerEntry(booking.id, "refunded", refund.amount, data["currency"], now, ref=refund.id)
+        LedgerEntry(booking.id, row, refund.amount, data["currency"], now, ref=refund.id)
     )
-    change.updated.append((_with_ref(booking, refunds=",".join([*known, refund.id])), version))
+    change.updated.append((with_ref(booking, refunds=",".join([*known, refund.id])), version))
     return change
 
 

@@ -44,6 +44,8 @@
     );
     let stripe = null;
     let card = null;
+    let secret = payment.client_secret;
+    const tok = token || tokenOf(manageUrl);
     const form = h(
       "form",
       { class: "ks-form", onsubmit: (ev) => { ev.preventDefault(); busy(pay, confirm); } },
@@ -67,7 +69,7 @@
     async function confirm() {
       fail("");
       live.say(t("pay.card.working"));
-      const result = await stripe.confirmCardSetup(payment.client_secret, { payment_method: { card } });
+      const result = await stripe.confirmCardSetup(secret, { payment_method: { card } });
       if (result.error) {
         fail(result.error.message || t("error.unknown"));
         live.say(t("pay.card.failed"));
@@ -75,12 +77,20 @@
       }
       try {
         const intent = result.setupIntent || {};
-        const res = await api("POST", "/api/manage/payment", { token: token || tokenOf(manageUrl), body: { setup_intent: intent.id } });
+        const res = await api("POST", "/api/manage/payment", { token: tok, body: { setup_intent: intent.id } });
         box.replaceChildren(h("p", { class: "ks-done", "data-testid": "payment-done", text: t("pay.card.done") }));
         live.say(t("pay.card.done"));
         if (onPaid && res.booking) onPaid(res.booking);
       } catch (err) {
         live.fail(err);
+        // A card refused at charge spends this setup: the booking's page holds a fresh one.
+        if (err.code === "payment_declined") {
+          api("GET", "/api/manage", { token: tok })
+            .then((again) => {
+              if (again.payment && again.payment.client_secret) secret = again.payment.client_secret;
+            })
+            .catch(() => {});
+        }
       }
     }
     return box;
@@ -104,6 +114,7 @@
     if (!payment || !booking || !booking.deposit || !(booking.deposit.amount > 0)) return null;
     if (payment.kind === "offline") return offlinePayment(payment, booking, config);
     if (payment.kind === "stripe" && payment.client_secret) return cardPayment({ payment, manageUrl, token, booking, config, live, onPaid });
+    if (payment.error) return h("p", { class: "ks-callout", "data-testid": "payment-later", text: t("pay.card.later") });
     return null;
   }
 

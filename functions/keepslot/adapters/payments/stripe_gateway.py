@@ -2,7 +2,10 @@
 
 The SDK is imported on first use: the API's cold start pays for it only when a
 route takes a card. Every call that creates something carries an idempotency
-key tied to the booking; Stripe errors become domain errors.
+key naming one attempt (booking, and the card or SetupIntent it is about): the
+SDK's own network retries and a retried request reuse it, so Stripe answers as
+the first time; a new card is a new key. Stripe errors become domain errors:
+a decline is PaymentDeclined, anything else upstream PaymentUnavailable (503).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from keepslot.domain.booking import Booking
 from keepslot.domain.errors import NotAllowedNow, NotFound
 from keepslot.service.payments import (
     BadEvent,
+    CardNotSaved,
     CardSetup,
     Intent,
     PaymentDeclined,
@@ -27,6 +31,10 @@ if TYPE_CHECKING:
     from stripe import PaymentIntent, StripeClient
 
 WEBHOOK_TOLERANCE = 300  # seconds: an older signature is a replay
+# Connect and read limits, and one retry: a hung Stripe ends inside the API function's
+# 15 s as a JSON 503 the page can retry, not as a gateway timeout (the SDK waits 80 s).
+STRIPE_TIMEOUT = (2.0, 4.0)
+STRIPE_RETRIES = 1
 REAL_JS = "https://js.stripe.com/v3/"
 
 
@@ -69,35 +77,44 @@ class StripeGateway:
 
             bases: Any = {"api": self.api_base} if self.api_base else None
             self._stripe = stripe.StripeClient(
-                self._secret_key(), base_addresses=bases, max_network_retries=2
+                self._secret_key(),
+                base_addresses=bases,
+                max_network_retries=STRIPE_RETRIES,
+                http_client=stripe.RequestsClient(timeout=STRIPE_TIMEOUT),
             )
         return self._stripe
 
     # ---- deposits ------------------------------------------------------------
 
-    def setup_card(self, booking: Booking) -> CardSetup:
-        """A Customer and a SetupIntent: the page saves the card for off-session use."""
+    def setup_card(
+        self, booking: Booking, customer: str | None = None, after: str = ""
+    ) -> CardSetup:
+        """A SetupIntent (and the booking's Customer, unless given): the page saves the card
+        for off-session use. `after` names the SetupIntent whose card was declined, if any:
+        the key of the next attempt."""
         v1 = self._client().v1
         meta = {"booking_id": booking.id}
+        attempt = f"{booking.id}-{after}" if after else booking.id
         with _translated():
-            customer = v1.customers.create(
-                params={
-                    "email": booking.client.email,
-                    "name": booking.client.name,
-                    "metadata": meta,
-                },
-                options={"idempotency_key": f"customer-{booking.id}"},
-            )
+            if customer is None:
+                customer = v1.customers.create(
+                    params={
+                        "email": booking.client.email,
+                        "name": booking.client.name,
+                        "metadata": meta,
+                    },
+                    options={"idempotency_key": f"customer-{booking.id}"},
+                ).id
             params: Any = {
-                "customer": customer.id,
+                "customer": customer,
                 "usage": "off_session",
                 "payment_method_types": ["card"],
                 "metadata": meta,
             }
             seti = v1.setup_intents.create(
-                params=params, options={"idempotency_key": f"setup-{booking.id}"}
+                params=params, options={"idempotency_key": f"setup-{attempt}"}
             )
-        return CardSetup(customer.id, seti.id, str(seti.client_secret))
+        return CardSetup(customer, seti.id, str(seti.client_secret))
 
     def client_secret(self, setup_intent: str) -> str:
         with _translated():
@@ -111,10 +128,12 @@ class StripeGateway:
             seti = v1.setup_intents.retrieve(ref["setup_intent"])
         pm = seti.payment_method
         if seti.status != "succeeded" or pm is None:
-            raise PaymentDeclined("the card is not saved yet; please enter it again")
+            raise CardNotSaved("the card is not saved yet; please enter it again")
         pm_id = pm if isinstance(pm, str) else pm.id
         due = booking.deposit.amount.amount - booking.deposit.paid
-        return self._charge(booking, due, pm_id, "deposit", f"deposit-{booking.id}")
+        # One key per card: a retry with this card replays Stripe's first answer (never a
+        # second charge); another card after a decline is a new attempt, not that replay.
+        return self._charge(booking, due, pm_id, "deposit", f"deposit-{booking.id}-{pm_id}")
 
     def charge_fee(self, booking: Booking) -> Intent:
         """The no-show fee, off-session on the card saved at booking time."""
