@@ -221,6 +221,7 @@ def test_policy_page_states_the_configured_numbers(italian: Built) -> None:
     assert "passare alla videochiamata o al telefono" in text
     assert "una volta all'anno" in text
     assert "degli ultimi 365 giorni" in text
+    assert "per 730 giorni dopo il tuo ultimo appuntamento" in text
     assert "con 2 o più: l'acconto è pari al prezzo intero" in text
     assert "con 3 o più: le nuove prenotazioni richiedono la mia approvazione" in text
     assert "72 ore e 24 ore prima" in text and "Il primo arriva prima della scadenza" in text
@@ -257,7 +258,14 @@ def test_tiered_policy_gives_one_late_example_per_tier_matching_decide(tmp_path:
     text = flat(article.text)
     assert "tra 48 ore e 24 ore prima dell'inizio: viene trattenuto il 50% dell'acconto" in text
     assert "La parte non trattenuta ti viene rimborsata." in text
-    assert "penale di 25,00 €" in text
+    assert "penale di 25,00 € sulla carta salvata" in text
+
+
+def test_a_no_show_fee_without_cards_is_not_promised_on_a_card(tmp_path: Path) -> None:
+    site = build(tmp_path, variant(payments={"mode": "offline"}, policy={"no_show_fee": 25}))
+    text = flat(site.article("policy/index.html").text)
+    assert "È inoltre dovuta una penale di 25,00 €: ti scriverò per dirti come saldarla." in text
+    assert "carta salvata" not in text
 
 
 def test_home_page_presents_the_practice_and_links_to_book_and_policy(italian: Built) -> None:

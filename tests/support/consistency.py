@@ -8,9 +8,14 @@ What must hold after any mix of requests, retries and injected faults:
 - no lock points at a missing booking or one that gave its slot back;
 - each day's counter equals the bookings that still count that day;
 - open holds and held bookings match one to one;
+- each network's hold counter (IP#<hash>) equals the open holds carrying that hash,
+  and a booking keeps its network's hash only while it holds;
 - every outbox item is delivered or still due (none given up, none for a missing booking);
 - the ledger agrees with each deposit: what came in is what `paid` says, what went
-  back or was kept never exceeds it, and equals it once the booking was given up.
+  back or was kept never exceeds it, and equals it once the booking was given up;
+- a no-show fee is settled once (due, charged or declined; or waived before any of
+  these) and only on a no-show; a charge is the booking's own fee on the intent the
+  booking names, and no more of it comes back than was charged.
 """
 
 from __future__ import annotations
@@ -54,8 +59,10 @@ def check(client: Any, table: str, schedule: Schedule) -> list[str]:
     problems += _locks(items, bookings, schedule)
     problems += _days(items, bookings, schedule.timezone)
     problems += _holds(items, bookings)
+    problems += _ip_holds(items, bookings)
     problems += _outbox(items, bookings)
     problems += _ledger(items, bookings)
+    problems += _fees(items, bookings)
     return problems
 
 
@@ -134,6 +141,28 @@ def _holds(items: list[dict[str, Any]], bookings: dict[str, Any]) -> list[str]:
     return out
 
 
+def _ip_holds(items: list[dict[str, Any]], bookings: dict[str, Any]) -> list[str]:
+    expected: Counter[str] = Counter(
+        b["ip_hash"] for b in bookings.values() if b["status"] in HOLDING and b.get("ip_hash")
+    )
+    stored = {
+        it["PK"].removeprefix("IP#"): int(it.get("holds", 0))
+        for it in items
+        if it["PK"].startswith("IP#") and it["SK"] == "HOLDS"
+    }
+    out = [
+        f"network {h}: counter {stored.get(h, 0)}, open holds {expected.get(h, 0)}"
+        for h in sorted(set(expected) | set(stored))
+        if stored.get(h, 0) != expected.get(h, 0)
+    ]
+    out += [
+        f"{b['status']} booking {bid} still carries its network's hash"
+        for bid, b in bookings.items()
+        if b.get("ip_hash") and b["status"] not in HOLDING
+    ]
+    return out
+
+
 def _outbox(items: list[dict[str, Any]], bookings: dict[str, Any]) -> list[str]:
     out = []
     for it in items:
@@ -171,4 +200,35 @@ def _ledger(items: list[dict[str, Any]], bookings: dict[str, Any]) -> list[str]:
                 f"{b['status']} booking {bid}: paid {dep['paid']} but returned, carried "
                 f"and kept {gone} ({dict(s)}, kept {dep.get('kept', 0)})"
             )
+    return out
+
+
+FEE_SETTLED = ("fee_due", "fee_charged", "fee_declined")
+
+
+def _fees(items: list[dict[str, Any]], bookings: dict[str, Any]) -> list[str]:
+    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for it in items:
+        if it["SK"].startswith("LEDGER#") and str(it["kind"]).startswith("fee_"):
+            rows[it["PK"].removeprefix("BOOKING#")].append(it)
+    out = []
+    for bid, entries in rows.items():
+        b = bookings.get(bid)
+        if b is None:
+            continue  # reported by _ledger
+        kinds = Counter(str(e["kind"]) for e in entries)
+        amount = Counter[str]()
+        for e in entries:
+            amount[str(e["kind"])] += int(e["amount"])
+        fee, ref = int(b["terms"]["no_show_fee"]), b.get("payment_ref") or {}
+        if b["status"] != "no_show":
+            out.append(f"{b['status']} booking {bid} has fee entries {dict(kinds)}")
+        settled = sum(kinds[k] for k in FEE_SETTLED)
+        if settled > 1 or (settled == 0 and not kinds["fee_waived"]):
+            out.append(f"booking {bid}: the fee is settled {dict(kinds)} (want exactly once)")
+        charged = [e for e in entries if e["kind"] == "fee_charged"]
+        if charged and (amount["fee_charged"] != fee or ref.get("fee_intent") != charged[0]["ref"]):
+            out.append(f"booking {bid}: charged {charged[0]} for a fee of {fee}, ref {ref}")
+        if amount["fee_refunded"] > amount["fee_charged"]:
+            out.append(f"booking {bid}: fee refunded {amount['fee_refunded']} of {dict(amount)}")
     return out

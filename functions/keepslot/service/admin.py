@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
 from keepslot.domain.errors import NotAllowedNow
 from keepslot.domain.instants import iso
 from keepslot.domain.policy import Action, Outcome, decide
+from keepslot.service import fees
 from keepslot.service.booking import free_slot
-from keepslot.service.changes import Change, ClientEvent, LedgerEntry
+from keepslot.service.changes import Change, ClientEvent, Hold, LedgerEntry
 from keepslot.service.clients import admin_actions
 from keepslot.service.context import Context
 from keepslot.service.mail import notify
@@ -110,26 +111,21 @@ def mark_no_show(
     """Settle a no-show and write the client's kind follow-up (sent at once)."""
     outcome = decide(booking, Action.NO_SHOW, now)  # refuses before start + grace
     change, done = settle(ctx, booking, outcome, now, BookingStatus.NO_SHOW)
+    fee, done = fees.on_no_show(ctx, done, outcome, now)
+    change += fee
     change.updated.append((done, version))
     change.events.append(ClientEvent(booking.client.key, "no_show", now, booking.id))
-    change += no_show_fee(ctx, booking, outcome, now)
-    # The freelancer pressed the button and knows; an automatic mark is news to them.
-    change.outbox += notify(
-        ctx, done, now, "no_show", outcome=outcome, freelancer=auto, extra={"auto": auto}
-    )
+    # The outcome's words say the fee goes on the saved card; asked for by hand, the
+    # client's email says so in its own sentence instead.
+    by_hand = done.payment_ref.get("fee") == "due"
+    told = replace(outcome, fee=0) if by_hand else outcome
+    extra = {"auto": auto, "fee_due": outcome.fee if by_hand else 0}
+    change.outbox += notify(ctx, done, now, "no_show", outcome=told, freelancer=False, extra=extra)
+    if auto:  # the freelancer pressed no button: this is news to them
+        change.outbox += notify(
+            ctx, done, now, "no_show", outcome=outcome, client=False, extra=extra
+        )
     return change, outcome, done
-
-
-def no_show_fee(ctx: Context, booking: Booking, outcome: Outcome, now: datetime) -> Change:
-    """HOOK for the payments engineer: charge `outcome.fee` to the saved card.
-
-    For now it only records the fee as due in the ledger (offline: the freelancer
-    asks for it); a Stripe charge belongs here as a job in this same Change.
-    """
-    if not outcome.fee:
-        return Change()
-    cur = booking.deposit.amount.currency
-    return Change(ledger=[LedgerEntry(booking.id, "fee_due", outcome.fee, cur, now)])
 
 
 def offer(ctx: Context, booking_id: str, now: datetime) -> Booking:
@@ -146,7 +142,7 @@ def confirm_deposit(ctx: Context, booking_id: str, now: datetime) -> Booking:
     due = booking.deposit.amount.amount
     done = booking.move_to(BookingStatus.CONFIRMED).with_deposit(DepositStatus.PAID, paid=due)
     received = due - booking.deposit.paid
-    change = Change(updated=[(done, version)], holds_closed=[(booking.client.key, booking.id)])
+    change = Change(updated=[(done, version)], holds_closed=[Hold.of(booking)])
     change.ledger.append(
         LedgerEntry(booking.id, "paid", received, booking.deposit.amount.currency, now, "offline")
     )
@@ -164,7 +160,7 @@ def freelancer_cancel(ctx: Context, booking_id: str, now: datetime) -> Changed:
     change.updated.append((done, version))
     change += free_slot(ctx, booking)
     if booking.status is not BookingStatus.CONFIRMED:
-        change.holds_closed.append((booking.client.key, booking.id))
+        change.holds_closed.append(Hold.of(booking))
     change.outbox += notify(ctx, done, now, "cancelled_by_freelancer", outcome=outcome)
     ctx.store.commit(change)
     return Changed(done, outcome)

@@ -8,7 +8,7 @@ jobs and outbox mail are written together or not at all.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -25,6 +25,8 @@ class JobKind(StrEnum):
     NO_SHOW_AUTO = "no_show_auto"  # only when policy.no_show_auto_mark_hours is set
     DIGEST = "digest"  # the freelancer's weekly digest; a singleton per ISO week
     REFUND = "refund"  # a card refund decided in a change, made by the clock (service/payments)
+    FEE = "no_show_fee"  # the no-show fee, charged to the saved card by the clock (service/fees)
+    FEE_REFUND = "fee_refund"  # a charged fee given back by a waiver (its own key, its own row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,28 @@ class ClientEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class Hold:
+    """A booking waiting for its deposit or an approval: filed under its client (the
+    per-email cap) and, when it came from the web, counted for its network (per-IP cap)."""
+
+    email: str
+    booking_id: str
+    ip_hash: str | None = None
+    ip_cap: int | None = None  # opening only: refused when the network already has this many
+    ip_until: datetime | None = None  # when the network's counter may be swept (TTL)
+
+    @classmethod
+    def of(cls, booking: Booking, ip_cap: int | None = None) -> Hold:
+        until = None
+        if booking.ip_hash and booking.hold_until:
+            # Past the longest this hold can last: its own length again covers an approval
+            # that starts a fresh hold, a day covers a late clock.
+            length = booking.hold_until - booking.created_at
+            until = booking.hold_until + length + timedelta(days=1)
+        return cls(booking.client.key, booking.id, booking.ip_hash, ip_cap, until)
+
+
+@dataclass(frozen=True, slots=True)
 class Idempotency:
     key: str
     body_hash: str
@@ -89,8 +113,8 @@ class Change:
     day_counts: list[tuple[date, int, int | None]] = field(default_factory=list)  # day, +-1, cap
     credits_issued: list[Credit] = field(default_factory=list)
     credits_used: list[tuple[Credit, int]] = field(default_factory=list)  # (credit, amount used)
-    holds_open: list[tuple[str, str]] = field(default_factory=list)  # (email, booking id)
-    holds_closed: list[tuple[str, str]] = field(default_factory=list)
+    holds_open: list[Hold] = field(default_factory=list)
+    holds_closed: list[Hold] = field(default_factory=list)
     client_seen: list[Booking] = field(default_factory=list)  # upsert name/phone, count
     events: list[ClientEvent] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)

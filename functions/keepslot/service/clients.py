@@ -16,8 +16,9 @@ from keepslot.domain.errors import NotAllowedNow
 from keepslot.domain.policy import Action, Outcome, decide
 from keepslot.domain.reliability import STRIKE_KINDS, Kind, Tier, client_tier, waivers_left
 from keepslot.domain.terms import Returned
+from keepslot.service import fees
 from keepslot.service.booking import free_slot
-from keepslot.service.changes import Change, ClientEvent, Job, Message
+from keepslot.service.changes import Change, ClientEvent, Hold, Job, Message
 from keepslot.service.context import Context
 from keepslot.service.jobs_plan import jobs_for
 from keepslot.service.mail import notify
@@ -127,10 +128,18 @@ def waive(ctx: Context, booking_id: str, now: datetime, as_: str | None = None) 
         Job(j.booking_id, j.kind, j.due, {**j.data, "credit": booking.id + WAIVER_CREDIT})
         for j in change.jobs
     ]
+    fee, done = fees.on_waiver(done, now)  # a no-show's fee goes back (or is never charged)
+    change += fee
     if done != booking:
         change.updated.append((done, version))
     change.events.append(ClientEvent(booking.client.key, Kind.WAIVER.value, now, booking.id))
-    change.outbox += notify(ctx, done, now, "waiver_decided", outcome=outcome, freelancer=False)
+    # The client hears that a no-show fee goes too: back to the card, or no longer owed.
+    forgiven = {"fee_forgiven": booking.terms.no_show_fee} if fee.jobs or fee.ledger else {}
+    if forgiven:
+        forgiven["fee_refunded"] = bool(fee.jobs)
+    change.outbox += notify(
+        ctx, done, now, "waiver_decided", outcome=outcome, freelancer=False, extra=forgiven
+    )
     ctx.store.commit(change)
     return Waived(done, outcome)
 
@@ -168,7 +177,7 @@ def approve(ctx: Context, booking_id: str, now: datetime) -> Booking:
         event = "booking_held"
     else:
         done = replace(booking.move_to(BookingStatus.CONFIRMED), hold_until=None)
-        change.holds_closed.append((booking.client.key, booking.id))
+        change.holds_closed.append(Hold.of(booking))
         event = "booking_confirmed"
     change.updated.append((done, version))
     change.outbox = notify(ctx, done, now, event, freelancer=False)
@@ -185,7 +194,7 @@ def decline(ctx: Context, booking_id: str, now: datetime) -> Booking:
     change, done = settle(ctx, booking, outcome, now, BookingStatus.DECLINED)
     change.updated.append((done, version))
     change += free_slot(ctx, booking)
-    change.holds_closed.append((booking.client.key, booking.id))
+    change.holds_closed.append(Hold.of(booking))
     change.outbox += notify(ctx, done, now, "booking_declined", outcome=outcome, freelancer=False)
     ctx.store.commit(change)
     return done

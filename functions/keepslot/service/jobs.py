@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
 from keepslot.domain.errors import DomainError
 from keepslot.domain.policy import Action, decide, free_change_deadline
-from keepslot.service import payments
+from keepslot.service import fees, payments
 from keepslot.service.admin import mark_no_show
 from keepslot.service.booking import free_slot
-from keepslot.service.changes import Change, ClientEvent, JobKind, LedgerEntry
+from keepslot.service.changes import Change, ClientEvent, Hold, JobKind, LedgerEntry
 from keepslot.service.context import Context
 from keepslot.service.digest import digest_change, ensure_digest
 from keepslot.service.mail import notify
@@ -55,7 +55,7 @@ def _job_change(ctx: Context, item: DueItem, now: datetime) -> Change:
                 done = done.with_deposit(DepositStatus.NONE)
             change.updated.append((done, version))
             change += free_slot(ctx, booking)
-            change.holds_closed.append((booking.client.key, booking.id))
+            change.holds_closed.append(Hold.of(booking))
             change.outbox += notify(ctx, done, now, "hold_expired")
     elif kind is JobKind.REMINDER:
         if booking.status is BookingStatus.CONFIRMED and booking.start > now:
@@ -77,8 +77,10 @@ def _job_change(ctx: Context, item: DueItem, now: datetime) -> Change:
             change += auto
     elif kind is JobKind.CREDIT_EXPIRY:
         change += _expire_credit(ctx, booking, version, now)
-    elif kind is JobKind.REFUND:
+    elif kind in (JobKind.REFUND, JobKind.FEE_REFUND):
         change += payments.run_refund(ctx, booking, version, item, now)
+    elif kind is JobKind.FEE:
+        change += fees.run_fee(ctx, booking, version, now)
     return change
 
 

@@ -62,6 +62,8 @@
     "error.not_found": "Non trovo questa prenotazione.",
     "error.idempotency_mismatch": "La richiesta è cambiata durante l'invio. Riprova.",
     "error.too_large": "Il testo inviato è troppo lungo: accorcialo e riprova.",
+    "error.payment_declined": "La carta è stata rifiutata e non è stato addebitato nulla. Puoi provare con un'altra carta.",
+    "error.payment_unavailable": "Il servizio di pagamento non risponde in questo momento. La prenotazione è salvata: riprova tra poco.",
     "error.http_429": "Troppe richieste in poco tempo. Attendi un momento e riprova.",
     "error.http_500": "Il servizio non risponde in questo momento. Riprova tra poco.",
     "error.http_502": "Il servizio non risponde in questo momento. Riprova tra poco.",
@@ -157,6 +159,7 @@
     "pay.card.failed": "Il pagamento non è andato a buon fine.",
     "pay.card.done": "Pagamento ricevuto, grazie: la prenotazione è confermata.",
     "pay.card.unavailable": "Il modulo di pagamento non si è caricato. Ricarica la pagina o usa il link nell'email.",
+    "pay.card.later": "Lo spostamento è fatto. Il pagamento dell'acconto non è disponibile in questo momento: apri il link della nuova prenotazione tra poco per pagarlo.",
 
     "manage.no_token": "Per vedere la tua prenotazione, apri il link che trovi nell'email di conferma.",
     "manage.book_new": "Prenota un nuovo appuntamento",
@@ -319,6 +322,8 @@
     "error.not_found": "I can't find this booking.",
     "error.idempotency_mismatch": "The request changed while it was being sent. Please try again.",
     "error.too_large": "What you sent is too long: please shorten it and try again.",
+    "error.payment_declined": "The card was declined and nothing was charged. You can try another card.",
+    "error.payment_unavailable": "The payment service isn't answering right now. Your booking is saved: please try again shortly.",
     "error.http_429": "Too many requests in a short time. Please wait a moment and try again.",
     "error.http_500": "The service isn't answering right now. Please try again shortly.",
     "error.http_502": "The service isn't answering right now. Please try again shortly.",
@@ -414,6 +419,7 @@
     "pay.card.failed": "The payment didn't go through.",
     "pay.card.done": "Payment received, thank you: your booking is confirmed.",
     "pay.card.unavailable": "The payment form didn't load. Please reload the page or use the link in your email.",
+    "pay.card.later": "The move is done. Paying the deposit isn't available right now: open the new booking's link in a little while to pay it.",
 
     "manage.no_token": "To see your booking, open the link in your confirmation email.",
     "manage.book_new": "Book a new appointment",

@@ -67,6 +67,7 @@ STRINGS: dict[str, str] = {
     ),
     "out.back.refund": "{what} is refunded to you.",
     "out.fee": "A no-show fee of {fee} is also charged to your saved card.",
+    "out.fee_due": "A no-show fee of {fee} is also due.",
     "out.strike": "It counts towards your reliability record.",
     "out.emergency": "If this is an emergency, write to me: emergencies happen.",
     "out.invite": (
@@ -168,6 +169,9 @@ STRINGS: dict[str, str] = {
     "policy.noshow.fee": (
         "A no-show fee of {fee} is also charged to the card saved when you booked."
     ),
+    "policy.noshow.fee_offline": (
+        "A no-show fee of {fee} is also due: I will write to tell you how to pay it."
+    ),
     "policy.noshow.no_fee": "Nothing is charged beyond the deposit.",
     "policy.emergency.heading": "Emergencies",
     "policy.emergency.body": (
@@ -216,6 +220,12 @@ STRINGS: dict[str, str] = {
     "policy.freelancer.body": (
         "If I have to cancel, I give your deposit back in full (as a refund, or as a credit "
         "if you paid it with a credit), and the cancellation never counts against you."
+    ),
+    "policy.privacy.heading": "Your data",
+    "policy.privacy.body": (
+        "I keep your name, email, phone and answers for {days} after your last appointment; "
+        "then they are deleted automatically. You can ask me to delete them sooner, at any "
+        "time: only the payment records stay, without your name."
     ),
     "policy.examples.heading": "Examples",
     "policy.examples.intro": (

@@ -29,8 +29,10 @@ _INVITE = frozenset(
 _SELF_CONTAINED = frozenset({Reason.MODE_SWITCH_FREE, Reason.CREDIT_EXPIRED})
 
 
-def explain(outcome: Outcome, locale: str, tz: Zone) -> str:
-    """The outcome in words, in `locale`, with dates shown in the time zone `tz`."""
+def explain(outcome: Outcome, locale: str, tz: Zone, *, fee_by_card: bool = True) -> str:
+    """The outcome in words, in `locale`, with dates shown in the time zone `tz`.
+
+    `fee_by_card`: a no-show fee is charged to the saved card (stripe), else it is owed."""
     words = Words(locale)
 
     def money(minor: int) -> str:
@@ -40,7 +42,7 @@ def explain(outcome: Outcome, locale: str, tz: Zone) -> str:
     if outcome.reason not in _SELF_CONTAINED:
         parts += _money_sentences(outcome, words, money, tz)
     if outcome.fee:
-        parts.append(words("out.fee", fee=money(outcome.fee)))
+        parts.append(words("out.fee" if fee_by_card else "out.fee_due", fee=money(outcome.fee)))
     if outcome.strike:
         parts += [words("out.strike"), words("out.emergency")]
     if outcome.reason in _INVITE:

@@ -77,6 +77,7 @@ STRINGS: dict[str, str] = {
     ),
     "out.back.refund": "{what} ti viene rimborsato.",
     "out.fee": "Viene inoltre addebitata una penale di {fee} sulla carta salvata.",
+    "out.fee_due": "È inoltre dovuta una penale di {fee}.",
     "out.strike": "Conta nel tuo storico di affidabilità.",
     "out.emergency": "Se si tratta di un'emergenza, scrivimi: le emergenze capitano.",
     "out.invite": (
@@ -183,6 +184,9 @@ STRINGS: dict[str, str] = {
         "Viene inoltre addebitata una penale di {fee} sulla carta salvata al momento "
         "della prenotazione."
     ),
+    "policy.noshow.fee_offline": (
+        "È inoltre dovuta una penale di {fee}: ti scriverò per dirti come saldarla."
+    ),
     "policy.noshow.no_fee": "Non è previsto alcun addebito oltre all'acconto.",
     "policy.emergency.heading": "Emergenze",
     "policy.emergency.body": (
@@ -242,6 +246,13 @@ STRINGS: dict[str, str] = {
         "Se sono io a dover cancellare, ti restituisco l'acconto per intero (come rimborso, "
         "o come credito se lo avevi pagato con un credito) e la cancellazione non conta "
         "mai contro di te."
+    ),
+    "policy.privacy.heading": "I tuoi dati",
+    "policy.privacy.body": (
+        "Conservo il tuo nome, la tua email, il tuo telefono e le tue risposte per {days} "
+        "dopo il tuo ultimo appuntamento; poi vengono cancellati automaticamente. Puoi "
+        "chiedermi di cancellarli prima, in qualsiasi momento: restano solo le registrazioni "
+        "dei pagamenti, senza il tuo nome."
     ),
     "policy.examples.heading": "Esempi",
     "policy.examples.intro": (

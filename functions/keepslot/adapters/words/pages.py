@@ -94,6 +94,7 @@ def _render(template: str, config: KeepslotConfig, **extra: Any) -> str:
         else "",
         "waiver_times": words.plural("unit.times", p.emergency_waivers_per_year),
         "reliability_days": words.plural("unit.day", config.reliability.window_days),
+        "retention_days": words.plural("unit.day", config.privacy.retention_days),
         "reminders": format_list(
             [words.plural("unit.hour", h) for h in config.reminders.hours_before], locale
         ),
@@ -151,6 +152,7 @@ def _examples(config: KeepslotConfig) -> dict[str, Any]:
     if service is None or not examples:
         return {"intro": "", "items": []}
     words, tz = Words(config.business.locale), config.business.timezone
+    by_card = config.payments.mode == "stripe"  # where a no-show fee would come from
     booking = examples[0].booking
     intro = words(
         "policy.examples.intro",
@@ -159,7 +161,7 @@ def _examples(config: KeepslotConfig) -> dict[str, Any]:
         start=format_when(booking.start, words.locale, tz),
         deposit=format_money(booking.deposit.paid, config.business.currency, words.locale),
     )
-    return {"intro": intro, "items": [_example_view(e, words, tz) for e in examples]}
+    return {"intro": intro, "items": [_example_view(e, words, tz, by_card) for e in examples]}
 
 
 _STORY = {
@@ -173,7 +175,7 @@ _STORY = {
 }
 
 
-def _example_view(e: WorkedExample, words: Words, tz: str) -> ExampleView:
+def _example_view(e: WorkedExample, words: Words, tz: str, by_card: bool) -> ExampleView:
     locale, b, o = words.locale, e.booking, e.outcome
     lead = format_span(abs(int((b.start - e.at).total_seconds())) // 60, locale)
     story = words(
@@ -209,5 +211,5 @@ def _example_view(e: WorkedExample, words: Words, tz: str) -> ExampleView:
         attrs=attrs,
         title=words(f"ex.title.{e.kind}", lead=lead),
         story=story,
-        explanation=explain(o, locale, tz),
+        explanation=explain(o, locale, tz, fee_by_card=by_card),
     )

@@ -1,0 +1,365 @@
+"""The policy's no-show fee against a real localstripe: charged once by the clock to the
+card saved at booking, declined kindly, given back by a waiver, asked by hand offline.
+
+The stripe config (conftest_stripe) sets `policy.no_show_fee: 25`; the offline one
+below sets 20. Each test ends with the table checker, which follows the fee too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import stripe
+
+from infra.local.localstripe import LocalStripe
+from keepslot.adapters.words import format_money
+from tests.integration.conftest import Api, FixedClock, sent_mail
+from tests.integration.conftest_stripe import CARD_DECLINED_ON_CHARGE, ledger
+from tests.integration.test_api_bookings import THU_LATER, body, token_of
+from tests.integration.test_faults import confirmed, consistent
+from tests.integration.test_stripe_faults import StripeWire, at_stripe, meta, wire, wired
+from tests.integration.test_stripe_payments import booking_item, pay
+from tests.support.configs import with_payments
+
+pytest_plugins = ["tests.integration.conftest_stripe"]
+__all__ = ["wire", "wired"]  # fixtures, used by name
+
+THU_10 = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+AFTER_GRACE = THU_10 + timedelta(minutes=20)
+CLIENT = "anna@example.com"
+
+
+def euros(minor: int) -> str:
+    return format_money(minor, "EUR", "it")
+
+
+def admin_token(booking_id: str) -> str:
+    from keepslot import bootstrap
+
+    app = bootstrap.app()
+    b, _ = app.store.get_booking(booking_id)
+    return token_of(app.links.admin(b.id, b.start))
+
+
+def no_show(api: Api, booking_id: str, at: datetime = AFTER_GRACE) -> dict[str, Any]:
+    api.clock.at = at
+    r = api.post("/api/admin/no-show", token=admin_token(booking_id))
+    assert r.status == 200, r.body
+    assert r.body["booking"]["status"] == "no_show"
+    return dict(r.body["outcome"])
+
+
+def waive(api: Api, booking_id: str, as_: str | None = None) -> None:
+    r = api.post("/api/admin/waive", {"as": as_} if as_ else {}, token=admin_token(booking_id))
+    assert r.status == 200, r.body
+
+
+def fee_intents(client: stripe.StripeClient, booking_id: str) -> list[Any]:
+    intents = at_stripe(client, "payment_intents", booking_id)
+    return [pi for pi in intents if meta(pi).get("kind") == "no_show_fee"]
+
+
+def refunds_of(client: stripe.StripeClient, intent_id: str) -> list[tuple[str, int]]:
+    listing = client.v1.refunds.list(params={"payment_intent": intent_id}).data
+    return [(r.id, int(r.amount)) for r in listing]
+
+
+def rows(booking_id: str) -> list[tuple[str, int]]:
+    return sorted((e["kind"], e["amount"]) for e in ledger(booking_id))
+
+
+def pending_fee_jobs(booking_id: str) -> list[str]:
+    items = boto3.client("dynamodb").scan(TableName="keepslot-test")["Items"]
+    return [
+        i["SK"]["S"]
+        for i in items
+        if i["PK"]["S"] == f"BOOKING#{booking_id}"
+        and i["SK"]["S"].startswith("JOB#no_show_fee#")
+        and "GSI2PK" in i
+    ]
+
+
+def words_of(sent: list[dict[str, Any]], subject_start: str) -> str:
+    """Those messages' text, spaces collapsed (Babel writes "25,00\xa0€")."""
+    return " ".join(
+        " ".join(m["text"].split()) for m in sent if m["subject"].startswith(subject_start)
+    )
+
+
+def mails(to: str, subject_start: str) -> list[dict[str, Any]]:
+    return [m for m in sent_mail() if to in m["to"] and m["subject"].startswith(subject_start)]
+
+
+def card_now_declines(client: stripe.StripeClient, booking_id: str) -> None:
+    """The card saved at booking paid the deposit; by the no-show its bank refuses it
+    (expired, blocked): the booking's saved card becomes one that declines every charge."""
+    from keepslot import bootstrap
+    from keepslot.service.changes import Change
+
+    store = bootstrap.app().store
+    booking, version = store.get_booking(booking_id)
+    card = {"number": CARD_DECLINED_ON_CHARGE, "exp_month": 12, "exp_year": 2031, "cvc": "123"}
+    params: Any = {"type": "card", "card": card}  # raw card data: fine for a test server
+    pm = client.v1.payment_methods.create(params=params)
+    client.v1.payment_methods.attach(pm.id, params={"customer": booking.payment_ref["customer"]})
+    ref = {**booking.payment_ref, "payment_method": pm.id}
+    store.commit(Change(updated=[(replace(booking, payment_ref=ref), version)]))
+
+
+# ---- charged once by the clock ----------------------------------------------------
+
+
+def test_no_show_charges_the_fee_once_to_the_saved_card_and_tells_the_client(
+    stripe_api: Api, localstripe: LocalStripe, stripe_client: stripe.StripeClient
+) -> None:
+    booking_id, _ = pay(stripe_api, localstripe)
+    saved = booking_item(stripe_api, booking_id).payment_ref
+    assert no_show(stripe_api, booking_id)["fee"] == 2500
+    assert fee_intents(stripe_client, booking_id) == []  # the button never waits on Stripe
+    assert pending_fee_jobs(booking_id)
+    stripe_api.tick()
+    [pi] = fee_intents(stripe_client, booking_id)
+    assert (pi.status, pi.amount, pi.currency) == ("succeeded", 2500, "eur")
+    assert (pi.customer, pi.payment_method) == (saved["customer"], saved["payment_method"])
+    [charged] = [e for e in ledger(booking_id) if e["kind"].startswith("fee")]
+    assert (charged["kind"], charged["amount"], charged["ref"]) == ("fee_charged", 2500, pi.id)
+    assert booking_item(stripe_api, booking_id).payment_ref["fee_intent"] == pi.id
+    [mail] = mails(CLIENT, "Non siamo riusciti")
+    assert f"penale di {euros(2500)} sulla carta salvata" in mail["text"]
+    before = rows(booking_id)
+    stripe_api.tick()  # nothing left to do: no second charge, no second row
+    stripe_api.tick()
+    assert [x.id for x in fee_intents(stripe_client, booking_id)] == [pi.id]
+    assert (
+        rows(booking_id) == before == [("fee_charged", 2500), ("forfeited", 6000), ("paid", 6000)]
+    )
+    assert pending_fee_jobs(booking_id) == []
+    consistent()
+
+
+def test_automatic_no_show_charges_the_fee_on_the_next_tick(
+    stripe_api: Api,
+    localstripe: LocalStripe,
+    stripe_client: stripe.StripeClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from keepslot import bootstrap
+
+    app = bootstrap.app()
+    policy = app.config.policy.model_copy(update={"no_show_auto_mark_hours": 2})
+    monkeypatch.setattr(app, "config", app.config.model_copy(update={"policy": policy}))
+    monkeypatch.setattr(app, "ctx", app.ctx.__class__(**{**vars(app.ctx), "config": app.config}))
+    booking_id, _ = pay(stripe_api, localstripe)
+    stripe_api.clock.at = THU_10 + timedelta(hours=2)
+    stripe_api.tick()  # marks the no-show; its fee job is due from now
+    assert booking_item(stripe_api, booking_id).status.value == "no_show"
+    stripe_api.tick()
+    [pi] = fee_intents(stripe_client, booking_id)
+    assert pi.amount == 2500
+    assert ("fee_charged", 2500) in rows(booking_id)
+    consistent()
+
+
+# ---- declined: recorded, the freelancer told, never retried -------------------------
+
+
+def test_declined_fee_is_recorded_and_the_freelancer_told_kindly_without_a_retry(
+    stripe_api: Api, localstripe: LocalStripe, stripe_client: stripe.StripeClient
+) -> None:
+    from keepslot import bootstrap
+
+    booking_id, _ = pay(stripe_api, localstripe)
+    card_now_declines(stripe_client, booking_id)
+    no_show(stripe_api, booking_id)
+    stripe_api.tick()
+    [refused] = fee_intents(stripe_client, booking_id)
+    assert refused.status == "requires_payment_method"
+    fee_rows = [e for e in ledger(booking_id) if e["kind"].startswith("fee")]
+    assert [(e["kind"], e["amount"]) for e in fee_rows] == [("fee_declined", 2500)]
+    assert fee_rows[0]["ref"] in (refused.id, "")  # Stripe names the intent; localstripe not
+    alerts = str(bootstrap.app().config.business.alerts)
+    [told] = mails(alerts, "Penale non addebitata")
+    assert euros(2500) in told["text"] and "messaggio gentile" in told["text"]
+    assert CLIENT in told["text"]  # the way to write to the client
+    stripe_api.tick()  # never tried again by itself
+    stripe_api.clock.advance(days=1)
+    stripe_api.tick()
+    assert len(fee_intents(stripe_client, booking_id)) == 1
+    assert len([e for e in ledger(booking_id) if e["kind"].startswith("fee")]) == 1
+    assert len(mails(alerts, "Penale non addebitata")) == 1
+    consistent()
+
+
+# ---- Stripe down: the job stays due ----------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["refuse", "lose"])
+def test_fee_charge_that_fails_upstream_is_retried_by_the_next_tick_once(
+    wired: Api,
+    wire: StripeWire,
+    localstripe: LocalStripe,
+    stripe_client: stripe.StripeClient,
+    mode: str,
+) -> None:
+    booking_id, _ = pay(wired, localstripe)
+    no_show(wired, booking_id)
+    wire.fail("POST", "/v1/payment_intents", mode)
+    wired.tick()
+    assert [e for e in ledger(booking_id) if e["kind"].startswith("fee")] == []
+    assert pending_fee_jobs(booking_id)  # still due
+    made = fee_intents(stripe_client, booking_id)
+    assert len(made) == (0 if mode == "refuse" else 1)  # lost: charged, not recorded
+    wired.tick()
+    [pi] = fee_intents(stripe_client, booking_id)
+    assert pi.status == "succeeded"
+    fee_rows = [(e["kind"], e["ref"]) for e in ledger(booking_id) if e["kind"].startswith("fee")]
+    assert fee_rows == [("fee_charged", pi.id)]
+    assert set(wire.keys("POST", "/v1/payment_intents")) >= {f"fee-{booking_id}"}
+    consistent()
+
+
+# ---- waivers give the fee back --------------------------------------------------------
+
+
+def test_waiver_after_the_fee_was_charged_refunds_it_and_the_deposit(
+    stripe_api: Api, localstripe: LocalStripe, stripe_client: stripe.StripeClient
+) -> None:
+    booking_id, _ = pay(stripe_api, localstripe)
+    deposit = booking_item(stripe_api, booking_id).payment_ref["payment_intent"]
+    no_show(stripe_api, booking_id)
+    stripe_api.tick()
+    [fee] = fee_intents(stripe_client, booking_id)
+    waive(stripe_api, booking_id, "refund")
+    stripe_api.tick()
+    [(fee_refund, fee_back)] = refunds_of(stripe_client, fee.id)
+    [(deposit_refund, deposit_back)] = refunds_of(stripe_client, deposit)
+    assert (fee_back, deposit_back) == (2500, 6000)
+    entries = [(e["kind"], e["amount"], e["ref"]) for e in ledger(booking_id)]
+    assert ("fee_refunded", 2500, fee_refund) in entries
+    assert ("refunded", 6000, deposit_refund) in entries
+    stripe_api.tick()  # nothing more: one refund of each
+    assert len(refunds_of(stripe_client, fee.id)) == len(refunds_of(stripe_client, deposit)) == 1
+    assert len(ledger(booking_id)) == len(entries)
+    told = words_of(sent_mail(), "Sulla tua richiesta")
+    assert "Anche la penale di 25,00 € per la mancata presentazione è annullata: ti viene " in told
+    consistent()
+
+
+def test_waiver_before_the_fee_job_ran_means_no_fee_charge_at_all(
+    stripe_api: Api, localstripe: LocalStripe, stripe_client: stripe.StripeClient
+) -> None:
+    booking_id, _ = pay(stripe_api, localstripe)
+    no_show(stripe_api, booking_id)
+    waive(stripe_api, booking_id)  # the default: the deposit comes back as a credit
+    stripe_api.tick()
+    stripe_api.tick()
+    assert fee_intents(stripe_client, booking_id) == []
+    kinds = [k for k, _ in rows(booking_id)]
+    assert "fee_waived" in kinds and "fee_charged" not in kinds
+    assert "credit_issued" in kinds
+    assert pending_fee_jobs(booking_id) == []
+    consistent()
+
+
+def test_waiver_landing_while_the_fee_is_charged_gets_it_refunded(
+    wired: Api,
+    wire: StripeWire,
+    localstripe: LocalStripe,
+    stripe_client: stripe.StripeClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The freelancer waives at the very moment the clock is charging: the job's record
+    loses the race, and its next run finds the charge (same key) and gives it back."""
+    from keepslot.adapters.payments.stripe_gateway import StripeGateway
+
+    booking_id, _ = pay(wired, localstripe)
+    no_show(wired, booking_id)
+    real = StripeGateway.charge_fee
+
+    def waived_meanwhile(self: StripeGateway, booking: Any) -> Any:
+        monkeypatch.setattr(StripeGateway, "charge_fee", real)
+        waive(wired, booking_id)
+        return real(self, booking)
+
+    monkeypatch.setattr(StripeGateway, "charge_fee", waived_meanwhile)
+    wired.tick()  # charged, but the waiver wrote first: nothing recorded yet
+    assert len(fee_intents(stripe_client, booking_id)) == 1
+    assert "fee_charged" not in [k for k, _ in rows(booking_id)]
+    wired.tick()  # the same attempt again (replayed by its key), recorded, refund due
+    wired.tick()
+    [pi] = fee_intents(stripe_client, booking_id)
+    assert [amount for _, amount in refunds_of(stripe_client, pi.id)] == [2500]
+    fee_rows = [(k, a) for k, a in rows(booking_id) if k.startswith("fee")]
+    assert fee_rows == [("fee_charged", 2500), ("fee_refunded", 2500)]
+    consistent()
+
+
+# ---- no card to charge: the fee stays due, asked for by hand ----------------------------
+
+
+@pytest.fixture
+def offline_api(
+    aws: None, clock: FixedClock, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[Api]:
+    """The API in offline mode, with a no-show fee of 20."""
+    from keepslot import bootstrap
+
+    path = with_payments("offline", tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert "  no_show_fee: 0 " in text, "keepslot.yaml changed"
+    path.write_text(text.replace("  no_show_fee: 0 ", "  no_show_fee: 20 "), encoding="utf-8")
+    monkeypatch.setenv("KEEPSLOT_CONFIG", str(path))
+    bootstrap.reset()
+    bootstrap.use_clock(clock)
+    yield Api(clock)
+    bootstrap.reset()
+
+
+def test_offline_no_show_keeps_the_fee_due_and_charges_nothing(offline_api: Api) -> None:
+    manage = confirmed(offline_api)
+    booking_id = offline_api.get("/api/manage", token=manage).body["booking"]["id"]
+    assert no_show(offline_api, booking_id)["fee"] == 2000
+    offline_api.tick()
+    offline_api.tick()
+    assert rows(booking_id) == [("fee_due", 2000), ("forfeited", 6000), ("paid", 6000)]
+    assert pending_fee_jobs(booking_id) == []
+    [mail] = mails(CLIENT, "Non siamo riusciti")
+    assert f"penale di {euros(2000)}" in mail["text"] and "come saldarla" in mail["text"]
+    assert "carta salvata" not in mail["text"]
+    consistent()
+
+
+def test_offline_waiver_forgives_the_fee_due(offline_api: Api) -> None:
+    manage = confirmed(offline_api)
+    booking_id = offline_api.get("/api/manage", token=manage).body["booking"]["id"]
+    no_show(offline_api, booking_id)
+    waive(offline_api, booking_id)
+    offline_api.tick()
+    kinds = [k for k, _ in rows(booking_id)]
+    assert ("fee_due", 2000) in rows(booking_id) and ("fee_waived", 2000) in rows(booking_id)
+    assert "fee_charged" not in kinds
+    told = words_of(sent_mail(), "Sulla tua richiesta")
+    assert "Anche la penale di 20,00 € per la mancata presentazione è annullata." in told
+    consistent()
+
+
+def test_booking_paid_by_credit_has_no_card_so_its_fee_stays_due(
+    stripe_api: Api, localstripe: LocalStripe, stripe_client: stripe.StripeClient
+) -> None:
+    _, token = pay(stripe_api, localstripe)
+    assert stripe_api.post("/api/manage/cancel", {}, token=token).status == 200  # a credit
+    again = stripe_api.post("/api/bookings", body(stripe_api, start=THU_LATER))
+    assert again.status == 201 and again.body["payment"] == {"kind": "none"}
+    booking_id = again.body["booking"]["id"]
+    no_show(stripe_api, booking_id, at=datetime(2026, 12, 3, 10, 50, tzinfo=UTC))
+    stripe_api.tick()
+    assert fee_intents(stripe_client, booking_id) == []
+    assert ("fee_due", 2500) in rows(booking_id)
+    assert pending_fee_jobs(booking_id) == []
+    consistent()
