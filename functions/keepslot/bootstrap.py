@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -59,7 +59,8 @@ class App:
 
     @cached_property
     def store(self) -> DynamoStore:
-        return DynamoStore(self.dynamodb, self.env.table_name)
+        retention = timedelta(days=self.config.privacy.retention_days)
+        return DynamoStore(self.dynamodb, self.env.table_name, retention)
 
     @cached_property
     def ctx(self) -> Context:

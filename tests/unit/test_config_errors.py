@@ -103,6 +103,15 @@ def test_late_tier_beyond_the_free_window_is_rejected(sample: dict[str, Any]) ->
     assert "free_change_hours 48" in line
 
 
+def test_retention_shorter_than_the_reliability_window_is_rejected(
+    sample: dict[str, Any],
+) -> None:
+    sample["privacy"] = {"retention_days": 200}
+    line = error_line(sample, "privacy.retention_days")
+    assert "reliability.window_days (365)" in line
+    assert "got 200" in line
+
+
 def test_duplicate_service_ids_are_rejected(sample: dict[str, Any]) -> None:
     sample["services"][1]["id"] = "strategia"
     line = error_line(sample, "services")
