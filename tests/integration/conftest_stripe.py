@@ -92,9 +92,17 @@ def stripe_api(
     tmp_path: Path,
 ) -> Iterator[Api]:
     """The API in stripe mode, in-process against moto and the real localstripe."""
+    env = stripe_env(localstripe, stripe_config(tmp_path))
+    yield from serve_stripe_api(clock, env, monkeypatch)
+
+
+def serve_stripe_api(
+    clock: FixedClock, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Api]:
+    """The in-process API with `env` set and the Stripe secrets in moto's SSM."""
     from keepslot import bootstrap
 
-    for k, v in stripe_env(localstripe, stripe_config(tmp_path)).items():
+    for k, v in env.items():
         monkeypatch.setenv(k, v)
     put_stripe_secrets()
     bootstrap.reset()

@@ -33,7 +33,7 @@ from tests.integration.conftest_stripe import (
     event,
     ledger,
     outbox_templates,
-    put_stripe_secrets,
+    serve_stripe_api,
     stripe_config,
     stripe_env,
 )
@@ -175,16 +175,8 @@ def wired(
     tmp_path: Path,
 ) -> Iterator[Api]:
     """The API in stripe mode, reaching localstripe only through the wire."""
-    from keepslot import bootstrap
-
     env = stripe_env(localstripe, stripe_config(tmp_path)) | {"STRIPE_API_BASE": wire.url}
-    for k, v in env.items():
-        monkeypatch.setenv(k, v)
-    put_stripe_secrets()
-    bootstrap.reset()
-    bootstrap.use_clock(clock)
-    yield Api(clock)
-    bootstrap.reset()
+    yield from serve_stripe_api(clock, env, monkeypatch)
 
 
 def at_stripe(client: stripe.StripeClient, kind: str, booking_id: str) -> list[Any]:
