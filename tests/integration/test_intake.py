@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.integration.conftest import Api, sent_mail
-from tests.integration.test_api_bookings import book
+from tests.integration.test_api_bookings import body, book
 from tests.integration.test_clients import FRI, THU, history, snapshot, z
 
 
@@ -38,3 +38,24 @@ def test_a_client_not_yet_met_is_asked_again_on_a_second_booking(api: Api) -> No
     assert book(api, start=z(THU), email="anna@example.com").status == 201
     again = book(api, start=z(FRI), email="anna@example.com", answers={})
     assert again.status == 422 and again.body["error"]["code"] == "intake_needed"
+
+
+def test_a_first_request_without_answers_lists_every_question_optional_ones_too(api: Api) -> None:
+    payload = body(api, start=z(THU), email="nuova@example.com")
+    del payload["answers"]
+    r = api.post("/api/bookings", payload)
+    assert r.status == 422 and r.body["error"]["code"] == "intake_needed"
+    assert r.body["error"]["fields"] == {
+        "answers.business": "required",
+        "answers.goal": "required",
+        "answers.availability": "optional",
+    }
+    payload["answers"] = {"business": "Panificio", "goal": "Altro"}  # the optional one skipped
+    assert api.post("/api/bookings", payload).status == 201
+
+
+def test_a_taken_time_answers_slot_taken_whoever_asks(api: Api) -> None:
+    # Otherwise "intake needed" against "slot taken" would tell who is already a client.
+    assert book(api, start=z(THU), email="anna@example.com").status == 201
+    r = book(api, start=z(THU), email="sconosciuta@example.com", answers={})
+    assert r.status == 409 and r.body["error"]["code"] == "slot_taken"

@@ -26,6 +26,7 @@ import requests
 import stripe
 
 from infra.local.localstripe import LocalStripe
+from keepslot.adapters.payments.stripe_gateway import STRIPE_RETRIES
 from tests.integration.conftest import Api, FixedClock
 from tests.integration.conftest_stripe import (
     confirm_card_setup,
@@ -43,7 +44,7 @@ from tests.integration.test_stripe_payments import book_and_save_card, booking_i
 
 pytest_plugins = ["tests.integration.conftest_stripe"]
 
-SDK_ATTEMPTS = 3  # the gateway's StripeClient tries each call once and retries twice
+SDK_ATTEMPTS = 1 + STRIPE_RETRIES  # the gateway's StripeClient: each call, and its retries
 HOP_BY_HOP = {"connection", "content-length", "transfer-encoding", "content-encoding", "host"}
 
 
@@ -210,7 +211,7 @@ def once_each(booking_id: str) -> None:
 @pytest.mark.parametrize(
     ("path", "mode"), [("/v1/customers", "refuse"), ("/v1/setup_intents", "lose")]
 )
-def test_card_form_fails_once_then_the_retried_booking_request_gets_it_once(
+def test_card_form_fails_once_the_booking_stands_and_asking_again_gets_the_form_once(
     wired: Api,
     wire: StripeWire,
     localstripe: LocalStripe,
@@ -221,8 +222,14 @@ def test_card_form_fails_once_then_the_retried_booking_request_gets_it_once(
     key, payload = str(uuid.uuid4()), body(wired)
     wire.fail("POST", path, mode)
     first = wired.post("/api/bookings", payload, headers={"Idempotency-Key": key})
-    unavailable(first)
-    [held] = booking_items()  # the booking stands; only its card form is missing
+    assert first.status == 201, first.body  # the booking stands; only its card form is missing
+    assert first.body["payment"]["error"]["code"] == "payment_unavailable"
+    assert "client_secret" not in first.body["payment"]
+    [held] = booking_items()
+    # The manage page shows the booking even while the card form cannot be made.
+    wire.fail("POST", path, mode)
+    page = wired.get("/api/manage", token=token_of(first.body["manage_url"]))
+    assert page.status == 200 and page.body["payment"]["error"]["code"] == "payment_unavailable"
     again = wired.post("/api/bookings", payload, headers={"Idempotency-Key": key})
     assert again.status == 201, again.body
     booking_id = again.body["booking"]["id"]

@@ -108,7 +108,7 @@ def test_retention_shorter_than_the_reliability_window_is_rejected(
 ) -> None:
     sample["privacy"] = {"retention_days": 200}
     line = error_line(sample, "privacy.retention_days")
-    assert "reliability.window_days (365)" in line
+    assert "at least 365 days" in line
     assert "got 200" in line
 
 

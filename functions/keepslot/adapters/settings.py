@@ -64,11 +64,12 @@ class KeepslotConfig(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> KeepslotConfig:
-        window, kept = self.reliability.window_days, self.privacy.retention_days
-        if kept < window:
+        # Strikes look back window_days, emergency waivers a year: both must still be there.
+        needed = max(self.reliability.window_days, 365)
+        if self.privacy.retention_days < needed:
             raise ValueError(
-                "privacy.retention_days: must be at least reliability.window_days "
-                f"({window}), or strikes would be forgotten early; got {kept}"
+                f"privacy.retention_days: must be at least {needed} days (the reliability "
+                f"window and the yearly waiver count), got {self.privacy.retention_days}"
             )
         ids = [s.id for s in self.services]
         if len(set(ids)) != len(ids):

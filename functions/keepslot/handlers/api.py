@@ -9,6 +9,7 @@ import functools
 import hashlib
 import json
 import warnings
+from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any
 
@@ -26,6 +27,7 @@ from keepslot.handlers import routes_attendance, routes_clients, views
 from keepslot.handlers.auth import booking_of
 from keepslot.handlers.errors import domain_error, error
 from keepslot.handlers.models import BookingBody, CancelBody, ModeBody, RescheduleBody
+from keepslot.handlers.viewer import client_network
 from keepslot.service import admin, booking, manage
 
 MAX_BODY = 64 * 1024
@@ -97,10 +99,6 @@ def post_booking(body: BookingBody) -> Any:
     )
     if body.website or (body.elapsed_ms is not None and body.elapsed_ms < 3000):
         return views.created(views.decoy(request, app.config))  # a bot: say yes, keep nothing
-    from dataclasses import replace
-
-    from keepslot.handlers.viewer import client_network
-
     network = client_network(api.current_event.raw_event, app.env.edge_secret)
     if network:  # only its keyed hash is kept, never the address
         request = replace(request, ip_hash=app.signer.pseudonym(network))

@@ -20,7 +20,6 @@ STATUS: dict[type[e.DomainError], int] = {
     e.Unavailable: 503,  # an upstream (Stripe) failed: nothing decided, the same request may retry
 }
 RETRY_AFTER = "2"  # seconds; the pages retry a 503 once on their own
-CODE: dict[type[e.DomainError], str] = {e.InvalidInput: "invalid_input"}
 
 
 def error(

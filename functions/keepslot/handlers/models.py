@@ -44,7 +44,8 @@ class BookingBody(Body):
     phone: OneLine | None = Field(default=None, max_length=40)
     timezone: str | None = Field(default=None, max_length=64)
     notes: str | None = Field(default=None, max_length=2000)
-    answers: dict[str, Annotated[str, Field(max_length=2000)]] = Field(default_factory=dict)
+    # Left out until the server asks (422 intake_needed): only new clients answer.
+    answers: dict[str, Annotated[str, Field(max_length=2000)]] | None = None
     policy_version: str = Field(max_length=64)
     website: str = ""  # honeypot: people leave it empty
     elapsed_ms: int | None = None

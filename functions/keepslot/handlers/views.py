@@ -170,7 +170,7 @@ def changed(app: App, c: Changed) -> dict[str, Any]:
         if nb.status is BookingStatus.HELD:
             # The move is done and a retry could not redo it: a Stripe failure is reported
             # inside `payment`, and the new booking's page offers the card form again.
-            out["payment"] = payment(payment_step(app.ctx, nb, settled=True))
+            out["payment"] = payment(payment_step(app.ctx, nb))
     return out
 
 

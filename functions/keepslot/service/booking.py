@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -54,7 +54,7 @@ class BookingRequest:
     phone: str | None = None
     timezone: str | None = None
     notes: str | None = None
-    answers: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, str] | None = None  # None: the page has not asked the intake yet
     idempotency_key: str | None = None
     body_hash: str = ""
     ip_hash: str | None = None  # a keyed hash of the caller's network, for holds.per_ip
@@ -104,7 +104,7 @@ def book(ctx: Context, req: BookingRequest, now: datetime) -> Booked:
         raise ClientBlocked("online booking is not available for this address; please get in touch")
     if len(snap.holds) >= config.holds.per_email:
         raise TooManyHolds("there are already bookings waiting for payment for this address")
-    answers = intake_answers(ctx, req.answers) if snap.is_new else {}
+    answers = _intake_of_new_client(ctx, req, now) if snap.is_new else {}
 
     price = config.money(minor_units(service.price))
     tier = client_tier(snap.events, now, config.reliability.window_days, _tiers(ctx))
@@ -180,17 +180,34 @@ def book(ctx: Context, req: BookingRequest, now: datetime) -> Booked:
     return Booked(booking, tier.rule.value if tier.rule else None)
 
 
-def intake_answers(ctx: Context, given: dict[str, str]) -> dict[str, str]:
+def _intake_of_new_client(ctx: Context, req: BookingRequest, now: datetime) -> dict[str, str]:
+    try:
+        return intake_answers(ctx, req.answers)
+    except IntakeNeeded:
+        # Same answer for everyone when the time is gone: "intake needed" on a taken slot
+        # would tell a stranger whether an address belongs to a client. This read happens
+        # only on a request that cannot book; a booking stays 1 read + 1 transaction.
+        service = service_of(ctx, req.service)
+        day = timedelta(days=1)
+        busy = ctx.store.calendar(req.start - day, req.start + day)
+        check_start(ctx.config.schedule(), service.minutes, req.start, busy, now)
+        raise
+
+
+def intake_answers(ctx: Context, given: dict[str, str] | None) -> dict[str, str]:
     """A new client's answers to the intake, checked; unknown questions are dropped.
 
     Returning clients are never asked, so the page only shows the questions once
-    the server says this address is new (422 `intake_needed`)."""
+    the server says this address is new (422 `intake_needed`): on a first request
+    without `answers` every question is listed, optional ones included."""
     answers: dict[str, str] = {}
     missing: dict[str, str] = {}
     for q in ctx.config.intake:
-        answer = given.get(q.id, "").strip()
+        answer = (given or {}).get(q.id, "").strip()
         if not answer:
-            if q.required:
+            if given is None:
+                missing[f"answers.{q.id}"] = "required" if q.required else "optional"
+            elif q.required:
                 missing[f"answers.{q.id}"] = "required for a first booking"
             continue
         if q.kind == "choice" and answer not in q.choices:

@@ -87,12 +87,15 @@ class Hold:
     @classmethod
     def of(cls, booking: Booking, ip_cap: int | None = None) -> Hold:
         until = None
-        if booking.ip_hash and booking.hold_until:
-            # Past the longest this hold can last: its own length again covers an approval
-            # that starts a fresh hold, a day covers a late clock.
-            length = booking.hold_until - booking.created_at
-            until = booking.hold_until + length + timedelta(days=1)
+        if booking.ip_hash:
+            # Past the longest any hold can last (14 days offline, twice over for an approval
+            # that starts a fresh one, plus a late clock), counted from the booking: a later
+            # hold never shortens the counter's TTL under an older one.
+            until = booking.created_at + IP_COUNTER_TTL
         return cls(booking.client.key, booking.id, booking.ip_hash, ip_cap, until)
+
+
+IP_COUNTER_TTL = timedelta(days=30)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,9 @@ answers as the first time: no double charge), while a new card after a decline
 is a new attempt, with a SetupIntent and keys of its own.
 
 When the provider fails, the use cases raise PaymentUnavailable (HTTP 503):
-nothing was decided against the client, and the same request completes it.
+nothing was decided against the client, and the same request completes it. The
+one exception is the card form of a booking just saved (`payment_step`): the
+booking stands, and the failure is reported inside the answer.
 
 Refunds are decided inside the change that settles an outcome (a `refund` job
 due at once) and made by the clock with an idempotency key, then recorded: a
@@ -138,14 +140,13 @@ def with_ref(booking: Booking, **ids: str) -> Booking:
 # ---- booking: the payment step and the saved card ---------------------------
 
 
-def payment_step(ctx: Context, booking: Booking, *, settled: bool = False) -> PaymentStep:
+def payment_step(ctx: Context, booking: Booking) -> PaymentStep:
     """How the client pays `booking` now; only a held booking takes a deposit.
 
-    By card this prepares the SetupIntent the page confirms (`start`). If the provider
-    fails, PaymentUnavailable: sending the same request again completes it. `settled`
-    says the request already changed something that a retry cannot redo (a reschedule):
-    the failure then comes back inside the step, and the booking's manage page offers
-    the card form again.
+    By card this prepares the SetupIntent the page confirms (`start`). It is asked
+    after the booking is saved (a new booking, a reschedule) or only to show it (the
+    manage page), so a provider failure never fails the request: it comes back inside
+    the step, and the booking's manage page offers the card form again later.
     """
     if booking.status is not BookingStatus.HELD:
         return NOTHING_DUE
@@ -155,8 +156,6 @@ def payment_step(ctx: Context, booking: Booking, *, settled: bool = False) -> Pa
     try:
         setup = start(ctx, booking)
     except PaymentUnavailable as e:
-        if not settled:
-            raise
         return PaymentStep("stripe", unavailable=e.message)
     if setup is None or gw is None:
         return NOTHING_DUE

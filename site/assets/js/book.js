@@ -360,7 +360,7 @@
       phone: v.phone || undefined,
       timezone: KS.clientTz,
       notes: v.notes || undefined,
-      answers: v.answers,
+      answers: state.askIntake ? v.answers : undefined, // sent once the server asks
       policy_version: state.config.policy_version,
       website: honeypot.value,
     };

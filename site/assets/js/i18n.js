@@ -159,7 +159,7 @@
     "pay.card.failed": "Il pagamento non è andato a buon fine.",
     "pay.card.done": "Pagamento ricevuto, grazie: la prenotazione è confermata.",
     "pay.card.unavailable": "Il modulo di pagamento non si è caricato. Ricarica la pagina o usa il link nell'email.",
-    "pay.card.later": "Lo spostamento è fatto. Il pagamento dell'acconto non è disponibile in questo momento: apri il link della nuova prenotazione tra poco per pagarlo.",
+    "pay.card.later": "La prenotazione è salvata, ma il pagamento con carta non è disponibile in questo momento: apri il link della prenotazione tra poco per pagare l'acconto.",
 
     "manage.no_token": "Per vedere la tua prenotazione, apri il link che trovi nell'email di conferma.",
     "manage.book_new": "Prenota un nuovo appuntamento",
@@ -419,7 +419,7 @@
     "pay.card.failed": "The payment didn't go through.",
     "pay.card.done": "Payment received, thank you: your booking is confirmed.",
     "pay.card.unavailable": "The payment form didn't load. Please reload the page or use the link in your email.",
-    "pay.card.later": "The move is done. Paying the deposit isn't available right now: open the new booking's link in a little while to pay it.",
+    "pay.card.later": "Your booking is saved, but card payment isn't available right now: open the booking's link in a little while to pay the deposit.",
 
     "manage.no_token": "To see your booking, open the link in your confirmation email.",
     "manage.book_new": "Book a new appointment",
