@@ -1,4 +1,8 @@
-"""The HTTP API (API Gateway HTTP API v2): each route parses, calls one use case, answers."""
+"""The HTTP API (API Gateway HTTP API v2): each route parses, calls one use case, answers.
+
+Use cases other than booking are imported by the routes that run them: GET /api/slots,
+the first request of most cold starts, needs none of them (DESIGN 9, cold start).
+"""
 
 from __future__ import annotations
 
@@ -28,7 +32,7 @@ from keepslot.handlers.auth import booking_of
 from keepslot.handlers.errors import domain_error, error
 from keepslot.handlers.models import BookingBody, CancelBody, ModeBody, RescheduleBody
 from keepslot.handlers.viewer import client_network
-from keepslot.service import admin, booking, manage
+from keepslot.service import booking
 
 MAX_BODY = 64 * 1024
 # Most requests record no business metric; that is normal, not worth a warning per call.
@@ -109,6 +113,8 @@ def post_booking(body: BookingBody) -> Any:
 
 @api.get("/api/manage")
 def get_manage() -> dict[str, Any]:
+    from keepslot.service import manage
+
     app = bootstrap.app()
     preview = manage.preview(app.ctx, _bearer(Purpose.MANAGE), app.clock.now())
     return views.preview(app, preview)
@@ -116,6 +122,8 @@ def get_manage() -> dict[str, Any]:
 
 @api.post("/api/manage/cancel")
 def post_cancel(body: CancelBody) -> dict[str, Any]:
+    from keepslot.service import manage
+
     app = bootstrap.app()
     changed = manage.cancel(app.ctx, _bearer(Purpose.MANAGE), app.clock.now(), body.reason)
     return views.changed(app, changed)
@@ -123,6 +131,8 @@ def post_cancel(body: CancelBody) -> dict[str, Any]:
 
 @api.post("/api/manage/reschedule")
 def post_reschedule(body: RescheduleBody) -> dict[str, Any]:
+    from keepslot.service import manage
+
     app = bootstrap.app()
     changed = manage.reschedule(app.ctx, _bearer(Purpose.MANAGE), app.clock.now(), body.start)
     return views.changed(app, changed)
@@ -130,6 +140,8 @@ def post_reschedule(body: RescheduleBody) -> dict[str, Any]:
 
 @api.post("/api/manage/mode")
 def post_mode(body: ModeBody) -> dict[str, Any]:
+    from keepslot.service import manage
+
     app = bootstrap.app()
     changed = manage.switch_mode(app.ctx, _bearer(Purpose.MANAGE), app.clock.now(), body.mode)
     return views.changed(app, changed)
@@ -147,12 +159,16 @@ def post_payment() -> dict[str, Any]:
 
 @api.get("/api/admin")
 def get_admin() -> dict[str, Any]:
+    from keepslot.service import admin
+
     app = bootstrap.app()
     return views.admin(app, admin.admin_view(app.ctx, _bearer(Purpose.ADMIN), app.clock.now()))
 
 
 @api.post("/api/admin/confirm-deposit")
 def post_confirm_deposit() -> dict[str, Any]:
+    from keepslot.service import admin
+
     app = bootstrap.app()
     done = admin.confirm_deposit(app.ctx, _bearer(Purpose.ADMIN), app.clock.now())
     return {"booking": views.booking_view(done)}
@@ -160,6 +176,8 @@ def post_confirm_deposit() -> dict[str, Any]:
 
 @api.post("/api/admin/cancel")
 def post_admin_cancel() -> dict[str, Any]:
+    from keepslot.service import admin
+
     app = bootstrap.app()
     changed = admin.freelancer_cancel(app.ctx, _bearer(Purpose.ADMIN), app.clock.now())
     return views.changed(app, changed)

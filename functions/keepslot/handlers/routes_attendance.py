@@ -14,7 +14,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from keepslot import bootstrap
 from keepslot.adapters.tokens import Purpose
 from keepslot.handlers import views
-from keepslot.service import admin
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
@@ -32,6 +31,8 @@ def _booking_id() -> str:
 
 @router.post("/api/admin/arrived")
 def post_arrived() -> dict[str, Any]:
+    from keepslot.service import admin
+
     app = bootstrap.app()
     done = admin.arrived(app.ctx, _booking_id(), app.clock.now())
     return {"booking": views.booking_view(done)}
@@ -39,6 +40,8 @@ def post_arrived() -> dict[str, Any]:
 
 @router.post("/api/admin/waiting")
 def post_waiting(body: WaitingBody) -> dict[str, Any]:
+    from keepslot.service import admin
+
     app = bootstrap.app()
     done = admin.waiting(app.ctx, _booking_id(), app.clock.now(), body.until_minutes)
     return {"booking": views.booking_view(done)}
@@ -46,6 +49,8 @@ def post_waiting(body: WaitingBody) -> dict[str, Any]:
 
 @router.post("/api/admin/no-show")
 def post_no_show() -> dict[str, Any]:
+    from keepslot.service import admin
+
     app = bootstrap.app()
     changed = admin.no_show(app.ctx, _booking_id(), app.clock.now())
     return views.changed(app, changed)
@@ -53,6 +58,8 @@ def post_no_show() -> dict[str, Any]:
 
 @router.post("/api/admin/offer")
 def post_offer() -> dict[str, Any]:
+    from keepslot.service import admin
+
     app = bootstrap.app()
     done = admin.offer(app.ctx, _booking_id(), app.clock.now())
     return {"booking": views.booking_view(done)}

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import hmac
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import Field
 
 from keepslot import bootstrap
-from keepslot.adapters.dynamo.admin_queries import ClientAdmin
 from keepslot.adapters.settings import KeepslotConfig
 from keepslot.adapters.tokens import Purpose
 from keepslot.domain.booking import Booking, BookingStatus
 from keepslot.handlers.auth import booking_of
 from keepslot.handlers.errors import error
 from keepslot.handlers.models import Body, WaiveBody
-from keepslot.service import clients
 from keepslot.service.views import booking_view, outcome_view
+
+if TYPE_CHECKING:  # the use cases are imported by the routes that run them (api.py)
+    from keepslot.adapters.dynamo.admin_queries import ClientAdmin
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
@@ -36,12 +37,16 @@ def _booking_id(purpose: Purpose) -> str:
 
 
 def _profiles() -> ClientAdmin:
+    from keepslot.adapters.dynamo.admin_queries import ClientAdmin
+
     app = bootstrap.app()
     return ClientAdmin(app.dynamodb, app.env.table_name)
 
 
 @router.post("/api/manage/waiver")
 def post_waiver(body: WaiverBody) -> Response[Any]:
+    from keepslot.service import clients
+
     app = bootstrap.app()
     clients.request_waiver(app.ctx, _booking_id(Purpose.MANAGE), app.clock.now(), body.reason)
     return Response(202, "application/json", '{"status": "requested"}')
@@ -49,6 +54,8 @@ def post_waiver(body: WaiverBody) -> Response[Any]:
 
 @router.post("/api/admin/waive")
 def post_waive(body: WaiveBody) -> dict[str, Any]:
+    from keepslot.service import clients
+
     app = bootstrap.app()
     done = clients.waive(app.ctx, _booking_id(Purpose.ADMIN), app.clock.now(), body.as_)
     return {"booking": booking_view(done.booking), "outcome": outcome_view(done.outcome)}
@@ -56,6 +63,8 @@ def post_waive(body: WaiveBody) -> dict[str, Any]:
 
 @router.post("/api/admin/decline-waiver")
 def post_decline_waiver() -> dict[str, Any]:
+    from keepslot.service import clients
+
     app = bootstrap.app()
     done = clients.decline_waiver(app.ctx, _booking_id(Purpose.ADMIN), app.clock.now())
     return {"booking": booking_view(done)}
@@ -63,6 +72,8 @@ def post_decline_waiver() -> dict[str, Any]:
 
 @router.post("/api/admin/approve")
 def post_approve() -> dict[str, Any]:
+    from keepslot.service import clients
+
     app = bootstrap.app()
     return {
         "booking": booking_view(
@@ -73,6 +84,8 @@ def post_approve() -> dict[str, Any]:
 
 @router.post("/api/admin/decline")
 def post_decline() -> dict[str, Any]:
+    from keepslot.service import clients
+
     app = bootstrap.app()
     return {
         "booking": booking_view(
@@ -83,6 +96,8 @@ def post_decline() -> dict[str, Any]:
 
 @router.post("/api/admin/block-client")
 def post_block(body: BlockBody) -> dict[str, Any]:
+    from keepslot.service import clients
+
     app = bootstrap.app()
     booking = clients.block_client(
         app.ctx, _profiles(), _booking_id(Purpose.ADMIN), app.clock.now(), farewell=body.farewell

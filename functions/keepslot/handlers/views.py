@@ -7,23 +7,20 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 
-from keepslot.adapters.explain import explain_view
 from keepslot.adapters.settings import KeepslotConfig, minor_units
-from keepslot.adapters.words import Words
 from keepslot.domain.availability import Span
 from keepslot.domain.booking import Booking, BookingStatus
 from keepslot.domain.instants import iso
 from keepslot.domain.policy import Outcome
-from keepslot.service.admin import AdminView
 from keepslot.service.booking import Booked, BookingRequest
-from keepslot.service.clients import tier_of_client
-from keepslot.service.manage import Changed, Preview
 from keepslot.service.payments import PaymentStep, PaymentUnavailable, payment_step
-from keepslot.service.snapshots import ClientSnapshot
 from keepslot.service.views import booking_view, outcome_view
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the admin and manage views import their use cases when they run
     from keepslot.bootstrap import App
+    from keepslot.service.admin import AdminView
+    from keepslot.service.manage import Changed, Preview
+    from keepslot.service.snapshots import ClientSnapshot
 
 __all__ = ["booking_view"]
 
@@ -90,6 +87,8 @@ def _outcome(app: App, o: Outcome | None, b: Booking) -> dict[str, Any] | None:
         return None
     view = outcome_view(o)
     tz = b.timezone or app.config.business.timezone
+    from keepslot.adapters.explain import explain_view
+
     view["explanation"] = explain_view(view, app.config.business.locale, tz)
     return view
 
@@ -118,6 +117,8 @@ def booked(app: App, done: Booked) -> dict[str, Any]:
         "payment": payment(payment_step(app.ctx, b)),
     }
     if done.tier:
+        from keepslot.adapters.words import Words
+
         words = Words(app.config.business.locale)
         out["tier"] = {"rule": done.tier, "message": words(f"tier.{done.tier}")}
     return out
@@ -176,6 +177,8 @@ def changed(app: App, c: Changed) -> dict[str, Any]:
 
 def _standing(app: App, snap: ClientSnapshot) -> dict[str, Any]:
     """Strikes and tier as of now, for the admin page (the client never sees them)."""
+    from keepslot.service.clients import tier_of_client
+
     tier = tier_of_client(app.ctx, snap, app.clock.now())
     return {"strikes": tier.strikes, "tier": tier.rule.value if tier.rule else None}
 
