@@ -7,6 +7,7 @@ must be > 0, got -4`), and nothing starts with a broken config.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,12 @@ class KeepslotConfig(Strict):
 
     def money(self, amount: int) -> Money:
         return Money(amount, self.business.currency)
+
+    def hold_length(self) -> timedelta:
+        """How long an unpaid slot is held: minutes for a card, hours for a transfer."""
+        if self.payments.mode == "stripe":
+            return timedelta(minutes=self.holds.card_minutes)
+        return timedelta(hours=self.holds.offline_hours)
 
     def schedule(self) -> Schedule:
         h = self.hours

@@ -124,11 +124,6 @@ def book(ctx: Context, req: BookingRequest, now: datetime) -> Booked:
         deposit_status = DepositStatus.NONE
     else:
         deposit_status = DepositStatus.PAID if remaining == 0 else DepositStatus.PENDING
-    hold_minutes = (
-        config.holds.card_minutes
-        if config.payments.mode == "stripe"
-        else config.holds.offline_hours * 60
-    )
     booking = Booking(
         id=ctx.new_id(),
         service=service.id,
@@ -143,9 +138,7 @@ def book(ctx: Context, req: BookingRequest, now: datetime) -> Booked:
         terms=config.terms(),
         created_at=now,
         price=price,
-        hold_until=now + timedelta(minutes=hold_minutes)
-        if status is not BookingStatus.CONFIRMED
-        else None,
+        hold_until=now + config.hold_length() if status is not BookingStatus.CONFIRMED else None,
         timezone=req.timezone,
         notes=req.notes,
         answers=answers,

@@ -8,7 +8,7 @@ except blocking, which updates the client's profile through the Profiles port.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
@@ -167,11 +167,8 @@ def approve(ctx: Context, booking_id: str, now: datetime) -> Booking:
         raise NotAllowedNow(f"this booking is {booking.status.value}")
     change = Change()
     if booking.deposit.status is DepositStatus.PENDING:
-        hold = ctx.config.holds
-        paying = ctx.config.payments.mode == "stripe"
-        minutes = hold.card_minutes if paying else hold.offline_hours * 60
         done = replace(
-            booking.move_to(BookingStatus.HELD), hold_until=now + timedelta(minutes=minutes)
+            booking.move_to(BookingStatus.HELD), hold_until=now + ctx.config.hold_length()
         )
         change.jobs = [j for j in jobs_for(done, ctx.config, now) if j.kind == "hold_expiry"]
         event = "booking_held"

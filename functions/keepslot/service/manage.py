@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from keepslot.domain.availability import Span, check_start, lock_grid
@@ -153,8 +153,6 @@ def _moved(ctx: Context, old: Booking, start: datetime, now: datetime, o: Outcom
     credit = o.returned.amount if o.returned and o.returned.as_ is Returned.CREDIT else 0
     paid = min(credit, old.deposit.amount.amount)
     due = old.deposit.amount.amount
-    hold = ctx.config.holds
-    minutes = hold.card_minutes if ctx.config.payments.mode == "stripe" else hold.offline_hours * 60
     return replace(
         base,
         status=BookingStatus.CONFIRMED if paid >= due else BookingStatus.HELD,
@@ -165,7 +163,7 @@ def _moved(ctx: Context, old: Booking, start: datetime, now: datetime, o: Outcom
             from_credit=paid,
             kept=0,
         ),
-        hold_until=None if paid >= due else now + timedelta(minutes=minutes),
+        hold_until=None if paid >= due else now + ctx.config.hold_length(),
     )
 
 
