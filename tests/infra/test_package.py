@@ -135,6 +135,8 @@ def test_bytecode_is_checked_by_hash_not_by_the_zips_fixed_dates(
 ) -> None:
     with zipfile.ZipFile(built[0]) as zf:
         pycs = [n for n in zf.namelist() if n.startswith("keepslot/") and n.endswith(".pyc")]
+        # Without a local 3.13 no bytecode ships, and there is nothing to check: say so.
+        assert bool(pycs) == (package.lambda_python() is not None)
         for name in pycs:
             header = zf.read(name)[:16]
             assert header[:4] == b"\xf3\r\r\n", name  # Python 3.13's magic number
