@@ -227,6 +227,38 @@ def main() -> None:
     print_table(results)
 
 
+API_FIRST_RESPONSE_MS = 700  # at the API's CPU share: what a client waits for
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "MISSED"
+
+
+def cold_start_rows(cs: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """Each function at its own memory size's CPU share, beside the full-core figure."""
+    rows = []
+    if isinstance(cs["cpu_share"], str) and cs["cpu_share"].startswith("not measured"):
+        rows.append(("cold start at CPU share", cs["cpu_share"], "", ""))
+    for f, m in cs["functions"].items():
+        share = m.get("share_ms")
+        shown = f"{share:.0f} ms" if share is not None else "-"
+        target = ""
+        if f == "Api" and share is not None:
+            met = share <= API_FIRST_RESPONSE_MS
+            target = f"<= {API_FIRST_RESPONSE_MS} ms: {verdict(met)}"
+        rows.append(
+            (
+                f"cold start at CPU share, {f} ({m['memory_mb']} MB)",
+                shown,
+                f"full core {m['full_core_ms']:.0f} ms",
+                target,
+            )
+        )
+    for mb, at in (cs.get("api_by_memory_ms") or {}).items():
+        rows.append((f"  API first response at {mb} MB", f"{at:.0f} ms", "", ""))
+    return rows
+
+
 def print_table(r: dict[str, Any]) -> None:
     cs = r["cold_start"]
     rows = [
@@ -234,7 +266,7 @@ def print_table(r: dict[str, Any]) -> None:
             "cold start, API first GET /api/slots",
             f"{cs['api_slots_ms']:.0f} ms",
             f"{cs['ratio']:.2f}x of boto3 baseline {cs['baseline_ms']:.0f} ms",
-            "<= 1.5x",
+            f"<= 1.5x: {verdict(cs['ratio'] <= 1.5)}",
         ),
         (
             "availability, 90 days, 1,000 bookings",
@@ -258,6 +290,7 @@ def print_table(r: dict[str, Any]) -> None:
             "exactly 1 wins",
         )
     )
+    rows += cold_start_rows(cs)
     rss = r["api_rss"]
     rows.append(
         (

@@ -24,6 +24,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from infra.cost_lambda import (
+    COLD_SHARE,
+    FULL_CORE_COLD_MS,
+    LAMBDA_ARM_GB_SECOND,
+    WARM_MS,
+    gb_seconds,
+    memory_mb,
+    memory_section,
+)
 from infra.table import load_template
 
 PAGE = Path(__file__).resolve().parent.parent / "site" / "cost.md"
@@ -33,7 +42,6 @@ VOLUMES = (100, 1_000, 10_000)
 
 # ---- list prices (USD) ---------------------------------------------------------------
 LAMBDA_REQUEST = 0.20 / 1e6
-LAMBDA_ARM_GB_SECOND = 0.0000133334
 HTTP_API_REQUEST = 1.00 / 1e6  # first 300 million a month
 DYNAMODB_READ_UNIT = 0.125 / 1e6  # on-demand RRU
 DYNAMODB_WRITE_UNIT = 0.625 / 1e6  # on-demand WRU
@@ -152,17 +160,8 @@ TICKS_PER_MONTH = 60 * 24 * 30  # rate(1 minute)
 VISITS_PER_BOOKING = 4  # one client books, three others only look
 SITE_REQUESTS_PER_VISIT = 8  # a page, its CSS and scripts, a second page
 SITE_KB_PER_VISIT = 300  # compressed; mkdocs-material's bundle is most of it
-WARM_MS = {"Api": 60, "Dispatcher": 150, "Clock": 40}  # per invocation
-COLD_MS = {"Api": 1200, "Dispatcher": 1500, "Clock": 1500}  # INIT, billed since Aug 2025
-COLD_SHARE = {"Api": 1 / 3, "Dispatcher": 1.0, "Clock": 1 / 60}  # invocations starting cold
 LOG_BYTES_PER_INVOCATION = 1000  # START/END/REPORT plus a structured line or two
 ACCESS_LOG_BYTES = 300
-
-
-def memory_gb(function: str, template: dict[str, Any]) -> float:
-    props = template["Resources"][function]["Properties"]
-    default = template["Globals"]["Function"]["MemorySize"]
-    return float(props.get("MemorySize", default)) / 1024
 
 
 def alarm_count(template: dict[str, Any]) -> int:
@@ -181,27 +180,30 @@ def _billed(quantity: float, allowance: float) -> float:
     return max(0.0, quantity - allowance)
 
 
-def month(bookings: int, template: dict[str, Any]) -> list[Line]:
-    """Usage and cost of one month at `bookings` bookings."""
+def invocations(bookings: int) -> dict[str, float]:
     lc = LIFECYCLE
-    invocations = {
-        "Api": lc.api_requests * bookings,
+    return {
+        # The pages' own requests, and one a visit that wakes the API (site/assets/js/warm.js).
+        "Api": (lc.api_requests + VISITS_PER_BOOKING) * bookings,
         "Dispatcher": lc.dispatcher_runs * bookings,
         "Clock": TICKS_PER_MONTH,
     }
-    gb_s = sum(
-        n * memory_gb(f, template) * (WARM_MS[f] + COLD_SHARE[f] * COLD_MS[f]) / 1000
-        for f, n in invocations.items()
-    )
-    requests = sum(invocations.values())
+
+
+def month(bookings: int, template: dict[str, Any]) -> list[Line]:
+    """Usage and cost of one month at `bookings` bookings."""
+    lc = LIFECYCLE
+    runs = invocations(bookings)
+    gb_s = sum(gb_seconds(f, n, memory_mb(f, template)) for f, n in runs.items())
+    requests = sum(runs.values())
     reads = lc.read_units * bookings + IDLE_TICK.read_units * TICKS_PER_MONTH
     writes = lc.write_units * bookings
     stored_gb = lc.stored_bytes * bookings * 12 / 1e9  # a year of bookings kept
     visits = VISITS_PER_BOOKING * bookings
-    cf_requests = visits * SITE_REQUESTS_PER_VISIT + invocations["Api"]
+    cf_requests = visits * SITE_REQUESTS_PER_VISIT + runs["Api"]
     cf_gb = visits * SITE_KB_PER_VISIT / 1e6
     cf_functions = cf_requests  # the site's directory index and /api's viewer address
-    log_gb = (requests * LOG_BYTES_PER_INVOCATION + invocations["Api"] * ACCESS_LOG_BYTES) / 1e9
+    log_gb = (requests * LOG_BYTES_PER_INVOCATION + runs["Api"] * ACCESS_LOG_BYTES) / 1e9
     alarms = alarm_count(template)
     ses = lc.emails * bookings
     return [
@@ -214,9 +216,9 @@ def month(bookings: int, template: dict[str, Any]) -> list[Line]:
         ),
         Line(
             "API Gateway (HTTP API)",
-            f"{invocations['Api']:,} requests",
-            invocations["Api"] * HTTP_API_REQUEST,
-            invocations["Api"] * HTTP_API_REQUEST,
+            f"{runs['Api']:,} requests",
+            runs["Api"] * HTTP_API_REQUEST,
+            runs["Api"] * HTTP_API_REQUEST,
         ),
         Line(
             "DynamoDB requests",
@@ -297,8 +299,8 @@ def render(template: dict[str, Any]) -> str:
     for i, name in enumerate(names):
         out.append(f"| {name} | " + " | ".join(months[n][i].usage for n in VOLUMES) + " |")
     lc = LIFECYCLE
+    out += ["", *memory_section(invocations(1_000), 1_000, template)]
     out += [
-        "",
         "## How it is computed",
         "",
         "One booking's whole life (book, confirm the deposit, two reminders, the no-show",
@@ -321,7 +323,10 @@ def render(template: dict[str, Any]) -> str:
         + ", ".join(f"{f} {ms} ms" for f, ms in WARM_MS.items())
         + "; cold starts (billed since August 2025) for "
         + ", ".join(f"{f} {COLD_SHARE[f]:.0%}" for f in COLD_SHARE)
-        + f" of runs; about {LOG_BYTES_PER_INVOCATION} bytes of logs per run. Memory sizes and"
+        + " of runs, of "
+        + ", ".join(f"{f} {ms} ms" for f, ms in FULL_CORE_COLD_MS.items())
+        + " on a full core, longer in proportion below 1,769 MB"
+        + f"; about {LOG_BYTES_PER_INVOCATION} bytes of logs per run. Memory sizes and"
         " the number of alarms are read from `template.yaml`.",
         "",
         "Not counted: Stripe's own fees (with `payments: stripe`, two or three webhook calls",

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from infra import cost
+from infra import cost, cost_lambda
 from infra.table import load_template
 
 
@@ -54,8 +54,8 @@ def test_the_clock_costs_the_same_at_any_volume() -> None:
 def test_alarms_and_memory_are_read_from_the_template() -> None:
     template = load_template()
     assert cost.alarm_count(template) == 11
-    assert cost.memory_gb("Api", template) == 0.5
-    assert cost.memory_gb("Clock", template) == 0.25
+    assert cost_lambda.memory_gb("Api", template) == 1.5
+    assert cost_lambda.memory_gb("Clock", template) == 0.25
 
 
 def test_prices_state_their_date_and_region() -> None:
