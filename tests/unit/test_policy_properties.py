@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
-from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
+from keepslot.domain.booking import Booking, BookingStatus
 from keepslot.domain.errors import NotAllowedNow
 from keepslot.domain.policy import Action, Fate, Outcome, apply_outcome, decide, forfeit_percent
 from keepslot.domain.terms import LateTier, Returned, Terms
