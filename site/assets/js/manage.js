@@ -47,7 +47,7 @@
     } else if (!ACTIVE.includes(b.status)) {
       parts.push(ended(b));
     } else {
-      parts.push(freeUntil(), data.payment ? KS.paymentBlock({ payment: data.payment, booking: b, config, token, live, onPaid: refresh }) : heldNote(b));
+      parts.push(freeUntil(), data.payment ? KS.paymentBlock({ payment: data.payment, booking: b, config, token, live, onPaid: refresh, level: "h2" }) : heldNote(b));
       if (!actions.length) parts.push(h("p", { class: "ks-note", "data-testid": "no-actions", text: t("manage.no_actions") }));
       if (actions.includes("mode") && isLate()) parts.push(modeSection(true));
       if (actions.includes("reschedule")) parts.push(rescheduleSection());

@@ -26,9 +26,9 @@
     }
   };
 
-  // DESIGN section 6: confirm a SetupIntent with the card element (it saves the card),
-  // then tell the server, which charges the deposit and confirms the booking.
-  function cardPayment({ payment, manageUrl, token, booking, config, live, onPaid }) {
+  // Confirm a SetupIntent with the card element (it saves the card), then tell the
+  // server, which charges the deposit and confirms the booking (service/payments.py).
+  function cardPayment({ payment, manageUrl, token, booking, config, live, onPaid, level }) {
     const biz = (config && config.business) || {};
     const mount = h("div", { class: "ks-card", id: uid("ks-card") });
     const labelId = mount.id + "-label";
@@ -38,7 +38,7 @@
     const box = h(
       "div",
       { class: "ks-callout ks-callout--pay", "data-testid": "payment" },
-      h("h3", { text: t("book.pay.title") }),
+      h(level, { text: t("book.pay.title") }),
       h("p", { text: t("pay.card.lead", { amount: money(booking.deposit) }) }),
       booking.hold_until ? h("p", { "data-testid": "hold-until", text: t("pay.card.hold", { until: when(booking.hold_until, biz.timezone, biz.name) }) }) : null
     );
@@ -97,12 +97,12 @@
   }
 
   // Offline deposit: the freelancer's transfer details and how long the slot is held.
-  function offlinePayment(payment, booking, config) {
+  function offlinePayment(payment, booking, config, level) {
     const biz = (config && config.business) || {};
     return h(
       "div",
       { class: "ks-callout ks-callout--pay", "data-testid": "payment" },
-      h("h3", { text: t("book.pay.title") }),
+      h(level, { text: t("book.pay.title") }),
       h("p", { text: t("book.pay.offline", { amount: money(booking.deposit) }) }),
       payment.instructions ? h("p", { class: "ks-instructions", "data-testid": "payment-instructions", text: payment.instructions }) : null,
       booking.hold_until ? h("p", { "data-testid": "hold-until", text: t("book.pay.hold", { until: when(booking.hold_until, biz.timezone, biz.name) }) }) : null
@@ -110,10 +110,11 @@
   }
 
   // Whatever a booking response says about paying: card form, transfer details or nothing.
-  function paymentBlock({ payment, booking, config, manageUrl, token, live, onPaid }) {
+  // level: the block's heading, one below the heading it sits under ("h2" at a page's top).
+  function paymentBlock({ payment, booking, config, manageUrl, token, live, onPaid, level = "h3" }) {
     if (!payment || !booking || !booking.deposit || !(booking.deposit.amount > 0)) return null;
-    if (payment.kind === "offline") return offlinePayment(payment, booking, config);
-    if (payment.kind === "stripe" && payment.client_secret) return cardPayment({ payment, manageUrl, token, booking, config, live, onPaid });
+    if (payment.kind === "offline") return offlinePayment(payment, booking, config, level);
+    if (payment.kind === "stripe" && payment.client_secret) return cardPayment({ payment, manageUrl, token, booking, config, live, onPaid, level });
     if (payment.error) return h("p", { class: "ks-callout", "data-testid": "payment-later", text: t("pay.card.later") });
     return null;
   }
