@@ -18,7 +18,7 @@ from tests.unit import factories
         ("Hoarder@Example.COM", "Hoarder@example.com"),  # the domain is case-free, the rest kept
         ("o'neil@x.it", "o'neil@x.it"),
         ("anna@example.com\n", "anna@example.com"),  # outer blanks go, as pydantic's did
-        ("zoë@bücher.de", "zoë@bücher.de"),
+        ("zoe@bücher.de", "zoe@bücher.de"),  # mailed as zoe@xn--bcher-kva.de
         ("x@xn--80ak6aa92e.com", "x@xn--80ak6aa92e.com"),
     ],
 )
@@ -44,6 +44,8 @@ def test_real_addresses_pass(given: str, kept: str) -> None:
         "an na@example.com",
         '"anna"@example.com',
         "anna@example.com\r\nBcc: all@example.com",
+        "zoë@example.com",  # SES has no SMTPUTF8: such a mailbox can never be reached
+        "アンナ@example.jp",
         "a" * 65 + "@example.com",
         "anna@" + "a" * 250 + ".com",
         "",

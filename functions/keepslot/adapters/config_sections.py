@@ -6,7 +6,6 @@ import re
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
@@ -18,6 +17,7 @@ from pydantic import (
 )
 
 from keepslot.adapters.email_address import EmailAddress
+from keepslot.adapters.fields import OneLine, TimeZoneName
 from keepslot.domain.availability import LOCK_GRID_MINUTES, Window
 from keepslot.domain.booking import Mode
 from keepslot.domain.terms import LateTier, Returned
@@ -59,32 +59,16 @@ class Strict(BaseModel):
 
 
 class Business(Strict):
-    name: str = Field(min_length=1)
-    timezone: str
+    name: OneLine = Field(min_length=1)  # the sender's name in every email's From
+    timezone: TimeZoneName
     locale: Locale = "it"
     currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
     sender: EmailAddress
-    sender_name: str | None = None
+    sender_name: OneLine | None = None
     alerts: EmailAddress
-    phone: str | None = None
+    phone: OneLine | None = None
     site_url: str = Field(pattern=r"^https?://[^\s/]+(/.*)?$")
     about: str = ""
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError) as e:
-            raise ValueError(f"unknown time zone, got {v!r}") from e
-        return v
-
-    @field_validator("name", "sender_name")
-    @classmethod
-    def _one_line(cls, v: str | None) -> str | None:
-        if v is not None and re.search(r"[\r\n]", v):
-            raise ValueError("must be on one line (it reaches mail headers)")
-        return v
 
 
 class Deposit(Strict):
@@ -102,7 +86,7 @@ class Deposit(Strict):
 
 class Service(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
-    name: str = Field(min_length=1)
+    name: OneLine = Field(min_length=1)
     description: str = ""
     minutes: int = Field(gt=0, le=720)
     price: Amount

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from keepslot.adapters.email_address import EmailAddress
+from keepslot.adapters.fields import OneLine, Text, TimeZoneName
 from keepslot.domain.booking import Mode
-
-_HEADER_UNSAFE = re.compile(r"[\r\n\x00]")
-
-
-def _one_line(value: str) -> str:
-    if _HEADER_UNSAFE.search(value):
-        raise ValueError("must be on one line (no CR or LF)")
-    return value
 
 
 def _aware(value: datetime) -> datetime:
@@ -26,7 +18,6 @@ def _aware(value: datetime) -> datetime:
     return value
 
 
-OneLine = Annotated[str, AfterValidator(_one_line)]
 Instant = Annotated[datetime, AfterValidator(_aware)]
 
 
@@ -36,23 +27,23 @@ class Body(BaseModel):
 
 
 class BookingBody(Body):
-    service: str = Field(max_length=40)
+    service: OneLine = Field(max_length=40)
     start: Instant
     mode: Mode
     name: OneLine = Field(min_length=1, max_length=120)
     email: EmailAddress
     phone: OneLine | None = Field(default=None, max_length=40)
-    timezone: str | None = Field(default=None, max_length=64)
-    notes: str | None = Field(default=None, max_length=2000)
+    timezone: TimeZoneName | None = Field(default=None, max_length=64)
+    notes: Text | None = Field(default=None, max_length=2000)
     # Left out until the server asks (422 intake_needed): only new clients answer.
-    answers: dict[str, Annotated[str, Field(max_length=2000)]] | None = None
-    policy_version: str = Field(max_length=64)
+    answers: dict[OneLine, Annotated[Text, Field(max_length=2000)]] | None = None
+    policy_version: OneLine = Field(max_length=64)
     website: str = ""  # honeypot: people leave it empty
     elapsed_ms: int | None = None
 
 
 class CancelBody(Body):
-    reason: str | None = Field(default=None, max_length=1000)
+    reason: Text | None = Field(default=None, max_length=1000)
 
 
 class RescheduleBody(Body):

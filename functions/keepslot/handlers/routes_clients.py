@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import Field
 
 from keepslot import bootstrap
+from keepslot.adapters.fields import Text
 from keepslot.adapters.settings import KeepslotConfig
 from keepslot.adapters.tokens import Purpose
 from keepslot.domain.booking import Booking, BookingStatus
@@ -25,7 +26,7 @@ router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
 
 class WaiverBody(Body):
-    reason: str = Field(default="", max_length=1000)
+    reason: Text = Field(default="", max_length=1000)
 
 
 class BlockBody(Body):

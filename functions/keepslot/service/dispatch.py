@@ -47,26 +47,37 @@ def deliver_pending(
         if not item.is_mail:
             continue
         it = item.item
-        context = json.loads(it["context"])
-        if not _still_wanted(ctx, context, now):
-            outbox.mark_delivered(item.pk, item.sk, now)  # e.g. the credit was used meanwhile
-            continue
-        if it["to"] == "freelancer" and "booking" in context:
-            context |= client_record(ctx, context, now)
         try:
-            postman.deliver(it["template"], it["to"], it["booking_id"], context)
-        except DeliveryFailed:
-            attempts = int(it.get("attempts", 0)) + 1
-            backoff = timedelta(minutes=2**attempts)  # 2, 4, 8, 16 minutes, then give up
-            failed = attempts >= MAX_ATTEMPTS
-            outbox.retry_later(item.pk, item.sk, attempts, now + backoff, failed=failed)
-            if failed:  # the DeliveryFailed alarm counts these lines (the key holds no PII)
-                log.warning("delivery_failed %s", item.pk)
+            context = json.loads(it["context"])
+            wanted = _still_wanted(ctx, context, now)  # not: e.g. the credit was used
+            if wanted:
+                if it["to"] == "freelancer" and "booking" in context:
+                    context |= client_record(ctx, context, now)
+                postman.deliver(it["template"], it["to"], it["booking_id"], context)
+        except Exception as e:
+            # Whatever breaks one message (SES refusing it, a bug, an item written before
+            # a check existed) fails that message alone: the mail behind it still goes.
+            _failed(outbox, item, now, type(e.__cause__ or e).__name__)
             continue
         # A crash right here means one repeat on the next run: at least once, never lost.
         outbox.mark_delivered(item.pk, item.sk, now)
-        sent += 1
+        sent += wanted
     return sent
+
+
+def _failed(outbox: Outbox, item: DueItem, now: datetime, why: str) -> None:
+    """One more attempt spent: try again later, or give up after MAX_ATTEMPTS."""
+    attempts = int(item.item.get("attempts", 0)) + 1
+    backoff = timedelta(minutes=2**attempts)  # 2, 4, 8, 16 minutes, then give up
+    failed = attempts >= MAX_ATTEMPTS
+    outbox.retry_later(item.pk, item.sk, attempts, now + backoff, failed=failed)
+    # Key, template and the error's kind only: an error's text may quote a client. The
+    # DeliveryFailed alarm counts "delivery_failed" lines; the weekly digest lists them.
+    template = item.item.get("template", "")
+    if failed:
+        log.error("delivery_failed %s %s after %d attempts: %s", item.pk, template, attempts, why)
+    else:
+        log.warning("delivery_retry %s %s attempt %d: %s", item.pk, template, attempts, why)
 
 
 def _still_wanted(ctx: Context, context: dict[str, Any], now: datetime) -> bool:

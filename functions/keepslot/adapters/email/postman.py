@@ -3,7 +3,6 @@ it as raw MIME through SES v2."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
@@ -17,7 +16,9 @@ from jinja2 import TemplateError
 from keepslot.adapters.email import ics
 from keepslot.adapters.email.links import Links
 from keepslot.adapters.email.render import Rendered, Renderer
+from keepslot.adapters.email_address import ascii_address
 from keepslot.adapters.explain import explain_view
+from keepslot.adapters.fields import is_one_line
 from keepslot.adapters.settings import KeepslotConfig
 from keepslot.adapters.words import Words, format_datetime, format_money, format_when
 from keepslot.domain.instants import parse_iso
@@ -26,7 +27,6 @@ from keepslot.service.dispatch import DeliveryFailed
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
 
-_HEADER_UNSAFE = re.compile(r"[\r\n]")
 # Client messages that put the appointment in the calendar, and those that take it out.
 INVITES = frozenset({"client/booking_confirmed", "client/deposit_confirmed", "client/rescheduled"})
 CANCELS = frozenset({"client/cancelled", "client/cancelled_by_freelancer"})
@@ -42,20 +42,36 @@ class SesPostman:
         self._renderer = Renderer()
 
     def deliver(self, template: str, to: str, booking_id: str, context: dict[str, Any]) -> None:
-        b = self._config.business
         try:
-            rendered = self.render(template, to, booking_id, context)
-        except (KeyError, ValueError, TemplateError) as e:
-            # A message that cannot render is retried, then reported in the digest; it
-            # must not stop the rest of the outbox.
-            raise DeliveryFailed(f"{template}: {e!r}") from e
+            raw, address = self.build(template, to, booking_id, context)
+        except (KeyError, ValueError, TypeError, IndexError, TemplateError) as e:
+            # A message that cannot be built (a template error, data saved before a check
+            # existed) is retried, then reported in the digest; it must not stop the rest
+            # of the outbox. Only the error's kind is kept: its text may quote a client.
+            raise DeliveryFailed(f"{template}: cannot build ({type(e).__name__})") from e
+        try:
+            self._ses().send_email(
+                FromEmailAddress=ascii_address(str(self._config.business.sender)),
+                Destination={"ToAddresses": [address]},
+                Content={"Raw": {"Data": raw}},
+            )
+        except (ClientError, BotoCoreError) as e:
+            raise DeliveryFailed(str(e)) from e
+
+    def build(
+        self, template: str, to: str, booking_id: str, context: dict[str, Any]
+    ) -> tuple[bytes, str]:
+        """The raw MIME message and its recipient (Punycode domain), or an error."""
+        b = self._config.business
+        rendered = self.render(template, to, booking_id, context)
         if to == "client":
             client = context["booking"]["client"]
             address, name = client["email"], client["name"]
         else:
             address, name = str(b.alerts), b.sender_name or b.name
         files = self._attachments(template, booking_id, context)
-        self._send(address, name, rendered, files)
+        address = ascii_address(address)
+        return self._mime(address, name, rendered, files), address
 
     def render(self, template: str, to: str, booking_id: str, ctx: dict[str, Any]) -> Rendered:
         name = f"{self._config.business.locale}/{template}"
@@ -172,16 +188,13 @@ class SesPostman:
             cancel=cancel,
         )
 
-    def _send(self, to: str, name: str, r: Rendered, files: list[tuple[str, bytes, str]]) -> None:
+    def _mime(self, to: str, name: str, r: Rendered, files: list[tuple[str, bytes, str]]) -> bytes:
         b = self._config.business
-        if _HEADER_UNSAFE.search(to + name + r.subject):
-            raise DeliveryFailed("a header value contains CR or LF")
+        if not all(is_one_line(v) for v in (to, name, r.subject)):
+            raise ValueError("a header value holds a line break or a control character")
         msg = EmailMessage()
-        msg["From"] = Address(b.sender_name or b.name, addr_spec=str(b.sender))
-        try:
-            msg["To"] = Address(name, addr_spec=to)
-        except (ValueError, IndexError) as e:
-            raise DeliveryFailed(f"not a usable address: {e}") from e
+        msg["From"] = Address(b.sender_name or b.name, addr_spec=ascii_address(str(b.sender)))
+        msg["To"] = Address(name, addr_spec=to)
         msg["Subject"] = r.subject
         msg["Date"] = formatdate(usegmt=True)
         msg.set_content(r.text)
@@ -194,11 +207,4 @@ class SesPostman:
                 filename=filename,
                 params={"method": method},
             )
-        try:
-            self._ses().send_email(
-                FromEmailAddress=str(b.sender),
-                Destination={"ToAddresses": [to]},
-                Content={"Raw": {"Data": msg.as_bytes()}},
-            )
-        except (ClientError, BotoCoreError) as e:
-            raise DeliveryFailed(str(e)) from e
+        return msg.as_bytes()
