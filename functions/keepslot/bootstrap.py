@@ -24,6 +24,11 @@ if TYPE_CHECKING:
     from keepslot.adapters.payments.stripe_gateway import StripeGateway
 
 
+# Signing keys are read again this often: a key the freelancer removes from SSM (after a
+# leaked link) stops working in warm functions too, not only in new ones.
+KEY_TTL = timedelta(minutes=5)
+
+
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
@@ -39,6 +44,8 @@ class App:
         self.env = env
         self.clock: Clock = clock or SystemClock()
         self._clients: dict[str, Any] = {}
+        self._signer: TokenSigner | None = None
+        self._signer_read = datetime.min.replace(tzinfo=UTC)
 
     def _client(self, name: str) -> Any:
         if name not in self._clients:
@@ -91,13 +98,14 @@ class App:
             self.env.stripe_api_base,
         )
 
-    @cached_property
+    @property
     def signer(self) -> TokenSigner:
-        from aws_lambda_powertools.utilities import parameters
-
-        provider = parameters.SSMProvider(boto3_client=self._client("ssm"))
-        raw = provider.get(self.env.token_key_param, decrypt=True, max_age=300)
-        return TokenSigner([k.encode() for k in str(raw).split(",") if k])
+        now = self.clock.now()
+        if self._signer is None or not timedelta(0) <= now - self._signer_read < KEY_TTL:
+            raw = self.ssm.get(self.env.token_key_param, decrypt=True, force_fetch=True)
+            self._signer = TokenSigner([k.encode() for k in str(raw).split(",") if k])
+            self._signer_read = now
+        return self._signer
 
     @cached_property
     def links(self) -> Links:
@@ -110,7 +118,7 @@ class App:
         # Deferred: only the clock and the dispatcher send mail (Jinja2 stays out of the API).
         from keepslot.adapters.email.postman import SesPostman
 
-        return SesPostman(self.ses, self.config, self.links)
+        return SesPostman(self.ses, self.config, self.links, lambda: self.clock.now())
 
 
 _app: App | None = None

@@ -26,9 +26,9 @@ def z(at: datetime) -> str:
 
 def admin_of(booking: dict[str, Any]) -> str:
     from keepslot import bootstrap
-    from keepslot.domain.instants import parse_iso
 
-    return token_of(bootstrap.app().links.admin(booking["id"], parse_iso(booking["start"])))
+    app = bootstrap.app()
+    return token_of(app.links.admin(booking["id"], app.clock.now()))
 
 
 def snapshot(email: str = EMAIL) -> Any:

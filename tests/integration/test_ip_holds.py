@@ -80,10 +80,8 @@ def consistent() -> dict[str, int]:
 
 
 def admin_token(booked: Reply) -> str:
-    from keepslot.domain.instants import parse_iso
-
-    b = booked.body["booking"]
-    return token_of(bootstrap.app().links.admin(b["id"], parse_iso(b["start"])))
+    app = bootstrap.app()
+    return token_of(app.links.admin(booked.body["booking"]["id"], app.clock.now()))
 
 
 def fill(api: Api, source_ip: str = HOME, **kw: Any) -> list[Reply]:

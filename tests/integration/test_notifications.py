@@ -54,11 +54,12 @@ def to(addr: str, sent: list[dict[str, Any]] | None = None) -> list[dict[str, An
     return [m for m in (mails() if sent is None else sent) if addr in m["to"]]
 
 
-def admin_token(booking_id: str, start: str) -> str:
+def admin_token(booking_id: str) -> str:
+    """The freelancer's link as if mailed now."""
     from keepslot import bootstrap
-    from keepslot.domain.instants import parse_iso
 
-    return token_of(bootstrap.app().links.admin(booking_id, parse_iso(start)))
+    app = bootstrap.app()
+    return token_of(app.links.admin(booking_id, app.clock.now()))
 
 
 def confirmed(api: Api, **over: Any) -> tuple[dict[str, Any], str, str]:
@@ -66,7 +67,7 @@ def confirmed(api: Api, **over: Any) -> tuple[dict[str, Any], str, str]:
     r = book(api, **over)
     assert r.status == 201, r.body
     b = r.body["booking"]
-    admin = admin_token(b["id"], b["start"])
+    admin = admin_token(b["id"])
     assert api.post("/api/admin/confirm-deposit", token=admin).status == 200
     api.tick()
     return b, token_of(r.body["manage_url"]), admin

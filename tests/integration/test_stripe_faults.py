@@ -316,7 +316,7 @@ def _freelancer_cancels(api: Api, booking_id: str) -> None:
     from keepslot import bootstrap
 
     b = booking_item(api, booking_id)
-    admin = token_of(bootstrap.app().links.admin(b.id, b.start))
+    admin = token_of(bootstrap.app().links.admin(b.id, api.clock.now()))
     assert api.post("/api/admin/cancel", {}, token=admin).status == 200
 
 
@@ -327,7 +327,7 @@ def _waived_as_refund(api: Api, booking_id: str) -> None:
     manage = token_of(bootstrap.app().links.manage(b.id, b.start))
     api.clock.at = datetime(2026, 12, 2, 13, 0, tzinfo=UTC)  # 20 h before: all forfeited
     assert api.post("/api/manage/cancel", {}, token=manage).body["outcome"]["forfeited"] == 6000
-    admin = token_of(bootstrap.app().links.admin(b.id, b.start))
+    admin = token_of(bootstrap.app().links.admin(b.id, api.clock.now()))
     r = api.post("/api/admin/waive", {"as": "refund"}, token=admin)
     assert r.status == 200, r.body
 

@@ -246,7 +246,7 @@ def test_freelancer_cancel_refunds_the_card_in_full(
 
     booking_id, _ = pay(stripe_api, localstripe)
     booking = booking_item(stripe_api, booking_id)
-    admin = token_of(bootstrap.app().links.admin(booking.id, booking.start))
+    admin = token_of(bootstrap.app().links.admin(booking.id, stripe_api.clock.now()))
     r = stripe_api.post("/api/admin/cancel", {}, token=admin)
     assert r.status == 200, r.body
     assert r.body["outcome"]["returned"] == {"as": "refund", "amount": 6000}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,8 @@ def config(locale: str) -> KeepslotConfig:
 
 def postman(locale: str) -> SesPostman:
     links = Links("https://giuliarossi.it", lambda: TokenSigner([b"k" * 32]))
-    return SesPostman(lambda: None, config(locale), links)  # type: ignore[arg-type,return-value]
+    now = lambda: datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # noqa: E731
+    return SesPostman(lambda: None, config(locale), links, now)  # type: ignore[arg-type,return-value]
 
 
 def context(event: str, mode: str, name: str = "Anna Bianchi") -> dict[str, Any]:

@@ -7,7 +7,10 @@ from datetime import datetime, timedelta
 
 from keepslot.adapters.tokens import Purpose, TokenSigner
 
-LINK_LIFETIME = timedelta(weeks=6)  # links keep working this long after the appointment
+LINK_LIFETIME = timedelta(weeks=6)  # client links keep working this long after the appointment
+# The freelancer's links can move money (refund, forfeit, block): a mailbox read by
+# someone else a month later must not be able to. The email says until when.
+ADMIN_LINK_LIFETIME = timedelta(days=7)
 
 
 class Links:
@@ -19,9 +22,11 @@ class Links:
         token = self._signer().sign(booking_id, Purpose.MANAGE, start + LINK_LIFETIME)
         return f"{self.site}/manage/#{token}"
 
-    def admin(self, booking_id: str, start: datetime, action: str = "") -> str:
-        """`action` only names the button pressed in the email; the page still asks (POST)."""
-        token = self._signer().sign(booking_id, Purpose.ADMIN, start + LINK_LIFETIME)
+    def admin(self, booking_id: str, mailed_at: datetime, action: str = "") -> str:
+        """Valid for ADMIN_LINK_LIFETIME from `mailed_at`. `action` only names the button
+        pressed in the email; the page still asks (POST)."""
+        expires = mailed_at + ADMIN_LINK_LIFETIME
+        token = self._signer().sign(booking_id, Purpose.ADMIN, expires)
         query = f"?do={action}" if action else ""
         return f"{self.site}/admin/{query}#{token}"
 

@@ -4,7 +4,7 @@ it as raw MIME through SES v2."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -14,7 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from jinja2 import TemplateError
 
 from keepslot.adapters.email import ics
-from keepslot.adapters.email.links import Links
+from keepslot.adapters.email.links import ADMIN_LINK_LIFETIME, Links
 from keepslot.adapters.email.render import Rendered, Renderer
 from keepslot.adapters.email_address import ascii_address
 from keepslot.adapters.explain import explain_view
@@ -34,11 +34,16 @@ CANCELS = frozenset({"client/cancelled", "client/cancelled_by_freelancer"})
 
 class SesPostman:
     def __init__(
-        self, ses: Callable[[], SESV2Client], config: KeepslotConfig, links: Links
+        self,
+        ses: Callable[[], SESV2Client],
+        config: KeepslotConfig,
+        links: Links,
+        now: Callable[[], datetime],
     ) -> None:
         self._ses = ses
         self._config = config
         self._links = links
+        self._now = now  # the app's clock: links expire by the time that checks them
         self._renderer = Renderer()
 
     def deliver(self, template: str, to: str, booking_id: str, context: dict[str, Any]) -> None:
@@ -112,7 +117,7 @@ class SesPostman:
             "sender": b.sender_name or b.name,
         }
         if booking:
-            start = parse_iso(booking["start"])
+            start, mailed = parse_iso(booking["start"]), self._now()
             hours = int(context.get("free_change_hours") or cfg.policy.free_change_hours)
             deadline = start - timedelta(hours=hours)
             service = cfg.service(booking["service"])
@@ -122,8 +127,9 @@ class SesPostman:
                 "service_name": service.name if service else booking["service"],
                 "when": format_when(start, locale, tz),
                 "manage_url": self._links.manage(booking_id, start),
-                "admin_url": self._links.admin(booking_id, start),
-                "admin_action": lambda action: self._links.admin(booking_id, start, action),
+                "admin_url": self._links.admin(booking_id, mailed),
+                "admin_action": lambda action: self._links.admin(booking_id, mailed, action),
+                "admin_until": format_when(mailed + ADMIN_LINK_LIFETIME, locale, tz),
                 "free_until": format_when(deadline, locale, tz),
                 # Decided by the job at send time; the hours are a fallback for old items.
                 "free_open": context.get("free_open", (context.get("hours") or 0) > hours),
@@ -181,7 +187,7 @@ class SesPostman:
             end=end,
             summary=f"{service.name if service else booking['service']} · {cfg.business.name}",
             organizer=str(cfg.business.sender),
-            now=datetime.now(UTC),
+            now=self._now(),
             location=location,
             url=meeting.get("link") or self._links.manage(booking_id, start),
             description=self._links.manage(booking_id, start),
