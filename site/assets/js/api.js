@@ -65,15 +65,34 @@
     return configPromise;
   }
 
-  // The link's token lives in the fragment, which never reaches a server log.
+  // The link's token lives in the fragment, which never reaches a server log. Once read
+  // it leaves the address bar, so it is not in the history, a shared screen or a copied
+  // address; the tab keeps it (sessionStorage) so that a reload still opens the page.
+  const TOKEN = /^[A-Za-z0-9_\-.]{8,}$/;
   function hashToken() {
+    const key = "ks-token:" + location.pathname;
     let raw = location.hash.replace(/^#/, "");
+    if (!raw) {
+      try {
+        raw = sessionStorage.getItem(key) || "";
+      } catch (e) {
+        raw = "";
+      }
+      return TOKEN.test(raw) ? raw : null;
+    }
+    history.replaceState(history.state, "", location.pathname + location.search);
     try {
       raw = decodeURIComponent(raw).trim();
     } catch (e) {
       return null;
     }
-    return /^[A-Za-z0-9_\-.]{8,}$/.test(raw) ? raw : null;
+    if (!TOKEN.test(raw)) return null;
+    try {
+      sessionStorage.setItem(key, raw);
+    } catch (e) {
+      // storage refused (a private mode): the page still works until it is reloaded
+    }
+    return raw;
   }
 
   // The manage and admin pages open the same way: the link's token, then the page's data

@@ -1,0 +1,65 @@
+"""An emailed link's token leaves the address bar once the page has read it: it is not
+in the history, a shared screen or a copied address, and a reload still works."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.test_booking_flow import link
+from tests.stack import LocalStack
+
+EMAIL = "sara.token@example.com"
+
+
+def _book(stack: LocalStack) -> None:
+    config = stack.get("/api/config").json()
+    today = stack.now().date()
+    slots = stack.get(
+        f"/api/slots?service=strategia&from={today + timedelta(days=14)}"
+        f"&to={today + timedelta(days=20)}"
+    ).json()["slots"]
+    booked = stack.post(
+        "/api/bookings",
+        json={
+            "service": "strategia",
+            "start": slots[len(slots) // 2]["start"],
+            "mode": "video",
+            "name": "Sara Conti",
+            "email": EMAIL,
+            "policy_version": config["policy_version"],
+            "answers": {"business": "Erboristeria", "goal": "Altro"},
+        },
+    )
+    assert booked.status_code == 201, booked.text
+
+
+def _opens_then_hides_its_token(page: Page, stack: LocalStack, url: str, path: str) -> None:
+    token = url.split("#", 1)[1]
+    page.goto(url)
+    expect(page.get_by_test_id("booking-status")).to_have_attribute("data-status", "held")
+    assert page.url == url.split("#", 1)[0]
+    assert page.evaluate("location.hash") == ""
+    assert token not in page.evaluate("location.href")
+    assert page.url.startswith(f"{stack.url}/{path}/")
+
+    page.reload()  # the tab still knows the token
+    expect(page.get_by_test_id("booking-status")).to_have_attribute("data-status", "held")
+
+    page.goto(stack.url + "/")
+    page.go_back()  # the history entry holds no token either
+    assert token not in page.url
+    expect(page.get_by_test_id("booking-status")).to_have_attribute("data-status", "held")
+
+
+def test_manage_and_admin_pages_remove_the_token_from_the_address(
+    page: Page, offline_stack: LocalStack
+) -> None:
+    stack = offline_stack
+    _book(stack)
+    mail = [m for m in stack.outbox() if EMAIL in str(m)]
+    to_client = next(m for m in mail if any(EMAIL in t for t in m["to"]))
+    alert = next(m for m in mail if any("giulia@giuliarossi.it" in t for t in m["to"]))
+    _opens_then_hides_its_token(page, stack, link(to_client, "manage"), "manage")
+    _opens_then_hides_its_token(page, stack, link(alert, "admin"), "admin")
