@@ -5,6 +5,9 @@ SecureString, and a secret in a template or an output is a secret in the clear.
 Values are never printed.
 
 - the token signing key and the feed token: generated on the first run, kept after;
+- the edge secret CloudFront sends the API: generated likewise, but a plain String,
+  because CloudFormation resolves `{{resolve:ssm:...}}` into a Lambda environment and
+  a CloudFront origin header only from a String (it lands in both configs anyway);
 - Stripe's secret key and webhook secret: taken from STRIPE_SECRET_KEY and
   STRIPE_WEBHOOK_SECRET when set (and then overwritten), else a placeholder the
   freelancer replaces once Stripe is set up (offline payments never read them).
@@ -15,7 +18,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient
@@ -28,11 +31,13 @@ class Secret:
     template_parameter: str  # the template parameter that names it
     generate: Callable[[], str] | None  # None: the value comes from Stripe
     env: str | None  # the environment variable that supplies it, if any
+    kind: Literal["SecureString", "String"] = "SecureString"
 
 
 SECRETS = (
     Secret("TokenKeyParam", lambda: secrets.token_urlsafe(48), None),
     Secret("FeedTokenParam", lambda: secrets.token_urlsafe(32), None),
+    Secret("EdgeSecretParam", lambda: secrets.token_urlsafe(32), None, "String"),
     Secret("StripeSecretParam", None, "STRIPE_SECRET_KEY"),
     Secret("StripeWebhookParam", None, "STRIPE_WEBHOOK_SECRET"),
 )
@@ -70,7 +75,7 @@ def ensure_secrets(
         ssm.put_parameter(
             Name=name,
             Value=value,
-            Type="SecureString",  # encrypted with the account's aws/ssm key
+            Type=secret.kind,  # SecureString: encrypted with the account's aws/ssm key
             Description="keepslot: made by make deploy; never in the template or its outputs",
         )
         if value == PLACEHOLDER:

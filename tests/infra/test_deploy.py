@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NAMES = {
     "TokenKeyParam": "/t/token-key",
     "FeedTokenParam": "/t/feed-token",
+    "EdgeSecretParam": "/t/edge-secret",
     "StripeSecretParam": "/t/stripe-secret",
     "StripeWebhookParam": "/t/stripe-webhook-secret",
 }
@@ -115,8 +116,9 @@ def _value(ssm: SSMClient, name: str) -> str:
 def test_first_deploy_creates_every_secret_as_securestring(ssm: SSMClient) -> None:
     pending = ensure_secrets(ssm, NAMES, {})
     assert sorted(pending) == ["/t/stripe-secret", "/t/stripe-webhook-secret"]
-    for name in NAMES.values():
-        assert ssm.get_parameter(Name=name)["Parameter"]["Type"] == "SecureString"
+    for key, name in NAMES.items():
+        kind = "String" if key == "EdgeSecretParam" else "SecureString"  # see deploy_secrets
+        assert ssm.get_parameter(Name=name)["Parameter"]["Type"] == kind
     assert len(_value(ssm, "/t/token-key")) >= 60
     assert _value(ssm, "/t/token-key") != _value(ssm, "/t/feed-token")
     assert _value(ssm, "/t/stripe-secret") == PLACEHOLDER

@@ -315,7 +315,13 @@ def test_outputs_give_the_site_and_the_webhook_url_and_no_secret(template: dict[
     webhook = json.dumps(outputs["WebhookUrl"]["Value"])
     assert webhook.count("/api/payments/stripe") == 2  # with and without a custom domain
     text = json.dumps(outputs)
-    for secret in ("TokenKeyParam", "StripeSecretParam", "StripeWebhookParam", "FeedTokenParam"):
+    for secret in (
+        "TokenKeyParam",
+        "StripeSecretParam",
+        "StripeWebhookParam",
+        "FeedTokenParam",
+        "EdgeSecretParam",
+    ):
         assert secret not in text
 
 
@@ -324,7 +330,13 @@ def test_deploy_parameters_are_declared(template: dict[str, Any]) -> None:
     for name in ("Stage", "TableDeletionProtection", "AlarmEmail", "SenderEmail", "SiteDomain"):
         assert name in params
     assert params["SiteDomain"]["Default"] == ""
-    for name in ("TokenKeyParam", "StripeSecretParam", "StripeWebhookParam", "FeedTokenParam"):
+    for name in (
+        "TokenKeyParam",
+        "StripeSecretParam",
+        "StripeWebhookParam",
+        "FeedTokenParam",
+        "EdgeSecretParam",
+    ):
         assert params[name]["Default"].startswith("/keepslot/"), name  # names, not values
 
 

@@ -3,6 +3,7 @@ under the header names and the secret keepslot/handlers/viewer.py reads."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -42,6 +43,24 @@ def test_the_api_origin_carries_the_secret_the_functions_compare(template: dict[
     assert header["HeaderName"] == EDGE_HEADER
     for name, props in pm.functions(template).items():
         assert props["Environment"]["Variables"]["EDGE_SECRET"] == header["HeaderValue"], name
-    assert header["HeaderValue"] == {
-        "Fn::Select": [2, {"Fn::Split": ["/", {"Ref": "AWS::StackId"}]}]
-    }
+    # Not the stack id (which anyone who can describe the stack reads): a random value
+    # that make deploy puts in SSM, resolved by CloudFormation at deploy time.
+    assert header["HeaderValue"] == {"Fn::Sub": "{{resolve:ssm:${EdgeSecretParam}}}"}
+    assert "StackId" not in json.dumps(template["Globals"])
+
+
+def test_make_deploy_generates_the_edge_secret_once(moto_aws: None) -> None:
+    import boto3
+
+    from infra.deploy import secret_names
+    from infra.deploy_secrets import ensure_secrets
+
+    ssm = boto3.client("ssm", region_name="eu-south-1")
+    names = secret_names({})
+    ensure_secrets(ssm, names, {})
+    param = ssm.get_parameter(Name=names["EdgeSecretParam"])["Parameter"]
+    assert param["Name"] == "/keepslot/edge-secret"
+    assert param["Type"] == "String"  # what {{resolve:ssm:...}} can read
+    assert len(param["Value"]) >= 40
+    ensure_secrets(ssm, names, {})  # a later deploy keeps it: CloudFront and the API agree
+    assert ssm.get_parameter(Name=names["EdgeSecretParam"])["Parameter"]["Value"] == param["Value"]
