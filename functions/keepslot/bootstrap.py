@@ -103,7 +103,7 @@ class App:
         now = self.clock.now()
         if self._signer is None or not timedelta(0) <= now - self._signer_read < KEY_TTL:
             raw = self.ssm.get(self.env.token_key_param, decrypt=True, force_fetch=True)
-            self._signer = TokenSigner([k.encode() for k in str(raw).split(",") if k])
+            self._signer = TokenSigner.from_setting(str(raw))
             self._signer_read = now
         return self._signer
 

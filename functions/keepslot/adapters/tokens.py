@@ -41,6 +41,11 @@ class TokenSigner:
             raise ValueError("token keys must be at least 16 bytes")
         self._keys = list(keys)
 
+    @classmethod
+    def from_setting(cls, raw: str) -> TokenSigner:
+        """The signer for the SSM parameter's value: keys comma-separated, newest first."""
+        return cls([k.encode() for k in raw.split(",") if k])
+
     def sign(self, booking_id: str, purpose: Purpose, expires: datetime) -> str:
         body = f"{booking_id}.{purpose.value}.{_b36(int(expires.timestamp()))}"
         return f"{body}.{_mac(self._keys[0], body)}"
@@ -61,8 +66,9 @@ class TokenSigner:
         return Claim(booking_id, Purpose(raw_purpose), expires)
 
     def pseudonym(self, value: str) -> str:
-        """A short keyed hash of `value` (a client's network): the same value gives the
-        same pseudonym, and without the key it cannot be turned back into the value."""
+        """A short keyed hash of `value` (a client's network, an erased client): the same
+        value gives the same pseudonym, and without the key nobody can recompute it from
+        a guessed value (as anyone could with a plain hash of an email address)."""
         digest = hmac.new(self._keys[0], b"pseudonym\0" + value.encode(), hashlib.sha256)
         # 96 bits: collisions stay negligible; never the length of a link's signature.
         return base64.urlsafe_b64encode(digest.digest()[:12]).decode()

@@ -56,7 +56,7 @@ class Cli:
     def __init__(self, args: argparse.Namespace, out: TextIO) -> None:
         self.args = args
         self.out = out
-        env = Env.from_environ()
+        self.env = env = Env.from_environ()
         self.table = args.table or env.table_name
         self.config: KeepslotConfig = load_config(args.config or env.config_path)
         self.now: datetime = args.now or datetime.now(UTC)
@@ -64,20 +64,26 @@ class Cli:
 
     def dynamodb(self) -> DynamoDBClient:
         if self._dynamodb is None:
-            import boto3
-
-            a = self.args
-            if a.profile or a.region:  # AWS: the developer's own credentials
-                session = boto3.Session(profile_name=a.profile, region_name=a.region)
-                self._dynamodb = session.client("dynamodb")
-            else:  # local: fake keys, so nothing here can reach a real account
-                session = boto3.Session(
-                    aws_access_key_id="testing",
-                    aws_secret_access_key="testing",
-                    region_name=LOCAL_REGION,
-                )
-                self._dynamodb = session.client("dynamodb", endpoint_url=a.endpoint)
+            self._dynamodb = self._aws("dynamodb")
         return self._dynamodb
+
+    def secret(self, name: str) -> str:
+        """A SecureString from SSM (the token key, Stripe's secret key)."""
+        found = self._aws("ssm").get_parameter(Name=name, WithDecryption=True)
+        return str(found["Parameter"].get("Value", ""))
+
+    def _aws(self, service: str) -> Any:
+        import boto3
+
+        a = self.args
+        if a.profile or a.region:  # AWS: the developer's own credentials
+            aws = boto3.Session(profile_name=a.profile, region_name=a.region)
+            return aws.client(service)  # type: ignore[call-overload]
+        # local: fake keys, so nothing here can reach a real account
+        session = boto3.Session(
+            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=LOCAL_REGION
+        )
+        return session.client(service, endpoint_url=a.endpoint)  # type: ignore[call-overload]
 
     @property
     def admin(self) -> ClientAdmin:
@@ -169,15 +175,40 @@ def cmd_export(cli: Cli) -> int:
 
 
 def cmd_erase(cli: Cli) -> int:
+    from keepslot.adapters.dynamo.erasure import TableErasure
+    from keepslot.adapters.tokens import TokenSigner
+    from keepslot.domain.errors import DomainError
+    from keepslot.service.erase import erase_client
+
     email = cli.args.email.strip().lower()
     if not cli.args.yes:
         print(f"keepslot: this erases {email} for good; add --yes to go ahead", file=sys.stderr)
         return 2
-    counts = cli.admin.erase(email)
+    env = cli.env
+    signer = TokenSigner.from_setting(cli.secret(env.token_key_param))
+    payments = None
+    if cli.config.payments.mode == "stripe":
+        from keepslot.adapters.payments.stripe_gateway import StripeGateway
+
+        secret = cli.secret(env.stripe_secret_param)
+        payments = StripeGateway(lambda: secret, lambda: "", "", env.stripe_api_base)
+    try:
+        # "client:" keeps these pseudonyms apart from those of networks (same key).
+        done = erase_client(
+            TableErasure(cli.dynamodb, cli.table),
+            payments,
+            lambda e: signer.pseudonym(f"client:{e}"),
+            email,
+        )
+    except DomainError as err:
+        print(f"keepslot: {err}; run the same erase again", file=sys.stderr)
+        return 1
     if cli.args.json:
-        output.as_json(counts, cli.out)
+        output.as_json(done.counts, cli.out)
     else:
-        output.pairs(counts, cli.out)
+        output.pairs(done.counts, cli.out)
+    for customer in done.customers_left:
+        print(f"keepslot: delete Stripe customer {customer} in the Dashboard", file=sys.stderr)
     return 0
 
 
@@ -256,8 +287,9 @@ def parser() -> argparse.ArgumentParser:
 
     er = add(
         "erase",
-        "GDPR erasure: delete a client's personal data. Bookings stay without name, "
-        "email, phone, notes or answers; credits and ledger rows stay under a hash.",
+        "GDPR erasure: delete a client's personal data, here and their Customer at Stripe. "
+        "Bookings stay without name, email, phone, notes or answers; credits and ledger rows "
+        "stay under a keyed pseudonym (made with the token key in SSM).",
         cmd_erase,
     )
     er.add_argument("email", metavar="EMAIL")

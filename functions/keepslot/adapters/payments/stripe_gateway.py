@@ -198,6 +198,17 @@ class StripeGateway:
             )
         return Refund(made.id, int(made.amount))
 
+    # ---- erasure -----------------------------------------------------------------
+
+    def delete_customer(self, customer_id: str) -> None:
+        """Delete a client's Customer at Stripe (name, email, saved cards); one already
+        gone counts as deleted. Payments and refunds stay in Stripe's own records."""
+        try:
+            with _translated():
+                self._client().v1.customers.delete(customer_id)
+        except NotFound:
+            return
+
     # ---- webhooks ----------------------------------------------------------------
 
     def parse_event(self, payload: bytes, signature: str) -> dict[str, Any]:
