@@ -1,8 +1,13 @@
-"""Steps on the book page shared by the browser tests."""
+"""Steps on the book page shared by the browser tests, and a booking made without it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from playwright.sync_api import Page, expect
+
+from tests.stack import LocalStack
 
 
 def submit_booking(
@@ -18,3 +23,31 @@ def submit_booking(
         page.get_by_test_id("details-next").click()
         page.get_by_test_id("book-submit").click()
     expect(page.get_by_test_id("result")).to_be_visible()
+
+
+def book_by_api(
+    stack: LocalStack, email: str, name: str, days: tuple[int, int], pick: int = -1
+) -> str:
+    """A strategia booking by a new client, `days` from the stack's today (a range: the
+    slot at index `pick`), made through the API; returns its start."""
+    config = stack.get("/api/config").json()
+    today = stack.now().date()
+    slots: list[dict[str, Any]] = stack.get(
+        f"/api/slots?service=strategia&from={today + timedelta(days=days[0])}"
+        f"&to={today + timedelta(days=days[1])}"
+    ).json()["slots"]
+    start = str(slots[pick]["start"])
+    booked = stack.post(
+        "/api/bookings",
+        json={
+            "service": "strategia",
+            "start": start,
+            "mode": "in_person",
+            "name": name,
+            "email": email,
+            "policy_version": config["policy_version"],
+            "answers": {"business": "Ferramenta", "goal": "Altro"},
+        },
+    )
+    assert booked.status_code == 201, booked.text
+    return start

@@ -3,36 +3,13 @@ in the history, a shared screen or a copied address, and a reload still works.""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from playwright.sync_api import Page, expect
 
+from tests.e2e.booking_page import book_by_api
 from tests.e2e.test_booking_flow import link
 from tests.stack import LocalStack
 
 EMAIL = "sara.token@example.com"
-
-
-def _book(stack: LocalStack) -> None:
-    config = stack.get("/api/config").json()
-    today = stack.now().date()
-    slots = stack.get(
-        f"/api/slots?service=strategia&from={today + timedelta(days=14)}"
-        f"&to={today + timedelta(days=20)}"
-    ).json()["slots"]
-    booked = stack.post(
-        "/api/bookings",
-        json={
-            "service": "strategia",
-            "start": slots[len(slots) // 2]["start"],
-            "mode": "video",
-            "name": "Sara Conti",
-            "email": EMAIL,
-            "policy_version": config["policy_version"],
-            "answers": {"business": "Erboristeria", "goal": "Altro"},
-        },
-    )
-    assert booked.status_code == 201, booked.text
 
 
 def _opens_then_hides_its_token(page: Page, stack: LocalStack, url: str, path: str) -> None:
@@ -57,7 +34,7 @@ def test_manage_and_admin_pages_remove_the_token_from_the_address(
     page: Page, offline_stack: LocalStack
 ) -> None:
     stack = offline_stack
-    _book(stack)
+    book_by_api(stack, EMAIL, "Sara Conti", (14, 20), pick=0)
     mail = [m for m in stack.outbox() if EMAIL in str(m)]
     to_client = next(m for m in mail if any(EMAIL in t for t in m["to"]))
     alert = next(m for m in mail if any("giulia@giuliarossi.it" in t for t in m["to"]))

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.booking_page import book_by_api
 from tests.e2e.test_booking_flow import link
 from tests.stack import LocalStack
 
@@ -22,26 +23,7 @@ def mail_to(stack: LocalStack, who: str, subject: str) -> dict[str, str]:
 
 def test_no_show_from_the_emailed_check(page: Page, offline_stack: LocalStack) -> None:
     stack = offline_stack
-    config = stack.get("/api/config").json()
-    today = stack.now().date()
-    slots = stack.get(
-        f"/api/slots?service=strategia&from={today + timedelta(days=5)}"
-        f"&to={today + timedelta(days=12)}"
-    ).json()["slots"]
-    start = slots[-1]["start"]
-    booked = stack.post(
-        "/api/bookings",
-        json={
-            "service": "strategia",
-            "start": start,
-            "mode": "in_person",
-            "name": "Luca Neri",
-            "email": EMAIL,
-            "policy_version": config["policy_version"],
-            "answers": {"business": "Ferramenta", "goal": "Altro"},
-        },
-    )
-    assert booked.status_code == 201, booked.text
+    start = book_by_api(stack, EMAIL, "Luca Neri", (5, 12))
     alert = next(
         m for m in stack.outbox() if "giulia@giuliarossi.it" in m["to"] and "Luca Neri" in m["text"]
     )
