@@ -50,6 +50,8 @@ def book_and_cancel_late(stack: LocalStack, days_ahead: int) -> str:
 
 
 def book_on_page(page: Page, stack: LocalStack) -> None:
+    # The page's calendar starts at the browser's today: give it the stack's moved clock.
+    page.clock.set_system_time(stack.now())
     page.goto(stack.url + "/book/?service=strategia")
     page.get_by_test_id("mode-in_person").click()
     page.get_by_test_id("day").nth(3).click()
