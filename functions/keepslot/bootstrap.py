@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from keepslot.adapters.email.links import Links
     from keepslot.adapters.email.postman import SesPostman
     from keepslot.adapters.payments.stripe_gateway import StripeGateway
+    from keepslot.service.calendars import CalendarPorts
 
 
 # Signing keys are read again this often: a key the freelancer removes from SSM (after a
@@ -97,6 +98,27 @@ class App:
             self.env.stripe_publishable_key,
             self.env.stripe_api_base,
         )
+
+    @cached_property
+    def calendars(self) -> CalendarPorts:
+        """The clock's: feeds fetched with their secret address, busy times in the table."""
+        from keepslot.adapters.calendars.expand import expand
+        from keepslot.adapters.calendars.feed import HttpFeeds
+        from keepslot.adapters.dynamo.busy import DynamoBusyTable
+        from keepslot.service.calendars import CalendarPorts
+
+        feeds = HttpFeeds(self._calendar_address, loopback_http=self.env.calendar_loopback_http)
+        return CalendarPorts(DynamoBusyTable(self.dynamodb, self.env.table_name), feeds, expand)
+
+    def _calendar_address(self, calendar_id: str) -> str | None:
+        ssm = self._client("ssm")
+        try:
+            res = ssm.get_parameter(
+                Name=f"{self.env.calendar_param_prefix}{calendar_id}", WithDecryption=True
+            )
+        except ssm.exceptions.ParameterNotFound:
+            return None
+        return str(res["Parameter"]["Value"])
 
     @property
     def signer(self) -> TokenSigner:

@@ -22,6 +22,9 @@ class Env:
     site_url: str | None  # overrides keepslot.yaml's business.site_url (local stack)
     # CloudFront sends it on every origin request: only then is its viewer header believed.
     edge_secret: str | None = None
+    # Each calendar's feed address is the SecureString <prefix><calendar id>.
+    calendar_param_prefix: str = "/keepslot/calendar/"
+    calendar_loopback_http: bool = False  # the local stack serves its feed over loopback http
 
     @classmethod
     def from_environ(cls) -> Env:
@@ -38,4 +41,6 @@ class Env:
             feed_token_param=e.get("FEED_TOKEN_PARAM", "/keepslot/feed-token"),
             site_url=e.get("SITE_URL") or None,
             edge_secret=e.get("EDGE_SECRET") or None,
+            calendar_param_prefix=e.get("CALENDAR_PARAM_PREFIX") or "/keepslot/calendar/",
+            calendar_loopback_http=e.get("CALENDAR_LOOPBACK_HTTP", "") == "1",
         )

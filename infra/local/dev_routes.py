@@ -14,6 +14,8 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from infra.local.clock import ClockWentBack, DevClock, iso
+from infra.local.dev_calendar import PATH as CALENDAR_PATH
+from infra.local.dev_calendar import DevCalendar
 from infra.local.outbox import Outbox, render_html
 from infra.local.responses import json_error, json_response
 
@@ -23,12 +25,14 @@ class DevRoutes:
         self,
         clock: DevClock,
         outbox: Outbox,
-        settle: Callable[[], None],
+        settle: Callable[[bool], None],
         stripe: dict[str, str] | None = None,
+        calendar: DevCalendar | None = None,
     ) -> None:
         self._clock = clock
         self._outbox = outbox
-        self._settle = settle  # run due jobs and deliver mail
+        self._settle = settle  # run due jobs and deliver mail (True: sync calendars too)
+        self._calendar = calendar
         self._stripe = stripe  # {"api_base", "publishable_key"} of localstripe, in stripe mode
 
     def handle(self, request: Request) -> Response:
@@ -46,6 +50,8 @@ class DevRoutes:
                 "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
             )
             return response
+        if request.path == CALENDAR_PATH and self._calendar:
+            return self._calendar.handle(request)
         if route == ("GET", "/_dev/stripe") and self._stripe:
             return json_response(self._stripe)
         if request.path == "/_dev/stripe" and not self._stripe:
@@ -62,7 +68,7 @@ class DevRoutes:
         except ValueError as err:  # ClockWentBack is one too
             return json_error(422, "invalid_input", str(err))
         try:
-            self._settle()
+            self._settle(True)  # each clock move syncs the calendars too
         except Exception as err:  # the clock moved; say the jobs failed, loudly
             traceback.print_exc(file=sys.stderr)
             return json_error(500, "jobs_failed", f"the clock moved but a job failed: {err!r}")

@@ -15,6 +15,7 @@ TABLE_NAME = "keepslot"
 TOKEN_KEY_PARAM = "/keepslot/token-key"
 STRIPE_SECRET_PARAM = "/keepslot/stripe-secret"
 STRIPE_WEBHOOK_PARAM = "/keepslot/stripe-webhook-secret"
+CALENDAR_PARAM_PREFIX = "/keepslot/calendar/"
 
 # Anything that could point boto3 at real credentials or another endpoint.
 _SCRUBBED = (
@@ -58,6 +59,8 @@ def local_environment(
         "KEEPSLOT_CONFIG": str(config_path.resolve()),
         "TOKEN_KEY_PARAM": TOKEN_KEY_PARAM,
         "SITE_URL": site_url,
+        "CALENDAR_PARAM_PREFIX": CALENDAR_PARAM_PREFIX,
+        "CALENDAR_LOOPBACK_HTTP": "1",  # the dev calendar's feed is served by this gateway
         "PYDANTIC_DISABLE_PLUGINS": "__all__",  # as in template.yaml: no plugin scan at start
     }
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 import sys
 import traceback
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
 from infra.local.apigw import http_event, http_response
 from infra.local.clock import DevClock
+from infra.local.dev_calendar import CALENDAR_ID, DevCalendar
 from infra.local.dev_routes import DevRoutes
 from infra.local.lambdas import Functions
 from infra.local.outbox import Outbox
@@ -43,7 +44,7 @@ class Gateway:
         self._functions = functions
         self._clock = clock
         self._outbox = outbox
-        self._dev = DevRoutes(clock, outbox, self.settle, stripe)
+        self._dev = DevRoutes(clock, outbox, self.settle, stripe, DevCalendar(self.sync_calendars))
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         response = self.dispatch(Request(environ))
@@ -81,10 +82,21 @@ class Gateway:
             response.headers["X-Keepslot-Dev-Jobs-Failed"] = " ".join(repr(err).split())[:200]
         return response
 
-    def settle(self) -> None:
-        """What the scheduler and the stream do in AWS: run due jobs, send mail."""
-        self._functions.run_clock()
+    def settle(self, calendars: bool = False) -> None:
+        """What the scheduler and the stream do in AWS: run due jobs, send mail; with
+        `calendars`, sync every calendar too (as each clock move does)."""
+        self._functions.run_clock(calendars)
         self._outbox.observe()
+
+    def sync_calendars(self) -> dict[str, Any]:
+        """Sync now; what the calendar `dev` holds afterwards."""
+        self.settle(calendars=True)
+        from keepslot import bootstrap
+
+        state = bootstrap.app().calendars.table.states().get(CALENDAR_ID)
+        if state is None:
+            return {"busy_blocks": 0, "last_error": None}
+        return {"busy_blocks": len(state.blocks), "last_error": state.last_error}
 
 
 def _read_body(request: Request) -> bytes | None:

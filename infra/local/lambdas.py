@@ -96,12 +96,14 @@ class Functions:
         with self._lock:
             return self._api(event, LambdaContext("keepslot-api", timeout_ms=10_000))
 
-    def run_clock(self) -> Any:
-        """Every job now due, then pending mail: the scheduler's run, on demand."""
+    def run_clock(self, calendars: bool = False) -> Any:
+        """Every job now due, then pending mail: the scheduler's run, on demand.
+        `calendars`: every calendar synced now, not only on the 5-minute marks."""
+        event = scheduled_event(self._clock)
+        if calendars:
+            event["detail"] = {"sync_calendars": True}
         with self._lock:
-            result = self._tick(
-                scheduled_event(self._clock), LambdaContext("keepslot-clock", 60_000)
-            )
+            result = self._tick(event, LambdaContext("keepslot-clock", 60_000))
             if self._dispatcher is not None:
                 # What the table's stream does in AWS: new outbox mail goes out at once.
                 self._dispatcher({"Records": []}, LambdaContext("keepslot-dispatcher", 60_000))

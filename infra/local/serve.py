@@ -9,17 +9,23 @@ every booking and email.
 from __future__ import annotations
 
 import argparse
+import shutil
 import signal
 import sys
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
+import boto3
 from werkzeug.serving import make_server
 
 from infra.local import environment, localstripe
 from infra.local.clock import DevClock, iso
+from infra.local.dev_calendar import CALENDAR_ID as DEV_CALENDAR
+from infra.local.dev_calendar import PATH as DEV_CALENDAR_PATH
+from infra.local.dev_calendar import with_dev_calendar
 from infra.local.gateway import Gateway, GatewayRequestHandler
 from infra.local.lambdas import load_functions
 from infra.local.moto_server import MotoServer, ses_sent_messages
@@ -59,10 +65,15 @@ def main(argv: list[str] | None = None) -> int:
 
     from keepslot.adapters.settings import ConfigError, load_config
 
+    workdir = Path(tempfile.mkdtemp(prefix="keepslot-serve-"))
     try:
         config = load_config(args.config)
+        # The functions run with the calendar `dev` added; the file itself is not touched.
+        run_config = with_dev_calendar(args.config, workdir)
+        load_config(run_config)
     except (ConfigError, OSError) as err:
         print(f"keepslot: cannot use {args.config}: {err}", file=sys.stderr)
+        shutil.rmtree(workdir, ignore_errors=True)
         return 2
 
     # Bound first: a busy port fails at once (werkzeug says so and exits 1), and
@@ -84,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             environment.local_environment(
                 moto_url=moto.url,
                 site_url=site_url,
-                config_path=args.config,
+                config_path=run_config,
                 stripe_api_base=stripe.url if dev_stripe else None,
                 stripe_publishable_key=localstripe.PUBLISHABLE_KEY if dev_stripe else "",
             )
@@ -100,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
             if dev_stripe
             else None,
         )
+        boto3.client("ssm").put_parameter(  # what `keepslot calendar set dev` would store
+            Name=f"{environment.CALENDAR_PARAM_PREFIX}{DEV_CALENDAR}",
+            Value=f"{site_url}{DEV_CALENDAR_PATH}",
+            Type="SecureString",
+            Overwrite=True,
+        )
         functions = load_functions(clock)
         outbox = Outbox(lambda: moto.read(lambda: ses_sent_messages(environment.REGION)), clock.now)
         server.app = Gateway(StaticSite(args.site), functions, clock, outbox, dev_stripe)
@@ -114,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         server.server_close()
         moto.stop()
         stripe.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 
@@ -142,6 +160,7 @@ def _banner(site_url: str, moto_url: str, args: argparse.Namespace, clock: DevCl
   outbox   {site_url}/_dev/outbox.html  (JSON: /_dev/outbox): every email sent
   clock    {site_url}/_dev/clock  (now {iso(clock.now())}); move it forward with
            POST {{"advance_minutes": n}} or {{"now": "<iso>"}}
+  calendar {site_url}{DEV_CALENDAR_PATH}: PUT an .ics there and its events are busy
   aws      moto at {moto_url} (in memory: stopping forgets everything)
   config   {args.config.resolve()}
 Ctrl-C to stop.""",

@@ -61,6 +61,11 @@ def context(event: str, mode: str, name: str = "Anna Bianchi") -> dict[str, Any]
         "old_start": "2026-12-02T09:00:00Z",
         "old_id": "b0",
         "reason": "",
+        "calendar": {"id": "studio", "name": "Studio"},
+        "failures": 3,
+        "error": "the calendar server answered HTTP 404",
+        "busy_start": "2026-12-03T08:30:00Z",
+        "busy_end": "2026-12-03T09:30:00Z",
         "outcome": {
             "deposit": "forfeited",
             "amount": 6000,

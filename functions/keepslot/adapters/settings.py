@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import Field, ValidationError, model_validator
 
 from keepslot.adapters import config_copy
+from keepslot.adapters.config_calendars import CalendarFeed, check_unique
 from keepslot.adapters.config_sections import (
     WEEKDAYS,
     Business,
@@ -62,6 +63,7 @@ class KeepslotConfig(Strict):
     holds: Holds = Field(default_factory=Holds)
     intake: list[Question] = Field(default_factory=list)
     privacy: Privacy = Field(default_factory=Privacy)
+    calendars: list[CalendarFeed] = Field(default_factory=list)  # read for busy times
 
     @model_validator(mode="after")
     def _consistent(self) -> KeepslotConfig:
@@ -72,6 +74,7 @@ class KeepslotConfig(Strict):
                 f"privacy.retention_days: must be at least {needed} days (the reliability "
                 f"window and the yearly waiver count), got {self.privacy.retention_days}"
             )
+        check_unique(self.calendars)
         ids = [s.id for s in self.services]
         if len(set(ids)) != len(ids):
             raise ValueError(f"services: ids must be unique, got {ids}")

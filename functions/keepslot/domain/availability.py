@@ -71,16 +71,25 @@ Slot = Span
 
 
 def free_slots(
-    schedule: Schedule, minutes: int, first: date, last: date, busy: Sequence[Span], now: datetime
+    schedule: Schedule,
+    minutes: int,
+    first: date,
+    last: date,
+    busy: Sequence[Span],
+    now: datetime,
+    blocked: Sequence[Span] = (),
 ) -> list[Slot]:
-    """Every bookable start of a `minutes` appointment on local days first..last, sorted."""
+    """Every bookable start of a `minutes` appointment on local days first..last, sorted.
+
+    `busy` holds appointments (buffers added, counted per day); `blocked` holds time
+    that is taken as it is, e.g. busy times from the freelancer's other calendars."""
     _positive(minutes)
     tz = ZoneInfo(schedule.timezone)
     earliest, latest = _limits(schedule, now)
     # A start's local date is its day; one day of margin covers a fall-back across midnight.
     first = max(first, _at(earliest).astimezone(tz).date() - timedelta(days=1))
     last = min(last, _at(latest).astimezone(tz).date() + timedelta(days=1))
-    taken = _Busy.of(schedule, busy, tz)
+    taken = _Busy.of(schedule, busy, tz, blocked)
     length = minutes * _MINUTE
     found: set[int] = set()  # overlapping windows may offer the same start twice
     day = first
@@ -95,7 +104,12 @@ def free_slots(
 
 
 def check_start(
-    schedule: Schedule, minutes: int, start: datetime, busy: Sequence[Span], now: datetime
+    schedule: Schedule,
+    minutes: int,
+    start: datetime,
+    busy: Sequence[Span],
+    now: datetime,
+    blocked: Sequence[Span] = (),
 ) -> None:
     """Accept a start exactly when `free_slots` offers it; otherwise say why not."""
     _positive(minutes)
@@ -121,7 +135,7 @@ def check_start(
     length = minutes * _MINUTE
     if not any(at in _starts(tz, day, w, schedule.step, length) for w in windows):
         raise InvalidInput(_why_off(schedule, tz, minutes, start, windows), field="start")
-    taken = _Busy.of(schedule, busy, tz)
+    taken = _Busy.of(schedule, busy, tz, blocked)
     if taken.full(day, schedule.daily_cap):
         raise InvalidInput(f"{_WEEKDAYS[day.weekday()]} {day} is fully booked", field="start")
     if taken.overlaps(at, at + length):
@@ -150,11 +164,15 @@ class _Busy:
     after: int
 
     @classmethod
-    def of(cls, schedule: Schedule, busy: Sequence[Span], tz: ZoneInfo) -> _Busy:
+    def of(
+        cls, schedule: Schedule, busy: Sequence[Span], tz: ZoneInfo, blocked: Sequence[Span] = ()
+    ) -> _Busy:
         before, after = schedule.buffer_before * _MINUTE, schedule.buffer_after * _MINUTE
         starts: list[int] = []
         ends: list[int] = []
-        for lo, hi in sorted((_us(b.start) - before, _us(b.end) + after) for b in busy):
+        spans = [(_us(b.start) - before, _us(b.end) + after) for b in busy]
+        spans += [(_us(b.start), _us(b.end)) for b in blocked]  # already the time it takes
+        for lo, hi in sorted(spans):
             if hi <= lo:
                 continue  # an empty span blocks nothing
             if ends and lo <= ends[-1]:

@@ -84,8 +84,10 @@ def slots(ctx: Context, service_id: str, first: date, last: date, now: datetime)
     # Bookings that start a day either side can still reach into the range with buffers.
     lo = datetime.combine(first - timedelta(days=1), datetime.min.time(), tz)
     hi = datetime.combine(last + timedelta(days=2), datetime.min.time(), tz)
-    busy = ctx.store.calendar(lo, hi)
-    return free_slots(ctx.config.schedule(), service.minutes, first, last, busy, now)
+    agenda = ctx.store.agenda(lo, hi)
+    return free_slots(
+        ctx.config.schedule(), service.minutes, first, last, agenda.bookings, now, agenda.blocked
+    )
 
 
 def book(ctx: Context, req: BookingRequest, now: datetime) -> Booked:
@@ -182,8 +184,9 @@ def _intake_of_new_client(ctx: Context, req: BookingRequest, now: datetime) -> d
         # only on a request that cannot book; a booking stays 1 read + 1 transaction.
         service = service_of(ctx, req.service)
         day = timedelta(days=1)
-        busy = ctx.store.calendar(req.start - day, req.start + day)
-        check_start(ctx.config.schedule(), service.minutes, req.start, busy, now)
+        agenda = ctx.store.agenda(req.start - day, req.start + day)
+        schedule = ctx.config.schedule()
+        check_start(schedule, service.minutes, req.start, agenda.bookings, now, agenda.blocked)
         raise
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from keepslot.domain.availability import Span
 from keepslot.domain.credit import Credit
 from keepslot.service.changes import ClientEvent
 
@@ -51,3 +52,12 @@ class DueItem:
             if raw
             else datetime.min.replace(tzinfo=UTC)
         )
+
+
+@dataclass
+class Agenda:
+    """A range of the calendar index: open bookings' times, and busy blocks from the
+    freelancer's other calendars (taken as they are: no buffers, no daily count)."""
+
+    bookings: list[Span] = field(default_factory=list)
+    blocked: list[Span] = field(default_factory=list)

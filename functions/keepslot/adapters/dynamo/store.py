@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from keepslot.adapters.dynamo.busy import BUSY_TYPE
 from keepslot.adapters.dynamo.codec import (
     Item,
     booking_key,
@@ -24,7 +25,7 @@ from keepslot.domain.booking import Booking
 from keepslot.domain.errors import NotFound
 from keepslot.domain.instants import iso, parse_iso
 from keepslot.service.changes import Change, ClientEvent, Idempotency, Job
-from keepslot.service.snapshots import ClientSnapshot, DueItem
+from keepslot.service.snapshots import Agenda, ClientSnapshot, DueItem
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -76,14 +77,25 @@ class DynamoStore:
 
     def calendar(self, start: datetime, end: datetime) -> list[Span]:
         """Open bookings starting in [start, end): one Query on the sparse calendar index."""
+        return self.agenda(start, end).bookings
+
+    def agenda(self, start: datetime, end: datetime) -> Agenda:
+        """Open bookings and busy blocks starting in [start, end): one Query.
+
+        Busy blocks are stored in pieces of at most 12 hours (adapters/dynamo/busy.py),
+        so a range read from a day early sees every piece that reaches into it."""
         items = self._query(
             IndexName="calendar",
             KeyConditionExpression="GSI1PK = :cal AND GSI1SK BETWEEN :a AND :b",
             ExpressionAttributeValues=values(cal="CAL", a=iso(start), b=iso(end) + "~"),
-            ProjectionExpression="#s, #e",
-            ExpressionAttributeNames={"#s": "start", "#e": "end"},
+            ProjectionExpression="#s, #e, #t",
+            ExpressionAttributeNames={"#s": "start", "#e": "end", "#t": "type"},
         )
-        return [Span(parse_iso(it["start"]), parse_iso(it["end"])) for it in items]
+        agenda = Agenda()
+        for it in items:
+            span = Span(parse_iso(it["start"]), parse_iso(it["end"]))
+            (agenda.blocked if it.get("type") == BUSY_TYPE else agenda.bookings).append(span)
+        return agenda
 
     def due(self, now: datetime, limit: int = 100) -> list[DueItem]:
         """Jobs and undelivered mail due by `now`: one Query on the sparse due index."""
@@ -111,7 +123,8 @@ class DynamoStore:
             KeyConditionExpression="GSI1PK = :cal AND GSI1SK BETWEEN :a AND :b",
             ExpressionAttributeValues=values(cal="CAL", a=iso(start), b=iso(end)),
         )
-        return [item_to_booking(it)[0] for it in items]  # the index projects whole items
+        # The index projects whole items; busy blocks share it and are not bookings.
+        return [item_to_booking(it)[0] for it in items if it.get("type") != BUSY_TYPE]
 
     def ensure_job(self, job: Job) -> bool:
         """Create a singleton job unless it exists (done or not); True if created now."""

@@ -1,0 +1,289 @@
+"""Busy times from the freelancer's other calendars: the clock's sync, every 5 minutes.
+
+One sync of one calendar: fetch its feed (conditional), expand it over the booking
+horizon, and replace that calendar's busy blocks in the table, adding the new ones
+before removing the old, so there is no moment where a busy time is missing.
+
+- A feed that fails keeps its last busy times; after FAILURES_BEFORE_ALERT in a row
+  the freelancer gets one alert, and one more when it works again.
+- A busy cell that a booking's lock already holds is not written (the booking keeps
+  it) but remembered as pending and tried again each sync; when the busy time meets
+  the appointment itself, the freelancer is alerted once, with the booking and the
+  busy time (never the event's title, which may be private).
+- A booking and a sync racing for the same cell: one conditional write wins per
+  cell. Either the booking's transaction fails (409), or the sync finds the cell
+  taken and alerts. Never a silent double booking.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from keepslot.adapters.config_calendars import CalendarFeed
+from keepslot.domain.availability import Span
+from keepslot.domain.booking import Booking
+from keepslot.domain.busy import busy_blocks, cells, merge, overlapping, pieces
+from keepslot.domain.errors import DomainError
+from keepslot.domain.instants import iso
+from keepslot.service.changes import Change, Message
+from keepslot.service.context import Context
+from keepslot.service.ports import (
+    BusyTable,
+    CalendarState,
+    Expander,
+    FeedFailed,
+    FeedSource,
+    StateChanged,
+)
+from keepslot.service.views import booking_view
+
+SYNC_EVERY = timedelta(minutes=5)
+FAILURES_BEFORE_ALERT = 3
+MARGIN = timedelta(days=2)  # expanded past the horizon, so a 304 stays good for a while
+CALENDAR_MAIL_ID = "CALENDAR"  # the outbox's booking_id for alerts about a calendar
+
+
+@dataclass(frozen=True)
+class CalendarPorts:
+    table: BusyTable
+    feeds: FeedSource
+    expand: Expander
+
+
+@dataclass
+class Synced:
+    calendar_id: str
+    status: str  # updated, not_modified, failed, skipped
+    blocks: int = 0
+    error: str | None = None
+    overlaps: list[str] = field(default_factory=list)  # booking ids
+
+
+def sync_due(
+    ctx: Context, ports: CalendarPorts, now: datetime, *, force: bool = False
+) -> list[Synced]:
+    """Every calendar whose sync is due (all of them when forced); retired ones are cleared."""
+    states = ports.table.states()
+    out = []
+    for feed in ctx.config.calendars:
+        state = states.get(feed.id) or CalendarState(feed.id)
+        due = state.last_attempt is None or now - state.last_attempt >= SYNC_EVERY - timedelta(
+            seconds=30
+        )
+        if not (force or due):
+            continue
+        others = [s for cid, s in states.items() if cid != feed.id]
+        try:
+            out.append(sync_one(ctx, ports, feed, state, others, now))
+        except StateChanged:
+            out.append(Synced(feed.id, "skipped"))  # another run got there first
+    configured = {c.id for c in ctx.config.calendars}
+    for cid, state in states.items():
+        if cid not in configured:
+            _retire(ports, state, [s for c, s in states.items() if c != cid], now)
+    return out
+
+
+def sync_one(
+    ctx: Context,
+    ports: CalendarPorts,
+    feed: CalendarFeed,
+    state: CalendarState,
+    others: list[CalendarState],
+    now: datetime,
+) -> Synced:
+    horizon = now + timedelta(days=ctx.config.hours.horizon_days)
+    stale = state.expanded_until is None or state.expanded_until < horizon
+    try:
+        fetched = ports.feeds.fetch(
+            feed.id, None if stale else state.etag, None if stale else state.last_modified
+        )
+        if fetched.body is None:
+            return _not_modified(ctx, ports, feed, state, others, now)
+        until = horizon + MARGIN
+        expanded = ports.expand(fetched.body, ctx.config.business.timezone, now, until)
+    except FeedFailed as e:
+        return _failed(ctx, ports, feed, state, others, now, str(e))
+    blocks = busy_blocks(
+        expanded,
+        all_day_busy=feed.all_day == "busy",
+        timezone=ctx.config.business.timezone,
+        until=until,
+        now=now,
+    )
+    state, held = _replace_blocks(ports.table, state, blocks, others, now)
+    overlaps = _alert_overlaps(ctx, feed, state.blocks, held, now)
+    done = replace(
+        _succeeded(state, now),
+        etag=fetched.etag,
+        last_modified=fetched.last_modified,
+        expanded_until=until,
+    )
+    ports.table.save_state(done, _recovered(ctx, feed, state, now))
+    return Synced(feed.id, "updated", len(blocks), overlaps=overlaps)
+
+
+def _replace_blocks(
+    table: BusyTable,
+    state: CalendarState,
+    blocks: tuple[Span, ...],
+    others: list[CalendarState],
+    now: datetime,
+) -> tuple[CalendarState, dict[datetime, str]]:
+    """New blocks written, then old ones removed: the state with the new blocks, and the
+    cells a booking holds (with its id).
+
+    Before anything is written the state names old and new together, so a crash
+    half-way leaves nothing the next sync would not clean up."""
+    old = state.blocks
+    if not set(blocks) <= set(old):
+        table.save_state(replace(state, blocks=merge((*old, *blocks))), [])
+        state = replace(state, version=state.version + 1)
+    new_pieces, old_pieces = pieces(blocks), pieces(old)
+    table.put_blocks(state.calendar_id, new_pieces - old_pieces)
+    wanted, before = cells(blocks, since=now), cells(old, since=now)
+    held = table.take_cells((wanted - before) | (set(state.pending) & wanted))
+    elsewhere = cells((b for s in others for b in s.blocks), since=now)
+    table.release_cells(before - wanted - elsewhere)
+    table.delete_blocks(state.calendar_id, old_pieces - new_pieces)
+    return replace(state, blocks=blocks, pending=tuple(sorted(held))), held
+
+
+def _not_modified(
+    ctx: Context,
+    ports: CalendarPorts,
+    feed: CalendarFeed,
+    state: CalendarState,
+    others: list[CalendarState],
+    now: datetime,
+) -> Synced:
+    state, held = _replace_blocks(ports.table, state, state.blocks, others, now)  # pending
+    overlaps = _alert_overlaps(ctx, feed, state.blocks, held, now)
+    ports.table.save_state(_succeeded(state, now), _recovered(ctx, feed, state, now))
+    return Synced(feed.id, "not_modified", len(state.blocks), overlaps=overlaps)
+
+
+def _failed(
+    ctx: Context,
+    ports: CalendarPorts,
+    feed: CalendarFeed,
+    state: CalendarState,
+    others: list[CalendarState],
+    now: datetime,
+    error: str,
+) -> Synced:
+    """The last busy times stay; the freelancer hears once, on the third failure in a row."""
+    state, held = _replace_blocks(ports.table, state, state.blocks, others, now)
+    _alert_overlaps(ctx, feed, state.blocks, held, now)
+    failures = state.failures + 1
+    alerts: list[Message] = []
+    alerted = state.failing_alerted
+    if failures >= FAILURES_BEFORE_ALERT and not alerted:
+        alerts.append(_calendar_mail(ctx, feed, "calendar_failing", now, failures, error))
+        alerted = True
+    ports.table.save_state(
+        replace(
+            state,
+            last_attempt=now,
+            last_error=error,
+            failures=failures,
+            failing_alerted=alerted,
+        ),
+        alerts,
+    )
+    return Synced(feed.id, "failed", len(state.blocks), error=error)
+
+
+def _succeeded(state: CalendarState, now: datetime) -> CalendarState:
+    return replace(
+        state,
+        last_attempt=now,
+        last_success=now,
+        last_error=None,
+        failures=0,
+        failing_alerted=False,
+    )
+
+
+def _recovered(
+    ctx: Context, feed: CalendarFeed, state: CalendarState, now: datetime
+) -> list[Message]:
+    if not state.failing_alerted:
+        return []
+    return [_calendar_mail(ctx, feed, "calendar_recovered", now, state.failures, None)]
+
+
+def _calendar_mail(
+    ctx: Context,
+    feed: CalendarFeed,
+    event: str,
+    now: datetime,
+    failures: int,
+    error: str | None,
+) -> Message:
+    context = {
+        "event": event,
+        "calendar": {"id": feed.id, "name": feed.name},
+        "failures": failures,
+        "error": error or "",
+    }
+    return Message(
+        ctx.new_id(), f"freelancer/{event}", "freelancer", CALENDAR_MAIL_ID, context, now
+    )
+
+
+def _alert_overlaps(
+    ctx: Context,
+    feed: CalendarFeed,
+    blocks: tuple[Span, ...],
+    held: dict[datetime, str],
+    now: datetime,
+) -> list[str]:
+    """One alert per booking and busy block that meet; the same pair never twice."""
+    alerted = []
+    for booking_id in sorted({b for b in held.values() if b}):
+        try:
+            booking, _ = ctx.store.get_booking(booking_id)
+        except DomainError:
+            continue
+        if not booking.is_open:
+            continue
+        for block in overlapping(blocks, Span(booking.start, booking.end)):
+            if _alert_once(ctx, feed, booking, block, now):
+                alerted.append(booking_id)
+    return alerted
+
+
+def _alert_once(
+    ctx: Context, feed: CalendarFeed, booking: Booking, block: Span, now: datetime
+) -> bool:
+    key = f"{feed.id}|{booking.id}|{iso(block.start)}|{iso(block.end)}"
+    message = Message(
+        "cal-" + hashlib.sha256(key.encode()).hexdigest()[:24],  # the same pair, the same id
+        "freelancer/calendar_overlap",
+        "freelancer",
+        booking.id,
+        {
+            "event": "calendar_overlap",
+            "booking": booking_view(booking),
+            "calendar": {"id": feed.id, "name": feed.name},
+            "busy_start": iso(block.start),
+            "busy_end": iso(block.end),
+        },
+        now,
+    )
+    try:
+        ctx.store.commit(Change(outbox=[message]))
+    except DomainError:
+        return False  # already sent for this pair
+    return True
+
+
+def _retire(
+    ports: CalendarPorts, state: CalendarState, others: list[CalendarState], now: datetime
+) -> None:
+    """A calendar gone from keepslot.yaml: its busy times go too."""
+    _replace_blocks(ports.table, state, (), others, now)
+    ports.table.forget(state.calendar_id)
