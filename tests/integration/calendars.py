@@ -20,7 +20,9 @@ CALENDARS_YAML = """
 calendars:
   - {id: work, name: Work, all_day: busy}
   - {id: home, name: Home, all_day: free}
+  - {id: shared, name: Shared, all_day: busy}
 """
+IDS = ("work", "home", "shared")
 
 
 def with_calendars(directory: Path, yaml_text: str = CALENDARS_YAML) -> Path:
@@ -46,12 +48,12 @@ def cal_api(
     monkeypatch.setenv("KEEPSLOT_CONFIG", str(with_calendars(tmp_path)))
     monkeypatch.setenv("CALENDAR_LOOPBACK_HTTP", "1")
     ssm = boto3.client("ssm")
-    for cid in ("work", "home"):
+    for cid in IDS:
         ssm.put_parameter(
             Name=f"/keepslot/calendar/{cid}", Value=feeds.url(f"/{cid}.ics"), Type="SecureString"
         )
-    feeds.serve("/work.ics", b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n")
-    feeds.serve("/home.ics", b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n")
+    for cid in IDS:
+        feeds.serve(f"/{cid}.ics", b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n")
     bootstrap.reset()
     bootstrap.use_clock(clock)
     yield Api(clock)

@@ -9,7 +9,7 @@ from keepslot.domain.availability import Span
 from tests.integration.calendars import cal_api, clear_of, feeds, rome, slots, sync
 from tests.integration.conftest import Api, sent_mail
 from tests.integration.test_api_bookings import book
-from tests.support.feed_server import FeedServer, vcalendar, vevent
+from tests.support.feed_server import FeedServer, calendar_file, vcalendar, vevent
 
 __all__ = ["cal_api", "feeds"]  # fixtures
 
@@ -142,7 +142,34 @@ def test_the_clock_syncs_on_its_own_every_five_minutes(cal_api: Api, feeds: Feed
     assert feeds.requests == []  # not a five-minute mark
     cal_api.clock.at = cal_api.clock.at.replace(minute=5)
     cal_api.tick()
-    assert {p for p, _ in feeds.requests} == {"/work.ics", "/home.ics"}
+    assert {p for p, _ in feeds.requests} == {"/work.ics", "/home.ics", "/shared.ics"}
     assert Span(rome(TUESDAY, "10:00"), rome(TUESDAY, "11:00")).start not in {
         s.start for s in slots(cal_api, TUESDAY, TUESDAY)
     }
+
+
+def test_real_google_outlook_and_icloud_feeds_over_http(cal_api: Api, feeds: FeedServer) -> None:
+    feeds.serve("/shared.ics", calendar_file("issue_48_daylight_aware_repeats.ics"))  # Google
+    feeds.serve("/home.ics", calendar_file("outlook_windows_zones.ics"))  # Outlook
+    feeds.serve("/work.ics", calendar_file("icloud_all_day.ics"))  # iCloud, all_day: busy
+    before = slots(cal_api, "2026-12-01", "2026-12-22")
+    sync(cal_api)
+    after = slots(cal_api, "2026-12-01", "2026-12-22")
+    busy = [
+        # Google: Mondays 11:30-13:00 in Lisbon, 12:30-14:00 in Rome.
+        *(
+            Span(rome(d, "12:30"), rome(d, "14:00"))
+            for d in ("2026-12-07", "2026-12-14", "2026-12-21")
+        ),
+        # Outlook, in "W. Europe Standard Time": Tuesdays 15:00-16:30, the 8th off, the 15th moved.
+        *(Span(rome(d, "15:00"), rome(d, "16:30")) for d in ("2026-12-01", "2026-12-22")),
+        Span(rome("2026-12-15", "10:00"), rome("2026-12-15", "11:30")),
+        # iCloud: the conference day (all day), and a timed appointment.
+        Span(rome("2026-12-10", "00:00"), rome("2026-12-11", "00:00")),
+        Span(rome("2026-12-07", "16:30"), rome("2026-12-07", "17:45")),
+    ]
+    assert after == [s for s in before if clear_of(busy, AFTER)(s)]
+    starts = {s.start for s in after}
+    assert rome("2026-12-08", "15:00") in starts  # the Outlook EXDATE
+    assert rome("2026-12-04", "09:00") in starts  # iCloud's all-day event marked free
+    assert not any(s.start.date() == rome("2026-12-10", "12:00").date() for s in after)
