@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any, TextIO
 from keepslot.adapters.dynamo.admin_queries import ClientAdmin
 from keepslot.adapters.dynamo.store import DynamoStore
 from keepslot.adapters.settings import ConfigError, KeepslotConfig, load_config
-from keepslot.cli import output, reports
+from keepslot.cli import calendars, output, reports
 from keepslot.config import Env
 from keepslot.domain.booking import BookingStatus
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_ssm import SSMClient
 
 LOCAL_REGION = "eu-south-1"
 BOOKING_COLUMNS = ("start", "id", "status", "service", "mode", "client", "deposit")
@@ -53,9 +54,10 @@ EXPORT_BOOKING_COLUMNS = (
 class Cli:
     """What every subcommand needs: the table, the config, a clock, where to print."""
 
-    def __init__(self, args: argparse.Namespace, out: TextIO) -> None:
+    def __init__(self, args: argparse.Namespace, out: TextIO, stdin: TextIO | None = None) -> None:
         self.args = args
         self.out = out
+        self.stdin = stdin  # None: sys.stdin
         self.env = env = Env.from_environ()
         self.table = args.table or env.table_name
         self.config: KeepslotConfig = load_config(args.config or env.config_path)
@@ -71,6 +73,9 @@ class Cli:
         """A SecureString from SSM (the token key, Stripe's secret key)."""
         found = self._aws("ssm").get_parameter(Name=name, WithDecryption=True)
         return str(found["Parameter"].get("Value", ""))
+
+    def ssm(self) -> SSMClient:
+        return self._aws("ssm")  # type: ignore[no-any-return]
 
     def _aws(self, service: str) -> Any:
         import boto3
@@ -294,13 +299,16 @@ def parser() -> argparse.ArgumentParser:
     )
     er.add_argument("email", metavar="EMAIL")
     er.add_argument("--yes", action="store_true", help="really erase (there is no undo)")
+    calendars.add_commands(sub, common)
     return p
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, stdin: TextIO | None = None
+) -> int:
     args = parser().parse_args(argv)
     try:
-        cli = Cli(args, out or sys.stdout)
+        cli = Cli(args, out or sys.stdout, stdin)
     except ConfigError as err:
         print(f"keepslot: {err}", file=sys.stderr)
         return 2
