@@ -24,13 +24,13 @@ import shutil
 import subprocess
 import sys
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from infra import package
-from infra.deploy_secrets import SECRETS, ensure_secrets
+from infra.deploy_secrets import SECRETS, calendar_env, ensure_secrets, store_calendar_addresses
 from infra.deploy_site import inline_script_hashes, invalidate, sync_site
 from infra.table import load_template
 from keepslot.adapters.settings import KeepslotConfig, load_config
@@ -176,6 +176,11 @@ def deploy(target: Target, environ: Mapping[str, str]) -> dict[str, str]:
     session = boto3.Session(region_name=target.region)
     cfn = session.client("cloudformation")
     pending = ensure_secrets(session.client("ssm"), secret_names(target.overrides), environ)
+    prefix = (
+        target.overrides.get("CalendarParamPrefix") or template_defaults()["CalendarParamPrefix"]
+    )
+    calendars = [c.id for c in config.calendars]
+    no_address = store_calendar_addresses(session.client("ssm"), prefix, calendars, environ)
 
     site_url = known_site_url(target.overrides, stack_outputs(cfn, target.stack_name))
     hashes = build_site(site_url)
@@ -190,16 +195,26 @@ def deploy(target: Target, environ: Mapping[str, str]) -> dict[str, str]:
     synced = sync_site(session.client("s3"), outputs["SiteBucketName"], SITE_DIR)
     invalidate(session.client("cloudfront"), outputs["DistributionId"])
     print(f"site: {len(synced.uploaded)} uploaded, {len(synced.deleted)} deleted")
-    _summary(outputs, pending, config)
+    _summary(outputs, pending, config, no_address)
     return outputs
 
 
-def _summary(outputs: Mapping[str, str], pending: list[str], config: KeepslotConfig) -> None:
+def _summary(
+    outputs: Mapping[str, str],
+    pending: list[str],
+    config: KeepslotConfig,
+    no_address: Sequence[str] = (),
+) -> None:
     print(f"\nSite:        {outputs['SiteUrl']}\nStripe hook: {outputs['WebhookUrl']}")
     if config.business.site_url.rstrip("/") != outputs["SiteUrl"].rstrip("/"):
         print(f"note: keepslot.yaml's business.site_url is {config.business.site_url}")
     for name in pending:
         print(f"to do: {name} holds a placeholder; see README, Deploy, Stripe")
+    for cid in no_address:
+        print(
+            f"to do: calendar {cid} has no feed address: `keepslot calendar set {cid} --region "
+            f"<region>`, or export {calendar_env(cid)} and deploy again (see README)"
+        )
     print("to do (once): confirm the SNS email sent to", config.business.alerts)
 
 

@@ -81,3 +81,30 @@ def ensure_secrets(
         if value == PLACEHOLDER:
             pending.append(name)
     return pending
+
+
+def calendar_env(calendar_id: str) -> str:
+    """The variable `make deploy` reads a calendar's address from: KEEPSLOT_CALENDAR_<ID>."""
+    return "KEEPSLOT_CALENDAR_" + calendar_id.upper().replace("-", "_")
+
+
+def store_calendar_addresses(
+    ssm: SSMClient, prefix: str, calendar_ids: list[str], environ: Mapping[str, str]
+) -> list[str]:
+    """Each calendar's secret address from its variable, when set (then overwritten);
+    returns the ids that have no address in SSM yet, for the freelancer to set."""
+    missing = []
+    for cid in calendar_ids:
+        name = f"{prefix}{cid}"
+        supplied = environ.get(calendar_env(cid), "").strip()
+        if supplied:
+            ssm.put_parameter(
+                Name=name,
+                Value=supplied,
+                Type="SecureString",
+                Overwrite=True,
+                Description="keepslot: a calendar's secret feed address (make deploy)",
+            )
+        elif not _exists(ssm, name):
+            missing.append(cid)
+    return missing

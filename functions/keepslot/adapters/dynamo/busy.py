@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from botocore.exceptions import ClientError
 
@@ -29,9 +29,9 @@ from keepslot.service.ports import CalendarState, StateChanged
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
+T = TypeVar("T")
 STATES_PK = "CALENDARS"
 BUSY_TYPE = "busy"
-_CHUNK = 25  # BatchWriteItem's most
 _WORKERS = 8  # boto3 clients are thread-safe; a first sync writes thousands of cells
 _PARALLEL_FROM = 50
 
@@ -103,26 +103,23 @@ class DynamoBusyTable:
     # ---- the pieces the slots read -------------------------------------------
 
     def put_blocks(self, calendar_id: str, blocks: set[Span]) -> None:
-        self._batch(
-            [{"PutRequest": {"Item": dump(busy_piece_item(calendar_id, p))}} for p in blocks]
-        )
+        def put(piece: Span) -> bool:
+            self._client().put_item(
+                TableName=self.table, Item=dump(busy_piece_item(calendar_id, piece))
+            )
+            return True
+
+        self._each(put, sorted(blocks, key=lambda p: p.start))
 
     def delete_blocks(self, calendar_id: str, blocks: set[Span]) -> None:
-        keys = [busy_piece_item(calendar_id, p) for p in blocks]
-        self._batch(
-            [{"DeleteRequest": {"Key": dump({"PK": k["PK"], "SK": k["SK"]})}} for k in keys]
-        )
+        def delete(piece: Span) -> bool:
+            item = busy_piece_item(calendar_id, piece)
+            self._client().delete_item(
+                TableName=self.table, Key=dump({"PK": item["PK"], "SK": item["SK"]})
+            )
+            return True
 
-    def _batch(self, requests: list[dict[str, Any]]) -> None:
-        for i in range(0, len(requests), _CHUNK):
-            todo: dict[str, Any] = {self.table: requests[i : i + _CHUNK]}
-            for _ in range(8):  # unprocessed items come back under throttling
-                res = self._client().batch_write_item(RequestItems=todo)
-                todo = res.get("UnprocessedItems") or {}
-                if not todo:
-                    break
-            else:
-                raise RuntimeError("DynamoDB kept items unprocessed")
+        self._each(delete, sorted(blocks, key=lambda p: p.start))
 
     # ---- the cells a booking's transaction meets -----------------------------
 
@@ -163,11 +160,11 @@ class DynamoBusyTable:
             return False
         return True
 
-    def _each(self, write: Callable[[datetime], bool], cells: list[datetime]) -> list[bool]:
-        if len(cells) < _PARALLEL_FROM:
-            return [write(at) for at in cells]
+    def _each(self, write: Callable[[T], bool], items: list[T]) -> list[bool]:
+        if len(items) < _PARALLEL_FROM:
+            return [write(it) for it in items]
         with ThreadPoolExecutor(max_workers=_WORKERS) as pool:  # a first sync: thousands
-            return list(pool.map(write, cells))
+            return list(pool.map(write, items))
 
     def _holder(self, at: datetime) -> str:
         res = self._client().get_item(
