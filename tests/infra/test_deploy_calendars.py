@@ -35,6 +35,11 @@ def test_each_calendars_address_comes_from_its_variable_as_a_securestring(ssm: S
 
 
 def test_no_feed_address_is_in_the_template_and_only_the_clock_may_read_them() -> None:
+    from infra.table import load_template
+
+    template = load_template()
+    env = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert not [k for k in env if k.startswith("KEEPSLOT_CALENDAR")]
+    assert not [k for k in template["Parameters"] if "Url" in k and "Calendar" in k]
     text = (ROOT / "template.yaml").read_text(encoding="utf-8")
-    assert "KEEPSLOT_CALENDAR" not in text
-    assert text.count("parameter${CalendarParamPrefix}*") == 1  # the clock's role
+    assert text.count("parameter${CalendarParamPrefix}*") == 1  # the clock's role only
