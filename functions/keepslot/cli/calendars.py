@@ -37,7 +37,7 @@ def cmd_calendars(cli: Cli) -> int:
         rows.append(
             {
                 "calendar": cid,
-                "name": names.get(cid, "(not in keepslot.yaml: cleared at the next sync)"),
+                "name": names.get(cid, "(not in this keepslot.yaml)"),
                 "last_success": local(state.last_success if state else None),
                 "busy_ahead": sum(1 for b in state.blocks if b.end > cli.now) if state else 0,
                 "etag": (state.etag if state else None) or "",
