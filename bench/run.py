@@ -212,6 +212,62 @@ def race(n: int = 100) -> dict[str, Any]:
     return {"race": {"requests": n, **results, "seconds": round(elapsed, 2)}}
 
 
+def feed_of(n: int, seed: int = 0) -> bytes:
+    """A feed of `n` events over 60 days from NOW: one in ten weekly, the rest single."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//bench//keepslot//EN"]
+    for i in range(n):
+        start = NOW + timedelta(days=1 + (i * 7 + seed) % 59, hours=(i * 5 + seed) % 9)
+        rule = ["RRULE:FREQ=WEEKLY;COUNT=8"] if i % 10 == 0 else []
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:bench-{seed}-{i}",
+            "DTSTAMP:20261101T000000Z",
+            f"DTSTART:{start:%Y%m%dT%H%M%SZ}",
+            f"DTEND:{start + timedelta(minutes=45):%Y%m%dT%H%M%SZ}",
+            *rule,
+            "END:VEVENT",
+        ]
+    return ("\r\n".join([*lines, "END:VCALENDAR"]) + "\r\n").encode()
+
+
+def calendar_expansion() -> dict[str, Any]:
+    """A 500-event feed parsed, expanded over 60 days and turned into busy blocks."""
+    from keepslot.adapters.calendars.expand import expand
+    from keepslot.domain.busy import busy_blocks
+
+    body = feed_of(500)
+    runs, blocks = [], 0
+    for _ in range(7):
+        start = time.perf_counter()
+        until = NOW + timedelta(days=60)
+        found = expand(body, "Europe/Rome", NOW, until)
+        got = busy_blocks(found, all_day_busy=True, timezone="Europe/Rome", until=until, now=NOW)
+        runs.append(time.perf_counter() - start)
+        blocks = len(got)
+    return {"calendar_expansion": {"ms": ms(statistics.median(runs)), "blocks": blocks}}
+
+
+def calendar_slots(api: Any) -> dict[str, Any]:
+    """Slots for 31 days with 3 calendars of 500 events each in the table: still 1 Query."""
+    from keepslot import bootstrap
+    from keepslot.adapters.calendars.expand import expand
+    from keepslot.adapters.dynamo.busy import DynamoBusyTable
+    from keepslot.domain.busy import busy_blocks, pieces
+
+    app = bootstrap.app()
+    table = DynamoBusyTable(app.dynamodb, app.env.table_name)
+    until = NOW + timedelta(days=62)
+    stored = 0
+    for seed, cid in enumerate(("work", "home", "shared")):
+        found = expand(feed_of(500, seed), "Europe/Rome", NOW, until)
+        blocks = busy_blocks(found, all_day_busy=True, timezone="Europe/Rome", until=until, now=NOW)
+        table.put_blocks(cid, pieces(blocks))
+        stored += len(pieces(blocks))
+    url = "/api/slots?service=strategia&from=2026-12-01&to=2026-12-31"
+    calls = _count(api, lambda: api.get(url))
+    return {"calendar_slots": {"calls": calls, "pieces": stored}}
+
+
 def main() -> None:
     from bench.api_rss import measure as api_rss
     from bench.coldstart import measure_with_server
@@ -221,6 +277,8 @@ def main() -> None:
     results |= in_process(call_counts)
     results |= in_process(latency)
     results |= race()
+    results |= calendar_expansion()
+    results |= in_process(calendar_slots)
     results |= {"cold_start": measure_with_server(int(os.environ.get("BENCH_COLD_RUNS", "15")))}
     results |= {"api_rss": api_rss(int(os.environ.get("BENCH_RSS_REQUESTS", "200")))}
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2))
@@ -291,6 +349,24 @@ def print_table(r: dict[str, Any]) -> None:
         )
     )
     rows += cold_start_rows(cs)
+    cal = r["calendar_slots"]
+    rows.append(
+        (
+            "DynamoDB calls: slots 31 d, 3 calendars x 500",
+            json.dumps(cal["calls"]),
+            f"{cal['pieces']} busy pieces stored",
+            f"1 query: {verdict(cal['calls'] == {'Query': 1})}",
+        )
+    )
+    exp = r["calendar_expansion"]
+    rows.append(
+        (
+            "calendar feed: 500 events over 60 days",
+            f"{exp['ms']} ms",
+            f"parse, expand, {exp['blocks']} busy blocks",
+            "",
+        )
+    )
     rss = r["api_rss"]
     rows.append(
         (
