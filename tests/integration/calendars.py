@@ -33,8 +33,11 @@ def with_calendars(directory: Path, yaml_text: str = CALENDARS_YAML) -> Path:
 
 @pytest.fixture
 def feeds() -> Iterator[FeedServer]:
-    with FeedServer() as server:
+    server = FeedServer().start()
+    try:
         yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture
@@ -60,10 +63,11 @@ def cal_api(
     bootstrap.reset()
 
 
-def sync(api: Api) -> dict[str, int]:
-    """The clock's run, with every calendar synced now."""
+def sync(api: Api, after_minutes: float = 0) -> dict[str, int]:
+    """The clock's run, `after_minutes` from now, with every calendar synced."""
     from keepslot.handlers.clock import tick
 
+    api.clock.advance(minutes=after_minutes)
     return tick(calendars=True)
 
 

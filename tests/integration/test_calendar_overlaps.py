@@ -36,8 +36,7 @@ def test_a_new_busy_time_over_a_booking_alerts_once_with_the_booking_and_the_tim
     feeds.serve("/work.ics", MEETING)
     sync(cal_api)
     for _ in range(3):
-        cal_api.clock.advance(minutes=5)
-        sync(cal_api)
+        sync(cal_api, after_minutes=5)
     [alert] = overlap_alerts()
     assert "Anna Bianchi" in alert["subject"]
     assert "10:30" in alert["text"] and "11:30" in alert["text"]  # the busy time, in Rome
@@ -57,8 +56,7 @@ def test_a_cancelled_booking_gives_its_cells_back_to_the_busy_time(
     sync(cal_api)
     token = token_of(booked.body["manage_url"])
     assert cal_api.post("/api/manage/cancel", {}, token=token).status == 200
-    cal_api.clock.advance(minutes=5)
-    sync(cal_api)
+    sync(cal_api, after_minutes=5)
     assert book(cal_api, start=AT_11_ROME, email="c@example.com").status == 409
 
 
@@ -94,8 +92,7 @@ def test_a_booking_racing_a_sync_is_refused_or_reported_never_silent(
     table = Racing(ports.table, step, lambda: book(cal_api, start=AT_11_ROME).status)  # type: ignore[arg-type]
     app.__dict__["calendars"] = CalendarPorts(table, ports.feeds, ports.expand)
     sync(cal_api)
-    cal_api.clock.advance(minutes=5)
-    sync(cal_api)  # a later sync finishes whatever the race left pending
+    sync(cal_api, after_minutes=5)  # a later sync finishes whatever the race left pending
     [status] = table.results
     assert status in (201, 409)
     alerts = overlap_alerts()
@@ -125,8 +122,7 @@ def test_a_feed_address_is_never_logged_stored_or_emailed(
     errors = []
     for fail in failures:
         fail()
-        cal_api.clock.advance(minutes=5)
-        sync(cal_api)
+        sync(cal_api, after_minutes=5)
         errors.append(app.calendars.table.states()["work"].last_error or "")
     assert all(errors) and len(set(errors)) == len(errors)  # each failure in its own words
     from keepslot.handlers import clock

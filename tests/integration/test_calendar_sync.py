@@ -99,8 +99,7 @@ def test_an_unchanged_feed_is_asked_for_with_its_etag_and_kept(
     feeds.serve("/work.ics", the_done_when_feed())
     sync(cal_api)
     busy = slots(cal_api, "2026-12-01", "2026-12-01")
-    cal_api.clock.advance(minutes=5)
-    sync(cal_api)
+    sync(cal_api, after_minutes=5)
     work = [h for p, h in feeds.requests if p == "/work.ics"]
     assert "If-None-Match" not in work[0] and work[-1]["If-None-Match"].startswith('"')
     assert slots(cal_api, "2026-12-01", "2026-12-01") == busy
@@ -118,8 +117,7 @@ def test_a_failing_feed_keeps_its_busy_times_alerts_once_and_once_more_on_recove
         return [m for m in sent_mail() if word in m["subject"].lower()]
 
     for _ in range(6):
-        cal_api.clock.advance(minutes=5)
-        sync(cal_api)
+        sync(cal_api, after_minutes=5)
         assert slots(cal_api, "2026-12-01", "2026-12-02") == busy
     failing = alerts("non riesco a leggere")
     assert len(failing) == 1
@@ -128,8 +126,7 @@ def test_a_failing_feed_keeps_its_busy_times_alerts_once_and_once_more_on_recove
 
     feeds.serve("/work.ics", vcalendar())
     for _ in range(2):
-        cal_api.clock.advance(minutes=5)
-        sync(cal_api)
+        sync(cal_api, after_minutes=5)
     assert len(alerts("di nuovo leggibile")) == 1
     assert len(alerts("non riesco a leggere")) == 1
     assert slots(cal_api, "2026-12-01", "2026-12-02") != busy  # the empty feed now counts

@@ -1,11 +1,12 @@
 """Calendar feeds served over loopback http, as Google, Outlook or iCloud would serve them:
 an ETag, a 304 for a matching If-None-Match, and whatever status a test asks for.
 
-    with FeedServer() as feeds:
-        feeds.serve("/work.ics", ics_bytes)
-        feeds.url("/work.ics")       # http://127.0.0.1:<port>/work.ics?token=...
-        feeds.fail("/work.ics", 500)
-        feeds.requests               # [(path, headers), ...]
+    feeds = FeedServer().start()
+    feeds.serve("/work.ics", ics_bytes)
+    feeds.url("/work.ics")       # http://127.0.0.1:<port>/work.ics?token=...
+    feeds.fail("/work.ics", 500)
+    feeds.requests               # [(path, headers), ...]
+    feeds.stop()
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import hashlib
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 CALENDARS = Path(__file__).resolve().parent.parent / "calendars"
@@ -68,16 +68,11 @@ class FeedServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
-    def __enter__(self) -> FeedServer:
+    def start(self) -> FeedServer:
         self._thread.start()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def stop(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
 

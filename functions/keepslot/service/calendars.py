@@ -35,11 +35,13 @@ from keepslot.service.ports import (
     Expander,
     FeedFailed,
     FeedSource,
+    Fetched,
     StateChanged,
 )
 from keepslot.service.views import booking_view
 
 SYNC_EVERY = timedelta(minutes=5)
+SLACK = timedelta(seconds=30)
 FAILURES_BEFORE_ALERT = 3
 MARGIN = timedelta(days=2)  # expanded past the horizon, so a 304 stays good for a while
 CALENDAR_MAIL_ID = "CALENDAR"  # the outbox's booking_id for alerts about a calendar
@@ -69,60 +71,147 @@ def sync_due(
     out = []
     for feed in ctx.config.calendars:
         state = states.get(feed.id) or CalendarState(feed.id)
-        due = state.last_attempt is None or now - state.last_attempt >= SYNC_EVERY - timedelta(
-            seconds=30
-        )
+        # A tick a few seconds early still counts as five minutes on.
+        due = state.last_attempt is None or now - state.last_attempt > SYNC_EVERY - SLACK
         if not (force or due):
             continue
-        others = [s for cid, s in states.items() if cid != feed.id]
+        run = _Run(ctx, ports, feed, [s for cid, s in states.items() if cid != feed.id], now)
         try:
-            out.append(sync_one(ctx, ports, feed, state, others, now))
+            out.append(run.sync(state))
         except StateChanged:
             out.append(Synced(feed.id, "skipped"))  # another run got there first
     configured = {c.id for c in ctx.config.calendars}
     for cid, state in states.items():
-        if cid not in configured:
-            _retire(ports, state, [s for c, s in states.items() if c != cid], now)
+        if cid not in configured:  # gone from keepslot.yaml: its busy times go too
+            others = [s for c, s in states.items() if c != cid]
+            _replace_blocks(ports.table, state, (), others, now)
+            ports.table.forget(cid)
     return out
 
 
-def sync_one(
-    ctx: Context,
-    ports: CalendarPorts,
-    feed: CalendarFeed,
-    state: CalendarState,
-    others: list[CalendarState],
-    now: datetime,
-) -> Synced:
-    horizon = now + timedelta(days=ctx.config.hours.horizon_days)
-    stale = state.expanded_until is None or state.expanded_until < horizon
-    try:
-        fetched = ports.feeds.fetch(
-            feed.id, None if stale else state.etag, None if stale else state.last_modified
-        )
-        if fetched.body is None:
-            return _not_modified(ctx, ports, feed, state, others, now)
+@dataclass(frozen=True)
+class _Run:
+    """One sync of one calendar."""
+
+    ctx: Context
+    ports: CalendarPorts
+    feed: CalendarFeed
+    others: list[CalendarState]  # the other calendars, whose busy cells must stay
+    now: datetime
+
+    def sync(self, state: CalendarState) -> Synced:
+        tz = self.ctx.config.business.timezone
+        horizon = self.now + timedelta(days=self.ctx.config.hours.horizon_days)
+        stale = state.expanded_until is None or state.expanded_until < horizon
         until = horizon + MARGIN
-        expanded = ports.expand(fetched.body, ctx.config.business.timezone, now, until)
-    except FeedFailed as e:
-        return _failed(ctx, ports, feed, state, others, now, str(e))
-    blocks = busy_blocks(
-        expanded,
-        all_day_busy=feed.all_day == "busy",
-        timezone=ctx.config.business.timezone,
-        until=until,
-        now=now,
-    )
-    state, held = _replace_blocks(ports.table, state, blocks, others, now)
-    overlaps = _alert_overlaps(ctx, feed, state.blocks, held, now)
-    done = replace(
-        _succeeded(state, now),
-        etag=fetched.etag,
-        last_modified=fetched.last_modified,
-        expanded_until=until,
-    )
-    ports.table.save_state(done, _recovered(ctx, feed, state, now))
-    return Synced(feed.id, "updated", len(blocks), overlaps=overlaps)
+        try:
+            fetched = self.ports.feeds.fetch(
+                self.feed.id, None if stale else state.etag, None if stale else state.last_modified
+            )
+            if fetched.body is None:  # not modified: only the pending cells are tried again
+                return self._succeed(state, state.blocks, "not_modified", None)
+            expanded = self.ports.expand(fetched.body, tz, self.now, until)
+        except FeedFailed as e:
+            return self._fail(state, str(e))
+        busy = self.feed.all_day == "busy"
+        blocks = busy_blocks(expanded, all_day_busy=busy, timezone=tz, until=until, now=self.now)
+        return self._succeed(state, blocks, "updated", fetched, until)
+
+    def _succeed(
+        self,
+        state: CalendarState,
+        blocks: tuple[Span, ...],
+        status: str,
+        fetched: Fetched | None,
+        until: datetime | None = None,
+    ) -> Synced:
+        new, held = _replace_blocks(self.ports.table, state, blocks, self.others, self.now)
+        overlaps = self._alert_overlaps(new.blocks, held)
+        done = replace(
+            new,
+            last_attempt=self.now,
+            last_success=self.now,
+            last_error=None,
+            failures=0,
+            failing_alerted=False,
+        )
+        if fetched is not None:
+            done = replace(
+                done, etag=fetched.etag, last_modified=fetched.last_modified, expanded_until=until
+            )
+        back = [self._mail("calendar_recovered", state.failures)] if state.failing_alerted else []
+        self.ports.table.save_state(done, back)
+        return Synced(self.feed.id, status, len(blocks), overlaps=overlaps)
+
+    def _fail(self, state: CalendarState, error: str) -> Synced:
+        """The last busy times stay; the freelancer hears once, on the third failure in a row."""
+        state, held = _replace_blocks(self.ports.table, state, state.blocks, self.others, self.now)
+        self._alert_overlaps(state.blocks, held)
+        failures = state.failures + 1
+        tell = failures >= FAILURES_BEFORE_ALERT and not state.failing_alerted
+        alerts = [self._mail("calendar_failing", failures, error)] if tell else []
+        failed = replace(
+            state,
+            last_attempt=self.now,
+            last_error=error,
+            failures=failures,
+            failing_alerted=state.failing_alerted or tell,
+        )
+        self.ports.table.save_state(failed, alerts)
+        return Synced(self.feed.id, "failed", len(state.blocks), error=error)
+
+    def _mail(self, event: str, failures: int, error: str = "") -> Message:
+        context = {
+            "event": event,
+            "calendar": {"id": self.feed.id, "name": self.feed.name},
+            "failures": failures,
+            "error": error,
+        }
+        return Message(
+            self.ctx.new_id(),
+            f"freelancer/{event}",
+            "freelancer",
+            CALENDAR_MAIL_ID,
+            context,
+            self.now,
+        )
+
+    def _alert_overlaps(self, blocks: tuple[Span, ...], held: dict[datetime, str]) -> list[str]:
+        """One alert per booking and busy block that meet; the same pair never twice."""
+        alerted = []
+        for booking_id in sorted({b for b in held.values() if b}):
+            try:
+                booking, _ = self.ctx.store.get_booking(booking_id)
+            except DomainError:
+                continue
+            if not booking.is_open:
+                continue
+            for block in overlapping(blocks, Span(booking.start, booking.end)):
+                if self._alert_once(booking, block):
+                    alerted.append(booking_id)
+        return alerted
+
+    def _alert_once(self, booking: Booking, block: Span) -> bool:
+        key = f"{self.feed.id}|{booking.id}|{iso(block.start)}|{iso(block.end)}"
+        message = Message(
+            "cal-" + hashlib.sha256(key.encode()).hexdigest()[:24],  # the same pair, the same id
+            "freelancer/calendar_overlap",
+            "freelancer",
+            booking.id,
+            {
+                "event": "calendar_overlap",
+                "booking": booking_view(booking),
+                "calendar": {"id": self.feed.id, "name": self.feed.name},
+                "busy_start": iso(block.start),
+                "busy_end": iso(block.end),
+            },
+            self.now,
+        )
+        try:
+            self.ctx.store.commit(Change(outbox=[message]))
+        except DomainError:
+            return False  # already sent for this pair
+        return True
 
 
 def _replace_blocks(
@@ -149,141 +238,3 @@ def _replace_blocks(
     table.release_cells(before - wanted - elsewhere)
     table.delete_blocks(state.calendar_id, old_pieces - new_pieces)
     return replace(state, blocks=blocks, pending=tuple(sorted(held))), held
-
-
-def _not_modified(
-    ctx: Context,
-    ports: CalendarPorts,
-    feed: CalendarFeed,
-    state: CalendarState,
-    others: list[CalendarState],
-    now: datetime,
-) -> Synced:
-    state, held = _replace_blocks(ports.table, state, state.blocks, others, now)  # pending
-    overlaps = _alert_overlaps(ctx, feed, state.blocks, held, now)
-    ports.table.save_state(_succeeded(state, now), _recovered(ctx, feed, state, now))
-    return Synced(feed.id, "not_modified", len(state.blocks), overlaps=overlaps)
-
-
-def _failed(
-    ctx: Context,
-    ports: CalendarPorts,
-    feed: CalendarFeed,
-    state: CalendarState,
-    others: list[CalendarState],
-    now: datetime,
-    error: str,
-) -> Synced:
-    """The last busy times stay; the freelancer hears once, on the third failure in a row."""
-    state, held = _replace_blocks(ports.table, state, state.blocks, others, now)
-    _alert_overlaps(ctx, feed, state.blocks, held, now)
-    failures = state.failures + 1
-    alerts: list[Message] = []
-    alerted = state.failing_alerted
-    if failures >= FAILURES_BEFORE_ALERT and not alerted:
-        alerts.append(_calendar_mail(ctx, feed, "calendar_failing", now, failures, error))
-        alerted = True
-    ports.table.save_state(
-        replace(
-            state,
-            last_attempt=now,
-            last_error=error,
-            failures=failures,
-            failing_alerted=alerted,
-        ),
-        alerts,
-    )
-    return Synced(feed.id, "failed", len(state.blocks), error=error)
-
-
-def _succeeded(state: CalendarState, now: datetime) -> CalendarState:
-    return replace(
-        state,
-        last_attempt=now,
-        last_success=now,
-        last_error=None,
-        failures=0,
-        failing_alerted=False,
-    )
-
-
-def _recovered(
-    ctx: Context, feed: CalendarFeed, state: CalendarState, now: datetime
-) -> list[Message]:
-    if not state.failing_alerted:
-        return []
-    return [_calendar_mail(ctx, feed, "calendar_recovered", now, state.failures, None)]
-
-
-def _calendar_mail(
-    ctx: Context,
-    feed: CalendarFeed,
-    event: str,
-    now: datetime,
-    failures: int,
-    error: str | None,
-) -> Message:
-    context = {
-        "event": event,
-        "calendar": {"id": feed.id, "name": feed.name},
-        "failures": failures,
-        "error": error or "",
-    }
-    return Message(
-        ctx.new_id(), f"freelancer/{event}", "freelancer", CALENDAR_MAIL_ID, context, now
-    )
-
-
-def _alert_overlaps(
-    ctx: Context,
-    feed: CalendarFeed,
-    blocks: tuple[Span, ...],
-    held: dict[datetime, str],
-    now: datetime,
-) -> list[str]:
-    """One alert per booking and busy block that meet; the same pair never twice."""
-    alerted = []
-    for booking_id in sorted({b for b in held.values() if b}):
-        try:
-            booking, _ = ctx.store.get_booking(booking_id)
-        except DomainError:
-            continue
-        if not booking.is_open:
-            continue
-        for block in overlapping(blocks, Span(booking.start, booking.end)):
-            if _alert_once(ctx, feed, booking, block, now):
-                alerted.append(booking_id)
-    return alerted
-
-
-def _alert_once(
-    ctx: Context, feed: CalendarFeed, booking: Booking, block: Span, now: datetime
-) -> bool:
-    key = f"{feed.id}|{booking.id}|{iso(block.start)}|{iso(block.end)}"
-    message = Message(
-        "cal-" + hashlib.sha256(key.encode()).hexdigest()[:24],  # the same pair, the same id
-        "freelancer/calendar_overlap",
-        "freelancer",
-        booking.id,
-        {
-            "event": "calendar_overlap",
-            "booking": booking_view(booking),
-            "calendar": {"id": feed.id, "name": feed.name},
-            "busy_start": iso(block.start),
-            "busy_end": iso(block.end),
-        },
-        now,
-    )
-    try:
-        ctx.store.commit(Change(outbox=[message]))
-    except DomainError:
-        return False  # already sent for this pair
-    return True
-
-
-def _retire(
-    ports: CalendarPorts, state: CalendarState, others: list[CalendarState], now: datetime
-) -> None:
-    """A calendar gone from keepslot.yaml: its busy times go too."""
-    _replace_blocks(ports.table, state, (), others, now)
-    ports.table.forget(state.calendar_id)
