@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from botocore.exceptions import ClientError
 
-from keepslot.adapters.dynamo.codec import Item, dump, load, plain, values
+from keepslot.adapters.dynamo.codec import BUSY_TYPE, Item, dump, load, plain, values
 from keepslot.adapters.dynamo.transaction import LOCK_TTL, Translator, ttl
 from keepslot.domain.availability import Span
 from keepslot.domain.instants import iso, parse_iso
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 STATES_PK = "CALENDARS"
-BUSY_TYPE = "busy"
 _WORKERS = 8  # boto3 clients are thread-safe; a first sync writes thousands of cells
 _PARALLEL_FROM = 50
 

@@ -22,6 +22,7 @@ from keepslot.domain.terms import Terms
 
 Item = dict[str, Any]
 _ser, _de = TypeSerializer(), TypeDeserializer()
+BUSY_TYPE = "busy"  # a busy block from the freelancer's calendars (adapters/dynamo/busy.py)
 HOLDING = frozenset({BookingStatus.HELD, BookingStatus.PENDING_APPROVAL})  # a HOLD# item each
 
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from keepslot.adapters.dynamo.busy import BUSY_TYPE
 from keepslot.adapters.dynamo.codec import (
+    BUSY_TYPE,
     Item,
     booking_key,
     dump,
