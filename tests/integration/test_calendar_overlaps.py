@@ -63,9 +63,10 @@ def test_a_cancelled_booking_gives_its_cells_back_to_the_busy_time(
 class Racing(DynamoBusyTable):
     """The real table, with a booking made by someone else just before one step."""
 
-    def __init__(self, base: DynamoBusyTable, step: str, race: Callable[[], int]) -> None:
+    def __init__(self, base: DynamoBusyTable, step: str, race: Callable[[], object]) -> None:
         super().__init__(base._client, base.table)
-        self.step, self.race, self.results = step, race, []
+        self.step, self.race = step, race
+        self.results: list[object] = []
 
     def __getattribute__(self, name: str) -> Any:
         attr = super().__getattribute__(name)
@@ -143,3 +144,28 @@ class _Context:
     memory_limit_in_mb = 256
     invoked_function_arn = "arn:aws:lambda:eu-south-1:123456789012:function:keepslot-clock"
     aws_request_id = "test"
+
+
+@pytest.mark.parametrize(
+    "step", ["put_blocks", "take_cells", "release_cells", "delete_blocks", "save_state"]
+)
+def test_a_replaced_busy_time_is_never_missing_while_the_sync_runs(
+    cal_api: Api, feeds: FeedServer, step: str
+) -> None:
+    feeds.serve("/work.ics", MEETING)  # 10:30-11:30 in Rome
+    sync(cal_api)
+    moved = vcalendar(vevent("meeting", "20261201T110000", "20261201T123000"))  # 11:00-12:30
+    feeds.serve("/work.ics", moved)
+    app = bootstrap.app()
+    ports = app.calendars
+    # 11:00 is busy before and after the change: at no step may it be offered or booked.
+
+    def client() -> tuple[bool, int]:
+        offered = cal_api.get("/api/slots?service=strategia&from=2026-12-01&to=2026-12-01")
+        starts = {s["start"] for s in offered.body["slots"]}
+        return AT_11_ROME in starts, book(cal_api, start=AT_11_ROME).status
+
+    table = Racing(ports.table, step, client)  # type: ignore[arg-type]
+    app.__dict__["calendars"] = CalendarPorts(table, ports.feeds, ports.expand)
+    sync(cal_api, after_minutes=5)
+    assert table.results == [(False, 409)]
