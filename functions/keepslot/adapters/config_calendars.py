@@ -12,13 +12,14 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from keepslot.adapters.config_sections import Strict
+from keepslot.adapters.fields import OneLine
 
 CALENDAR_ID = re.compile(r"^[a-z0-9-]{1,40}$")
 
 
 class CalendarFeed(Strict):
     id: str
-    name: str = Field(min_length=1, max_length=80)
+    name: OneLine = Field(min_length=1, max_length=80)  # it reaches alert subjects
     all_day: Literal["busy", "free"] = "busy"
 
     @model_validator(mode="before")
