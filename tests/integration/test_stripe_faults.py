@@ -3,15 +3,18 @@
 The code under test talks to a real localstripe through one more hop on
 loopback (`StripeWire`), which breaks chosen calls the way a network does:
 `refuse` closes the connection before anything reaches Stripe; `lose` lets
-Stripe do the work and then drops its answer. Every failure is repeated for the
-SDK's own retries, so it reaches keepslot. The hop also keeps the promise
-Stripe makes and localstripe does not: a POST whose Idempotency-Key Stripe has
-seen gets the first answer again (with other parameters: 400 idempotency_error).
+Stripe do the work and then drops its answer; `answer` replies as Stripe does
+when it refuses (a 400 with an error code, a 429, a 500) without reaching it.
+Every failure is repeated for the SDK's own retries, so it reaches keepslot.
+The hop also keeps the promise Stripe makes and localstripe does not: a POST
+whose Idempotency-Key Stripe has seen gets the first answer again (with other
+parameters: 400 idempotency_error).
 So these tests also show that a retry reuses its key and a new card does not.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from collections.abc import Iterator
@@ -54,6 +57,7 @@ class Call:
     path: str
     key: str | None
     replayed: bool
+    data: bytes = b""  # the form-encoded parameters sent
 
 
 class StripeWire:
@@ -62,7 +66,7 @@ class StripeWire:
     def __init__(self, upstream: str) -> None:
         self.upstream = upstream
         self.calls: list[Call] = []
-        self._faults: list[list[Any]] = []  # [method, path, mode, times left]
+        self._faults: list[list[Any]] = []  # [method, path, mode, times left, answer]
         self._replies: dict[tuple[str, str], tuple[bytes, int, bytes, str]] = {}
         self._lock = threading.Lock()
         wire = self
@@ -83,7 +87,14 @@ class StripeWire:
     def fail(self, method: str, path: str, mode: str, times: int = SDK_ATTEMPTS) -> None:
         """Break the next `times` calls of `method path` (query string aside)."""
         assert mode in ("refuse", "lose")
-        self._faults.append([method, path, mode, times])
+        self._faults.append([method, path, mode, times, None])
+
+    def answer(
+        self, method: str, path: str, status: int, error: dict[str, str], times: int = 1
+    ) -> None:
+        """Answer the next `times` calls of `method path` with Stripe's error `status` and
+        body, Stripe untouched (the SDK retries a 5xx once, a 4xx never)."""
+        self._faults.append([method, path, "answer", times, (status, {"error": error})])
 
     def keys(self, method: str, path: str) -> list[str | None]:
         return [c.key for c in self.calls if (c.method, c.path) == (method, path)]
@@ -92,24 +103,34 @@ class StripeWire:
         self._server.shutdown()
         self._server.server_close()
 
-    def _fault(self, method: str, path: str) -> str | None:
+    def _fault(self, method: str, path: str) -> tuple[str | None, Any]:
         for f in self._faults:
             if (f[0], f[1]) == (method, path) and f[3] > 0:
                 f[3] -= 1
-                return str(f[2])
-        return None
+                return str(f[2]), f[4]
+        return None, None
 
     def _serve(self, req: BaseHTTPRequestHandler) -> None:
         data = req.rfile.read(int(req.headers.get("Content-Length") or 0))
         path = req.path.split("?", 1)[0]
         key = req.headers.get("Idempotency-Key") if req.command == "POST" else None
-        mode = self._fault(req.command, path)
+        mode, canned = self._fault(req.command, path)
         if mode == "refuse":  # the socket closes unanswered; Stripe never saw it
-            self.calls.append(Call(req.command, path, key, False))
+            self.calls.append(Call(req.command, path, key, False, data))
             req.close_connection = True
             return
+        if mode == "answer":
+            self.calls.append(Call(req.command, path, key, False, data))
+            status, error = canned
+            req.send_response(status)
+            payload = json.dumps(error).encode()
+            req.send_header("Content-Type", "application/json")
+            req.send_header("Content-Length", str(len(payload)))
+            req.end_headers()
+            req.wfile.write(payload)
+            return
         status, ctype, payload, replayed = self._answer(req, key, data)
-        self.calls.append(Call(req.command, path, key, replayed))
+        self.calls.append(Call(req.command, path, key, replayed, data))
         if mode == "lose":  # Stripe did it; its answer never arrives
             req.close_connection = True
             return
@@ -149,8 +170,6 @@ class StripeWire:
 
 
 def _idempotency_error(key: str) -> bytes:
-    import json
-
     message = (
         "Keys for idempotent requests can only be used with the same parameters they were "
         f"first used with. Try using a key other than '{key}' if you meant to execute a "

@@ -271,10 +271,11 @@ def test_events_for_other_bookings_or_systems_are_acknowledged(stripe_api: Api) 
         200,
         {"received": True, "result": "not a deposit"},
     )
+    # An intent Stripe does not know is not a payment, whatever booking its body names.
     ghost = obj | {"metadata": {"booking_id": "nosuchbooking", "kind": "deposit"}}
-    assert deliver(event("payment_intent.succeeded", ghost))[1]["result"] == "unknown booking"
+    assert deliver(event("payment_intent.succeeded", ghost))[1]["result"] == "unknown payment"
 
 
 def test_refund_event_for_a_charge_stripe_does_not_know_is_acknowledged(stripe_api: Api) -> None:
     obj = _charge_refunded("pi_not_in_this_account", [("re_elsewhere", 100)])
-    assert deliver(event("charge.refunded", obj))[1]["result"] == "unknown booking"
+    assert deliver(event("charge.refunded", obj))[1]["result"] == "unknown payment"

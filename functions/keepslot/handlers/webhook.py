@@ -3,7 +3,9 @@
 The signature is checked on the raw body; each event id is applied once, in
 the same transaction as the change it causes; any order is safe. A 2xx tells
 Stripe to stop; a 5xx makes it retry later, which is always harmless: a 503 when
-a call back to Stripe failed while applying the event.
+a call back to Stripe failed while applying the event, or while the webhook secret is
+still the deploy's placeholder (then anyone could sign an event: every one is refused,
+and an error line raises the alarm). With offline payments no event is taken at all.
 """
 
 from __future__ import annotations
@@ -51,8 +53,15 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return _reply(413, {"error": {"code": "too_large", "message": "not a Stripe event"}})
     signature = (event.get("headers") or {}).get("stripe-signature") or ""
     app = bootstrap.app()
+    if app.config.payments.mode != "stripe":
+        logger.warning("webhook refused: card payments are off")
+        return _reply(404, {"error": {"code": "not_found", "message": "card payments are off"}})
     try:
         verified = app.payments.parse_event(raw, signature)
+    except payments.WebhookNotReady as e:
+        # The alarm counts this line: until Stripe's secret is pasted, no payment confirms.
+        logger.error("webhook_secret_unset: %s", e.message)
+        return _reply(503, {"error": {"code": e.code, "message": e.message}})
     except payments.BadEvent as e:
         logger.warning("webhook refused", extra={"reason": e.message})
         return _reply(400, {"error": {"code": e.code, "message": e.message}})

@@ -35,10 +35,12 @@ class Job:
     kind: JobKind
     due: datetime
     data: dict[str, Any] = field(default_factory=dict)
+    tag: str = ""  # tells apart two jobs of one kind due at the same instant on one booking
 
     @property
     def key(self) -> str:
-        return f"JOB#{self.kind}#{self.due.isoformat()}"
+        base = f"JOB#{self.kind}#{self.due.isoformat()}"
+        return f"{base}#{self.tag}" if self.tag else base
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,13 @@
-"""Stripe's webhook events, each applied once, in any order (DESIGN section 6).
+"""Stripe's webhook events, each applied once, in any order.
 
 Each event id is recorded in the same transaction as the change it causes, so a
 redelivery is a no-op; a concurrent change makes the event read and decide again.
 When the provider itself fails mid-event, PaymentUnavailable: the webhook answers
 503 and the provider delivers the event again later.
+
+An event's body is a claim, not a fact: a deposit is recorded only from the
+PaymentIntent the server retrieves from the provider (service/deposits.py checks
+it). Refunds and disputes are in service/refund_events.py.
 """
 
 from __future__ import annotations
@@ -13,18 +17,19 @@ from typing import Any
 
 from keepslot.domain.booking import BookingStatus, DepositStatus
 from keepslot.domain.errors import DomainError, NotFound, Unavailable
-from keepslot.service.changes import Change, EventSeen, LedgerEntry
+from keepslot.service import refund_events
+from keepslot.service.changes import Change, EventSeen
 from keepslot.service.context import Context
-from keepslot.service.mail import notify
-from keepslot.service.payments import (
-    Intent,
-    PaymentUnavailable,
-    gateway,
-    known_refunds,
+from keepslot.service.deposits import (
+    give_back,
+    mismatch,
     paid_change,
-    refund_job,
-    with_ref,
+    report_mismatch,
+    returned,
+    takes_payment,
 )
+from keepslot.service.mail import notify
+from keepslot.service.payment_port import Intent, PaymentUnavailable, gateway
 
 EVENT_RETRIES = 5
 
@@ -70,8 +75,9 @@ def _event_change(
         return _intent_succeeded(ctx, obj, now)
     if kind in ("payment_intent.payment_failed", "payment_intent.canceled"):
         return _intent_failed(ctx, obj, now)
-    if kind == "charge.refunded":
-        return _charge_refunded(ctx, obj, now)
+    handler = refund_events.HANDLERS.get(kind)
+    if handler is not None:
+        return handler(ctx, obj, now)
     return Change(), "ignored"
 
 
@@ -81,31 +87,42 @@ def _intent_from(obj: dict[str, Any]) -> Intent:
         id=str(obj["id"]),
         status=str(obj.get("status") or ""),
         amount=int(obj.get("amount") or 0),
-        currency=str(obj.get("currency") or ""),
+        currency=str(obj.get("currency") or "").upper(),
         payment_method=pm if isinstance(pm, str) else None,
         booking_id=_booking_id(obj),
     )
 
 
 def _intent_succeeded(ctx: Context, obj: dict[str, Any], now: datetime) -> tuple[Change, str]:
-    intent = _intent_from(obj)
-    if not intent.booking_id or (obj.get("metadata") or {}).get("kind", "deposit") != "deposit":
+    if not _booking_id(obj) or (obj.get("metadata") or {}).get("kind", "deposit") != "deposit":
+        return Change(), "not a deposit"
+    gw = gateway(ctx)
+    if gw is None:
+        return Change(), "card payments are off"
+    try:
+        intent = gw.retrieve_intent(str(obj["id"]))
+    except NotFound:
+        return Change(), "unknown payment"  # a made-up intent: nothing was paid
+    if not intent.booking_id or intent.kind != "deposit":
         return Change(), "not a deposit"
     booking, version = ctx.store.get_booking(intent.booking_id)
-    if booking.payment_ref.get("payment_intent") == intent.id and (
-        booking.deposit.status is not DepositStatus.PENDING
+    if intent.id in returned(booking) or (
+        booking.payment_ref.get("payment_intent") == intent.id
+        and booking.deposit.status is not DepositStatus.PENDING
     ):
         return Change(), "already recorded"
-    if booking.status is BookingStatus.HELD and booking.deposit.status is DepositStatus.PENDING:
+    if intent.status != "succeeded":
+        return Change(), "not paid"  # Stripe says otherwise; its own event will follow
+    wrong = mismatch(booking, intent)
+    if wrong is None and takes_payment(booking):
         change, _ = paid_change(ctx, booking, version, intent, now)
         return change, "confirmed"
-    # Paid, but the booking no longer takes it (expired or cancelled meanwhile): record
-    # the money and give it back, so money and state never disagree.
-    cur = intent.currency.upper() or booking.deposit.amount.currency
-    change = Change(updated=[(with_ref(booking, late_intent=intent.id), version)])
-    change.ledger.append(LedgerEntry(booking.id, "paid", intent.amount, cur, now, ref=intent.id))
-    change.jobs.append(refund_job(booking, intent.id, intent.amount, cur, "late_payment", now))
-    return change, "late payment refunded"
+    # Paid, but not what this booking takes, or no longer wanted (expired or cancelled
+    # meanwhile): record the money and give it back, so money and state never disagree.
+    if wrong is not None:
+        report_mismatch(booking, intent, wrong)
+    what = "late payment refunded" if wrong is None else f"refunded: wrong {wrong}"
+    return give_back(booking, version, intent, now), what
 
 
 def _intent_failed(ctx: Context, obj: dict[str, Any], now: datetime) -> tuple[Change, str]:
@@ -120,27 +137,3 @@ def _intent_failed(ctx: Context, obj: dict[str, Any], now: datetime) -> tuple[Ch
     # The hold stays until it expires: the client may try another card meanwhile.
     change = Change(outbox=notify(ctx, booking, now, "payment_failed", freelancer=False))
     return change, "client told"
-
-
-def _charge_refunded(ctx: Context, obj: dict[str, Any], now: datetime) -> tuple[Change, str]:
-    booking_id = _booking_id(obj)
-    intent_id = obj.get("payment_intent")
-    gw = gateway(ctx)
-    if booking_id is None and isinstance(intent_id, str) and gw is not None:
-        booking_id = gw.retrieve_intent(intent_id).booking_id  # a refund made outside keepslot
-    if booking_id is None:
-        return Change(), "not ours"
-    booking, version = ctx.store.get_booking(booking_id)
-    refunds = ((obj.get("refunds") or {}).get("data")) or []
-    change, known = Change(), known_refunds(booking)
-    cur = str(obj.get("currency") or booking.deposit.amount.currency).upper()
-    for r in refunds:
-        if r["id"] not in known:
-            known.append(str(r["id"]))
-            change.ledger.append(
-                LedgerEntry(booking.id, "refunded", int(r["amount"]), cur, now, ref=str(r["id"]))
-            )
-    if not change.ledger:
-        return change, "already recorded"
-    change.updated.append((with_ref(booking, refunds=",".join(known)), version))
-    return change, "refund recorded"

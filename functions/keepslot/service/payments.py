@@ -1,4 +1,5 @@
-"""Card deposits through a payment provider (Stripe): the port and the use cases.
+"""Card deposits through a payment provider (Stripe): the use cases (the port is
+service/payment_port.py; what counts as paid, service/deposits.py).
 
 Money moves only on the server, and only while the booking can still take it:
 the page saves the card (a SetupIntent), then the server charges the deposit
@@ -11,8 +12,12 @@ that names one attempt: a network retry of that attempt reuses it (the provider
 answers as the first time: no double charge), while a new card after a decline
 is a new attempt, with a SetupIntent and keys of its own.
 
+A deposit is confirmed only by the PaymentIntent as the provider reports it: its
+status, amount, currency and booking are checked, whatever the page said.
+
 When the provider fails, the use cases raise PaymentUnavailable (HTTP 503):
-nothing was decided against the client, and the same request completes it. The
+nothing was decided against the client, and the same request completes it. When it
+refuses for good, PaymentRefused: asking again would get the same answer. The
 one exception is the card form of a booking just saved (`payment_step`): the
 booking stands, and the failure is reported inside the answer.
 
@@ -24,118 +29,67 @@ crash between the provider's call and the write is repaired by the next run.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Protocol
 
 from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
-from keepslot.domain.errors import DomainError, NotAllowedNow, Unavailable
-from keepslot.service.changes import Change, Hold, Job, JobKind, LedgerEntry
+from keepslot.domain.errors import DomainError, NotAllowedNow
+from keepslot.service.changes import Change, Job, LedgerEntry
 from keepslot.service.context import Context
-from keepslot.service.mail import notify
+from keepslot.service.deposits import (
+    give_back,
+    mismatch,
+    paid_change,
+    refund_job,
+    report_mismatch,
+    returned,
+)
+from keepslot.service.payment_port import (
+    NOTHING_DUE,
+    BadEvent,
+    CardNotSaved,
+    CardSetup,
+    Intent,
+    PaymentDeclined,
+    PaymentGateway,
+    PaymentRefused,
+    PaymentsContext,
+    PaymentStep,
+    PaymentUnavailable,
+    Refund,
+    WebhookNotReady,
+    gateway,
+    known_refunds,
+    require_gateway,
+    with_ref,
+)
 from keepslot.service.snapshots import DueItem
 
-
-class PaymentDeclined(DomainError):
-    code = "payment_declined"
-
-    def __init__(self, message: str, *, intent_id: str | None = None) -> None:
-        super().__init__(message)
-        self.intent_id = intent_id  # the declined PaymentIntent, when Stripe made one
-
-
-class CardNotSaved(PaymentDeclined):
-    """The page reported a card that the provider has not saved: nothing was tried."""
-
-
-class PaymentUnavailable(Unavailable):
-    code = "payment_unavailable"
-
-
-class BadEvent(DomainError):
-    """A webhook whose signature is wrong or stale, or whose body is not an event."""
-
-    code = "bad_signature"
-
-
-@dataclass(frozen=True, slots=True)
-class CardSetup:
-    customer: str
-    setup_intent: str
-    client_secret: str
-
-
-@dataclass(frozen=True, slots=True)
-class PaymentStep:
-    """What the client does next to pay: the page's card form, transfer details, or nothing."""
-
-    kind: str  # "stripe" | "offline" | "none"
-    client_secret: str | None = None
-    publishable_key: str | None = None
-    js_url: str | None = None
-    instructions: str | None = None
-    unavailable: str | None = None  # why the card form is missing for now (see payment_step)
-
-
-NOTHING_DUE = PaymentStep("none")
-
-
-@dataclass(frozen=True, slots=True)
-class Intent:
-    id: str
-    status: str  # succeeded, processing, requires_action, requires_payment_method, canceled
-    amount: int
-    currency: str
-    payment_method: str | None = None
-    booking_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Refund:
-    id: str
-    amount: int
-
-
-class PaymentGateway(Protocol):
-    publishable_key: str
-    js_url: str
-
-    def setup_card(
-        self, booking: Booking, customer: str | None = None, after: str = ""
-    ) -> CardSetup: ...
-    def client_secret(self, setup_intent: str) -> str: ...
-    def charge_deposit(self, booking: Booking) -> Intent: ...
-    def retrieve_intent(self, intent_id: str) -> Intent: ...
-    def cancel_intent(self, intent_id: str) -> Intent: ...
-    def refund(self, intent_id: str, amount: int, key: str, booking_id: str) -> Refund: ...
-    def charge_fee(self, booking: Booking) -> Intent: ...
-    def parse_event(self, payload: bytes, signature: str) -> dict[str, Any]: ...
-    def delete_customer(self, customer_id: str) -> None: ...
-
-
-@dataclass(frozen=True)
-class PaymentsContext(Context):
-    """The use cases' context plus the payment gateway (built lazily by the wiring)."""
-
-    payments: PaymentGateway | None = None
-
-
-def gateway(ctx: Context) -> PaymentGateway | None:
-    """The gateway when payments are by card, else None (offline mode)."""
-    if ctx.config.payments.mode != "stripe" or not isinstance(ctx, PaymentsContext):
-        return None
-    return ctx.payments
-
-
-def _gateway(ctx: Context) -> PaymentGateway:
-    gw = gateway(ctx)
-    if gw is None:
-        raise NotAllowedNow("card payments are not enabled")
-    return gw
-
-
-def with_ref(booking: Booking, **ids: str) -> Booking:
-    return replace(booking, payment_ref={**booking.payment_ref, **ids})
+# The port's names stay importable from here, where the use cases that need them live.
+__all__ = [
+    "NOTHING_DUE",
+    "BadEvent",
+    "CardNotSaved",
+    "CardSetup",
+    "Intent",
+    "PaymentDeclined",
+    "PaymentGateway",
+    "PaymentRefused",
+    "PaymentStep",
+    "PaymentUnavailable",
+    "PaymentsContext",
+    "Refund",
+    "WebhookNotReady",
+    "before_expiry",
+    "card_refund",
+    "confirm",
+    "gateway",
+    "known_refunds",
+    "payment_step",
+    "refund_job",
+    "run_refund",
+    "start",
+    "with_ref",
+]
 
 
 # ---- booking: the payment step and the saved card ---------------------------
@@ -212,7 +166,7 @@ def confirm(ctx: Context, booking_id: str, now: datetime) -> Booking:
     if booking.payment_ref.get("setup_for") != booking.id:
         raise NotAllowedNow("there is no card payment waiting on this booking")
     try:
-        intent = _gateway(ctx).charge_deposit(booking)
+        intent = require_gateway(ctx).charge_deposit(booking)
     except CardNotSaved:
         raise
     except PaymentDeclined as e:
@@ -224,6 +178,15 @@ def confirm(ctx: Context, booking_id: str, now: datetime) -> Booking:
     if intent.status != "succeeded":
         _declined(ctx, booking, version, intent.id)
         raise PaymentDeclined("the card could not be charged; please try another card")
+    wrong = mismatch(booking, intent)
+    if wrong:  # the provider's answer, not the page's, decides: never confirmed on trust
+        report_mismatch(booking, intent, wrong)
+        if wrong != "booking" and intent.id not in returned(booking):
+            ctx.store.commit(give_back(booking, version, intent, now))
+        raise PaymentRefused(
+            "the card payment does not match this booking's deposit, so it was not "
+            "accepted; anything taken is refunded"
+        )
     change, done = paid_change(ctx, booking, version, intent, now)
     try:
         ctx.store.commit(change)
@@ -244,46 +207,7 @@ def _declined(ctx: Context, booking: Booking, version: int, intent_id: str | Non
     ctx.store.commit(Change(updated=[(with_ref(booking, **ids), version)]))
 
 
-def paid_change(
-    ctx: Context, booking: Booking, version: int, intent: Intent, now: datetime
-) -> tuple[Change, Booking]:
-    """Held -> confirmed with the deposit paid by `intent`: one change, one ledger entry."""
-    due = booking.deposit.amount.amount
-    done = booking.move_to(BookingStatus.CONFIRMED).with_deposit(DepositStatus.PAID, paid=due)
-    ids = {"payment_intent": intent.id}
-    if intent.payment_method:
-        ids["payment_method"] = intent.payment_method
-    done = with_ref(done, **ids)
-    change = Change(updated=[(done, version)], holds_closed=[Hold.of(booking)])
-    received = due - booking.deposit.paid
-    cur = booking.deposit.amount.currency
-    change.ledger.append(LedgerEntry(booking.id, "paid", received, cur, now, ref=intent.id))
-    change.outbox = notify(ctx, done, now, "deposit_confirmed")
-    return change, done
-
-
-def known_refunds(booking: Booking) -> list[str]:
-    """The provider's ids of the refunds already in the ledger."""
-    return [r for r in booking.payment_ref.get("refunds", "").split(",") if r]
-
-
 # ---- refunds and expiry, run by the clock ----------------------------------------
-
-
-def refund_job(
-    booking: Booking,
-    intent_id: str,
-    amount: int,
-    currency: str,
-    reason: str,
-    now: datetime,
-    *,
-    kind: JobKind = JobKind.REFUND,
-    row: str = "refunded",
-) -> Job:
-    """A refund the clock makes; `reason` names its idempotency key, `row` its ledger kind."""
-    data = {"intent": intent_id, "amount": amount, "currency": currency, "reason": reason}
-    return Job(booking.id, kind, now, {**data, "row": row})
 
 
 def card_refund(booking: Booking, amount: int, reason: str, now: datetime) -> Job | None:
@@ -302,7 +226,7 @@ def run_refund(
     """Make the refund (idempotently) and record it with the provider's id."""
     data = json.loads(item.item.get("data") or "{}")
     key = f"refund-{booking.id}-{data['reason']}"
-    refund = _gateway(ctx).refund(data["intent"], int(data["amount"]), key, booking.id)
+    refund = require_gateway(ctx).refund(data["intent"], int(data["amount"]), key, booking.id)
     known = known_refunds(booking)
     change = Change()
     if refund.id in known:
@@ -325,8 +249,14 @@ def before_expiry(ctx: Context, booking: Booking, version: int, now: datetime) -
     if intent.booking_id != booking.id:
         return None  # the deposit of the booking this one was moved from: not ours to touch
     if intent.status == "succeeded":
-        change, _ = paid_change(ctx, booking, version, intent, now)
-        return change
+        wrong = mismatch(booking, intent)
+        if wrong is None:
+            change, _ = paid_change(ctx, booking, version, intent, now)
+            return change
+        # Not this deposit's amount or currency: the hold expires, and the intent's own
+        # webhook event records the money and gives it back.
+        report_mismatch(booking, intent, wrong)
+        return None
     if intent.status not in ("canceled", "processing"):
         gw.cancel_intent(intent_id)
     return None

@@ -4,27 +4,33 @@ The SDK is imported on first use: the API's cold start pays for it only when a
 route takes a card. Every call that creates something carries an idempotency
 key naming one attempt (booking, and the card or SetupIntent it is about): the
 SDK's own network retries and a retried request reuse it, so Stripe answers as
-the first time; a new card is a new key. Stripe errors become domain errors:
-a decline is PaymentDeclined, anything else upstream PaymentUnavailable (503).
+the first time; a new card is a new key. Stripe errors become domain errors,
+told apart by whether asking again can help: a decline is PaymentDeclined, a
+request Stripe refuses for good (already refunded, disputed, invalid) is
+PaymentRefused, an object it does not know NotFound; an outage (no connection,
+rate limit, 5xx, a key Stripe does not accept yet) is PaymentUnavailable (503).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from keepslot.domain.booking import Booking
 from keepslot.domain.errors import NotAllowedNow, NotFound
-from keepslot.service.payments import (
+from keepslot.service.payment_port import (
     BadEvent,
     CardNotSaved,
     CardSetup,
     Intent,
     PaymentDeclined,
+    PaymentRefused,
     PaymentUnavailable,
     Refund,
+    WebhookNotReady,
 )
 
 if TYPE_CHECKING:
@@ -36,6 +42,9 @@ WEBHOOK_TOLERANCE = 300  # seconds: an older signature is a replay
 STRIPE_TIMEOUT = (2.0, 4.0)
 STRIPE_RETRIES = 1
 REAL_JS = "https://js.stripe.com/v3/"
+# What Stripe's webhook signing secrets look like; anything else (the deploy's
+# placeholder) would let anyone sign an event.
+WEBHOOK_SECRET = re.compile(r"whsec_[A-Za-z0-9_+/=-]{8,}")
 
 
 @contextmanager
@@ -51,8 +60,12 @@ def _translated() -> Iterator[None]:
     except stripe.InvalidRequestError as e:
         if e.code == "resource_missing" or e.http_status == 404:  # not ours: no retry helps
             raise NotFound("no such payment at Stripe") from e
-        raise PaymentUnavailable("the card payment could not be completed; try again") from e
-    except stripe.StripeError as e:
+        # A 400: charge_already_refunded, charge_disputed, amount_too_large, ... Stripe
+        # gives the same answer however often it is asked.
+        raise PaymentRefused(f"Stripe refused the request ({e.code or 'invalid'})") from e
+    except stripe.IdempotencyError as e:  # a key reused with other parameters: a bug, for good
+        raise PaymentRefused("Stripe refused the request (idempotency_error)") from e
+    except stripe.StripeError as e:  # connection, rate limit, 5xx, authentication
         raise PaymentUnavailable("the card payment could not be completed; try again") from e
 
 
@@ -133,7 +146,9 @@ class StripeGateway:
         due = booking.deposit.amount.amount - booking.deposit.paid
         # One key per card: a retry with this card replays Stripe's first answer (never a
         # second charge); another card after a decline is a new attempt, not that replay.
-        return self._charge(booking, due, pm_id, "deposit", f"deposit-{booking.id}-{pm_id}")
+        # On-session: the client is on the page and can answer a bank's challenge.
+        key = f"deposit-{booking.id}-{pm_id}"
+        return self._charge(booking, due, pm_id, "deposit", key, off_session=False)
 
     def charge_fee(self, booking: Booking) -> Intent:
         """The no-show fee, off-session on the card saved at booking time."""
@@ -141,19 +156,23 @@ class StripeGateway:
         pm = booking.payment_ref.get("payment_method")
         if fee <= 0 or not pm:
             raise NotAllowedNow("there is no fee to charge, or no saved card")
-        return self._charge(booking, fee, pm, "no_show_fee", f"fee-{booking.id}")
+        # Off-session: the clock charges it, with no client there to authenticate.
+        return self._charge(booking, fee, pm, "no_show_fee", f"fee-{booking.id}", off_session=True)
 
-    def _charge(self, booking: Booking, amount: int, pm: str, kind: str, key: str) -> Intent:
+    def _charge(
+        self, booking: Booking, amount: int, pm: str, kind: str, key: str, *, off_session: bool
+    ) -> Intent:
         params: Any = {
             "amount": amount,
             "currency": booking.deposit.amount.currency.lower(),
             "customer": booking.payment_ref["customer"],
             "payment_method": pm,
             "payment_method_types": ["card"],
-            "off_session": True,
             "confirm": True,
             "metadata": {"booking_id": booking.id, "kind": kind},
         }
+        if off_session:
+            params["off_session"] = True
         with _translated():
             pi = self._client().v1.payment_intents.create(
                 params=params, options={"idempotency_key": key}
@@ -183,12 +202,11 @@ class StripeGateway:
         The idempotency key covers Stripe's 24 hours; the metadata lookup covers a
         retry after that (and localstripe, which ignores idempotency keys).
         """
-        v1 = self._client().v1
+        for r in self.refunds_of(intent_id):
+            if r.key == key:
+                return r
         with _translated():
-            for r in v1.refunds.list(params={"payment_intent": intent_id, "limit": 100}).data:
-                if _meta(r).get("keepslot_key") == key:
-                    return Refund(r.id, int(r.amount))
-            made = v1.refunds.create(
+            made = self._client().v1.refunds.create(
                 params={
                     "payment_intent": intent_id,
                     "amount": amount,
@@ -196,7 +214,16 @@ class StripeGateway:
                 },
                 options={"idempotency_key": key},
             )
-        return Refund(made.id, int(made.amount))
+        return _refund(made)
+
+    def refunds_of(self, intent_id: str) -> list[Refund]:
+        """Every refund of the intent's charge, made here or in the Dashboard (a charge no
+        longer lists its refunds since API version 2022-11-15: they are asked for)."""
+        with _translated():
+            listed = self._client().v1.refunds.list(
+                params={"payment_intent": intent_id, "limit": 100}
+            )
+            return [_refund(r) for r in listed.auto_paging_iter()]
 
     # ---- erasure -----------------------------------------------------------------
 
@@ -215,10 +242,11 @@ class StripeGateway:
         """The event, if the signature on the raw body is ours and under 5 minutes old."""
         import stripe
 
+        secret = self._webhook_secret()
+        if not WEBHOOK_SECRET.fullmatch(secret):
+            raise WebhookNotReady("the Stripe webhook secret is not set: every event is refused")
         try:
-            stripe.Webhook.construct_event(
-                payload, signature, self._webhook_secret(), tolerance=WEBHOOK_TOLERANCE
-            )
+            stripe.Webhook.construct_event(payload, signature, secret, tolerance=WEBHOOK_TOLERANCE)
             event: dict[str, Any] = json.loads(payload)
         except (stripe.SignatureVerificationError, ValueError) as e:
             raise BadEvent("the webhook signature is wrong or too old") from e
@@ -230,13 +258,30 @@ class StripeGateway:
 def _intent(pi: PaymentIntent) -> Intent:
     pm = pi.payment_method
     meta = _meta(pi)
+    status = str(pi.status)
+    # What Stripe took; localstripe has no amount_received, and takes the whole amount.
+    received = getattr(pi, "amount_received", None)
+    if received is None:
+        received = pi.amount if status == "succeeded" else 0
     return Intent(
         id=pi.id,
-        status=str(pi.status),
+        status=status,
         amount=int(pi.amount),
         currency=str(pi.currency).upper(),
         payment_method=pm if isinstance(pm, str) or pm is None else pm.id,
         booking_id=meta.get("booking_id"),
+        received=int(received),
+        kind=meta.get("kind", "deposit"),
+    )
+
+
+def _refund(r: Any) -> Refund:
+    return Refund(
+        id=str(r.id),
+        amount=int(r.amount),
+        status=str(getattr(r, "status", None) or "succeeded"),
+        key=_meta(r).get("keepslot_key", ""),
+        currency=str(getattr(r, "currency", None) or "").upper(),
     )
 
 

@@ -1,0 +1,174 @@
+"""Refunds and disputes the provider reports by webhook: each reaches the ledger, and the
+freelancer hears of anything keepslot did not do itself.
+
+- `charge.refunded`: a refund made here or in the Dashboard. A charge no longer carries
+  its refunds (API version 2022-11-15), so they are listed from the provider.
+- `refund.updated` (`charge.refund.updated`, `refund.failed`): a refund that failed
+  after it was made gives the money back to the freelancer's balance, not the client.
+- `charge.dispute.created`: the client's bank took the payment back pending a dispute.
+
+The booking is always the one the provider's own PaymentIntent names, never the body's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from keepslot.domain.booking import Booking
+from keepslot.domain.errors import NotFound
+from keepslot.domain.instants import iso
+from keepslot.service.changes import Change, LedgerEntry
+from keepslot.service.context import Context
+from keepslot.service.mail import notify
+from keepslot.service.payment_port import (
+    Intent,
+    PaymentGateway,
+    Refund,
+    gateway,
+    known_refunds,
+    ref_ids,
+    with_ref,
+)
+
+Found = tuple[Intent, Booking, int]
+NOT_GOING_BACK = frozenset({"failed", "canceled"})
+
+
+def _find(ctx: Context, gw: PaymentGateway | None, intent_id: object) -> Found | str:
+    """The intent (from the provider) and its booking; else why the event is not ours."""
+    if gw is None or not isinstance(intent_id, str) or not intent_id:
+        return "not ours"
+    try:
+        intent = gw.retrieve_intent(intent_id)
+    except NotFound:
+        return "unknown payment"
+    if not intent.booking_id:
+        return "not ours"
+    booking, version = ctx.store.get_booking(intent.booking_id)
+    return intent, booking, version
+
+
+def _row(intent: Intent) -> str:
+    return "fee_refunded" if intent.kind == "no_show_fee" else "refunded"
+
+
+def _money(amount: int, currency: str) -> dict[str, Any]:
+    return {"amount": amount, "currency": currency}
+
+
+def charge_refunded(ctx: Context, obj: dict[str, Any], now: datetime) -> tuple[Change, str]:
+    gw = gateway(ctx)
+    found = _find(ctx, gw, obj.get("payment_intent"))
+    if isinstance(found, str) or gw is None:
+        return Change(), str(found)
+    intent, booking, version = found
+    refunds = [r for r in gw.refunds_of(intent.id) if r.status not in NOT_GOING_BACK]
+    return _record(ctx, booking, version, intent, refunds, now)
+
+
+def _record(
+    ctx: Context,
+    booking: Booking,
+    version: int,
+    intent: Intent,
+    refunds: list[Refund],
+    now: datetime,
+) -> tuple[Change, str]:
+    """Ledger rows for the refunds not yet in it; an alert for those made outside keepslot."""
+    known = known_refunds(booking)
+    skip = {*known, *ref_ids(booking, "refunds_failed")}
+    new = [r for r in refunds if r.id not in skip]
+    if not new:
+        return Change(), "already recorded"
+    change = Change()
+    for r in new:
+        cur = r.currency or intent.currency
+        change.ledger.append(LedgerEntry(booking.id, _row(intent), r.amount, cur, now, ref=r.id))
+    done = with_ref(booking, refunds=",".join([*known, *(r.id for r in new)]))
+    change.updated.append((done, version))
+    outside = [r for r in new if not r.key]  # keepslot's own carry its key; these do not
+    if outside:
+        total = _money(sum(r.amount for r in outside), outside[0].currency or intent.currency)
+        extra = {"refund": total | {"fee": intent.kind == "no_show_fee"}}
+        change.outbox += notify(ctx, done, now, "refund_recorded", client=False, extra=extra)
+    return change, "refund recorded"
+
+
+def refund_updated(ctx: Context, obj: dict[str, Any], now: datetime) -> tuple[Change, str]:
+    found = _find(ctx, gateway(ctx), obj.get("payment_intent"))
+    if isinstance(found, str):
+        return Change(), found
+    intent, booking, version = found
+    meta = obj.get("metadata") or {}
+    refund = Refund(
+        id=str(obj["id"]),
+        amount=int(obj.get("amount") or 0),
+        status=str(obj.get("status") or ""),
+        key=str(meta.get("keepslot_key") or ""),
+        currency=str(obj.get("currency") or intent.currency).upper(),
+    )
+    if refund.status in NOT_GOING_BACK:
+        return _refund_failed(ctx, booking, version, refund, now)
+    if refund.status in ("succeeded", "pending"):
+        return _record(ctx, booking, version, intent, [refund], now)
+    return Change(), "ignored"
+
+
+def _refund_failed(
+    ctx: Context, booking: Booking, version: int, refund: Refund, now: datetime
+) -> tuple[Change, str]:
+    """The client never got this refund: a `refund_failed` row undoes its `refunded` row
+    (if one was written), and the freelancer is told to settle it by hand."""
+    failed = ref_ids(booking, "refunds_failed")
+    if refund.id in failed:
+        return Change(), "already recorded"
+    change = Change()
+    if refund.id in known_refunds(booking):
+        change.ledger.append(
+            LedgerEntry(booking.id, "refund_failed", refund.amount, refund.currency, now, refund.id)
+        )
+    done = with_ref(booking, refunds_failed=",".join([*failed, refund.id]))
+    change.updated.append((done, version))
+    extra = {"refund": _money(refund.amount, refund.currency)}
+    change.outbox += notify(ctx, done, now, "refund_failed", client=False, extra=extra)
+    return change, "refund failure recorded"
+
+
+def dispute_created(ctx: Context, obj: dict[str, Any], now: datetime) -> tuple[Change, str]:
+    found = _find(ctx, gateway(ctx), obj.get("payment_intent"))
+    if isinstance(found, str):
+        return Change(), found
+    intent, booking, version = found
+    disputes = ref_ids(booking, "disputes")
+    dispute_id = str(obj["id"])
+    if dispute_id in disputes:
+        return Change(), "already recorded"
+    amount = int(obj.get("amount") or 0)
+    cur = str(obj.get("currency") or intent.currency).upper()
+    change = Change()
+    change.ledger.append(LedgerEntry(booking.id, "disputed", amount, cur, now, ref=dispute_id))
+    done = with_ref(booking, disputes=",".join([*disputes, dispute_id]))
+    change.updated.append((done, version))
+    due_by = (obj.get("evidence_details") or {}).get("due_by")
+    extra = {
+        "dispute": _money(amount, cur)
+        | {
+            "reason": str(obj.get("reason") or "general"),
+            "respond_by": iso(datetime.fromtimestamp(int(due_by), UTC)) if due_by else "",
+            "fee": intent.kind == "no_show_fee",
+        }
+    }
+    change.outbox += notify(ctx, done, now, "dispute_opened", client=False, extra=extra)
+    return change, "dispute recorded"
+
+
+Handler = Callable[[Context, dict[str, Any], datetime], tuple[Change, str]]
+HANDLERS: dict[str, Handler] = {
+    "charge.refunded": charge_refunded,
+    "refund.updated": refund_updated,
+    "refund.failed": refund_updated,
+    "charge.refund.updated": refund_updated,
+    "charge.dispute.created": dispute_created,
+}
