@@ -22,6 +22,7 @@ def template() -> dict[str, Any]:
     return loaded
 
 
+ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = ("Api", "Webhook", "Clock", "Dispatcher")
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
@@ -288,18 +289,40 @@ def test_every_dead_letter_queue_alarms_when_it_holds_a_message(template: dict[s
     assert queues == watched == {"DispatcherDLQ", "ClockDLQ"}
 
 
-def test_failed_deliveries_are_counted_from_the_logs_and_alarmed(template: dict[str, Any]) -> None:
-    filters = _of_type(template, "AWS::Logs::MetricFilter")
-    groups = {f["Properties"]["LogGroupName"]["Ref"] for f in filters.values()}
-    assert groups == {"DispatcherLogGroup", "ClockLogGroup"}  # both send mail
-    metrics = {
-        (t["MetricNamespace"]["Fn::Sub"], t["MetricName"])
-        for f in filters.values()
-        for t in f["Properties"]["MetricTransformations"]
+# What each alarm counts in the logs, and the functions that write that line.
+LOG_ALARMS = {
+    "delivery_failed": ("DeliveryFailed", {"DispatcherLogGroup", "ClockLogGroup"}),
+    "job_failed": ("JobFailed", {"ClockLogGroup"}),
+    "webhook_secret_unset": ("WebhookSecretUnset", {"WebhookLogGroup"}),
+    "deposit_mismatch": ("DepositMismatch", {"ApiLogGroup", "WebhookLogGroup", "ClockLogGroup"}),
+}
+
+
+def test_log_lines_that_need_the_freelancer_are_counted_and_alarmed(
+    template: dict[str, Any],
+) -> None:
+    found: dict[str, tuple[str, set[str]]] = {}
+    for f in _of_type(template, "AWS::Logs::MetricFilter").values():
+        props = f["Properties"]
+        pattern = props["FilterPattern"].strip('"')
+        (t,) = props["MetricTransformations"]
+        assert t["MetricNamespace"]["Fn::Sub"] == "keepslot/${AWS::StackName}"
+        metric, groups = found.setdefault(pattern, (t["MetricName"], set()))
+        assert t["MetricName"] == metric
+        groups.add(props["LogGroupName"]["Ref"])
+    assert found == LOG_ALARMS
+    alarmed = {
+        a["Properties"]["MetricName"]
+        for a in _of_type(template, "AWS::CloudWatch::Alarm").values()
+        if a["Properties"]["Namespace"] == {"Fn::Sub": "keepslot/${AWS::StackName}"}
     }
-    (metric,) = metrics
-    alarm = template["Resources"]["DeliveryFailedAlarm"]["Properties"]
-    assert (alarm["Namespace"]["Fn::Sub"], alarm["MetricName"]) == metric
+    assert alarmed == {metric for metric, _ in LOG_ALARMS.values()}
+    # Each counted line is one the code really writes.
+    code = "\n".join(
+        p.read_text(encoding="utf-8") for p in (ROOT / "functions/keepslot").rglob("*.py")
+    )
+    for pattern in LOG_ALARMS:
+        assert f'"{pattern} ' in code or f'"{pattern}:' in code, pattern
 
 
 def test_every_alarm_emails_the_freelancer(template: dict[str, Any]) -> None:

@@ -58,6 +58,14 @@ def context(event: str, mode: str, name: str = "Anna Bianchi") -> dict[str, Any]
         "until": "2026-12-03T09:25:00Z",
         "credit_until": "2026-12-06T09:00:00Z",
         "credit_amount": 6000,
+        "refund": {"amount": 2000, "currency": "EUR", "fee": False},
+        "dispute": {
+            "amount": 6000,
+            "currency": "EUR",
+            "reason": "product_not_received",
+            "respond_by": "2026-12-20T23:59:59Z",
+            "fee": False,
+        },
         "old_start": "2026-12-02T09:00:00Z",
         "old_id": "b0",
         "reason": "",
@@ -106,6 +114,16 @@ def context(event: str, mode: str, name: str = "Anna Bianchi") -> dict[str, Any]
             "credits": [{"name": name, "amount": 6000, "until": "2026-12-09T09:00:00Z"}],
             "failed": [
                 {"template": "client/reminder", "to": "client", "booking_id": "b1", "attempts": 5}
+            ],
+            "failed_jobs": [
+                {
+                    "kind": "refund",
+                    "booking_id": "b1",
+                    "attempts": 1,
+                    "error": "payment_refused",
+                    "name": name,
+                    "start": "2026-12-03T09:00:00Z",
+                }
             ],
             "tiers": [{"name": name, "email": "a@x.it", "strikes": 2, "rule": "prepay"}],
             "reviews": [{"name": name, "email": "a@x.it", "since": "2026-06-01T09:00:00Z"}],

@@ -28,6 +28,13 @@ class IntakeNeeded(InvalidInput):
     code = "intake_needed"
 
 
+class Conflict(DomainError):
+    """Someone else changed the same booking or credit first: reading again and deciding
+    again may succeed (the store raises it when a transaction's condition fails)."""
+
+    code = "not_allowed_now"
+
+
 class IllegalTransition(DomainError):
     code = "not_allowed_now"
 

@@ -1,8 +1,9 @@
 """The freelancer's weekly digest: a singleton job per week that the clock creates itself.
 
 It lists the coming week, open holds, credits about to expire, mail given up on,
-clients who crossed a reliability tier, and the clients whose payment terms are due
-for their six-monthly review (the article: review payment terms semi-annually).
+jobs that stopped (a refund or a fee Stripe refused, an outage that outlasted every
+retry: money the freelancer must settle by hand), clients who crossed a reliability
+tier, and the clients whose payment terms are due for their six-monthly review.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
 from keepslot.domain.booking import Booking, BookingStatus
+from keepslot.domain.errors import NotFound
 from keepslot.domain.instants import iso
 from keepslot.domain.reliability import client_tier
 from keepslot.service.changes import Change, Job, JobKind, Message
@@ -65,6 +67,7 @@ def digest_change(ctx: Context, item: DueItem, now: datetime) -> Change:
     coming = [b for b in upcoming if b.start < now + WEEK]
     holds = [b for b in upcoming if b.status is BookingStatus.HELD and b.hold_until]
     snaps: dict[str, ClientSnapshot] = {}
+    given_up = store.due_between(now - WEEK, now, part="FAILED")
 
     def snap(email: str) -> ClientSnapshot:
         if email not in snaps:
@@ -76,7 +79,8 @@ def digest_change(ctx: Context, item: DueItem, now: datetime) -> Change:
         "coming": [_row(ctx, b) for b in coming],
         "holds": [_row(ctx, b) | {"hold_until": iso(b.hold_until or now)} for b in holds],
         "credits": _credits(ctx, store, now, snap),
-        "failed": [_failed(f) for f in store.due_between(now - WEEK, now, part="FAILED")],
+        "failed": [_failed(f) for f in given_up if f.is_mail],
+        "failed_jobs": [_failed_job(ctx, f) for f in given_up if not f.is_mail],
         "tiers": [],
         "reviews": [],
     }
@@ -129,6 +133,24 @@ def _failed(f: DueItem) -> dict[str, Any]:
         "booking_id": it.get("booking_id", ""),
         "attempts": int(it.get("attempts", 0)),
     }
+
+
+def _failed_job(ctx: Context, f: DueItem) -> dict[str, Any]:
+    """A job the clock gave up on, with the booking it was for (if it is still there)."""
+    it = f.item
+    row = {
+        "kind": it.get("kind", ""),
+        "booking_id": it.get("booking_id", ""),
+        "attempts": int(it.get("attempts", 0)),
+        "error": it.get("last_error", ""),
+        "name": "",
+        "start": "",
+    }
+    try:
+        booking, _ = ctx.store.get_booking(row["booking_id"])
+    except NotFound:
+        return row
+    return row | {"name": booking.client.name, "start": iso(booking.start)}
 
 
 def _tier_crossed(ctx: Context, b: Booking, s: ClientSnapshot, now: datetime) -> list[Any]:

@@ -1,4 +1,5 @@
-"""The clock: run every job that is due. Each job acts only if its booking is as expected."""
+"""The clock: run every job that is due. Each job acts only if its booking is as expected;
+one that cannot run is counted, retried or stopped by service/job_failures.py."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from keepslot.service.booking import free_slot
 from keepslot.service.changes import Change, ClientEvent, Hold, JobKind, LedgerEntry
 from keepslot.service.context import Context
 from keepslot.service.digest import digest_change, ensure_digest
+from keepslot.service.job_failures import job_failed
 from keepslot.service.mail import notify
 from keepslot.service.snapshots import DueItem
 
@@ -28,8 +30,11 @@ def run_jobs(ctx: Context, now: datetime, due: list[DueItem] | None = None) -> i
         try:
             ctx.store.commit(_job_change(ctx, item, now))
             ran += 1
-        except DomainError:
-            continue  # another run got there first; the next tick sees the truth
+        except DomainError as e:
+            job_failed(ctx, item, e, now)  # counted: retried later, or FAILED and reported
+        except Exception as e:
+            job_failed(ctx, item, e, now)
+            raise  # a crash stays a crash (the clock's error alarm), but counted on the job
     return ran
 
 

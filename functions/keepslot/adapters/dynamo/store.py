@@ -108,7 +108,7 @@ class DynamoStore:
         return [DueItem(it["PK"], it["SK"], plain(it)) for it in items]
 
     def due_between(self, start: datetime, end: datetime, part: str = "DUE") -> list[DueItem]:
-        """Pending jobs due in [start, end) (or, with part="FAILED", mail given up on)."""
+        """Pending jobs due in [start, end) (or, with part="FAILED", mail and jobs given up on)."""
         items = self._query(
             IndexName="due",
             KeyConditionExpression="GSI2PK = :p AND GSI2SK BETWEEN :a AND :b",
@@ -183,6 +183,27 @@ class DynamoStore:
             UpdateExpression=expr,
             ExpressionAttributeValues=values(**named),
         )
+
+    def job_attempt_failed(
+        self, pk: str, sk: str, attempts: int, due: datetime, *, failed: bool, error: str
+    ) -> None:
+        """A job that could not run: due again at `due`, or (failed) moved out of the due
+        index into the partition the digest reads. Only a job still pending is touched:
+        one that another run finished meanwhile stays done."""
+        part = "FAILED" if failed else "DUE"
+        try:
+            self._client().update_item(
+                TableName=self.table,
+                Key=dump({"PK": pk, "SK": sk}),
+                UpdateExpression="SET attempts = :n, last_error = :e, GSI2PK = :p, GSI2SK = :sk",
+                ConditionExpression="GSI2PK = :due",
+                ExpressionAttributeValues=values(
+                    n=attempts, e=error, p=part, sk=f"{iso(due)}#{pk}#{sk}", due="DUE"
+                ),
+            )
+        except ClientError as e:
+            if e.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
 
     def commit(self, change: Change) -> None:
         ops = Translator(self.table, self.retention).ops(change)

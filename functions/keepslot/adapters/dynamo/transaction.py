@@ -12,7 +12,7 @@ from typing import Any
 from keepslot.adapters.dynamo.codec import Item, booking_to_item, credit_to_item, dump, values
 from keepslot.domain.booking import Booking
 from keepslot.domain.credit import Credit
-from keepslot.domain.errors import DomainError, InvalidInput, SlotTaken, TooManyHolds
+from keepslot.domain.errors import Conflict, InvalidInput, SlotTaken, TooManyHolds
 from keepslot.domain.instants import iso
 from keepslot.service.changes import (
     Change,
@@ -38,7 +38,7 @@ def ttl(at: datetime) -> int:
     return int(at.timestamp())
 
 
-class ConcurrentChange(DomainError):
+class ConcurrentChange(Conflict):
     """Someone else changed the same booking or credit first; the caller may retry."""
 
     code = "not_allowed_now"
