@@ -48,8 +48,10 @@ package: check-config
 
 # Secrets, site, package, sam deploy, sync, invalidation (infra/deploy.py). ENV=staging
 # picks samconfig.toml's [staging]. Needs the AWS SAM CLI and AWS credentials.
+# With payments: stripe it stops while Stripe's secrets are unset; ANYWAY=1 deploys anyway
+# (the webhook then refuses every event until its secret is stored).
 deploy: check-config
-	$(BIN)/python -m infra.deploy --config-env $(or $(ENV),default)
+	$(BIN)/python -m infra.deploy --config-env $(or $(ENV),default) $(if $(ANYWAY),--deploy-anyway)
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -2,7 +2,10 @@
 
     python -m infra.deploy [--config-env default|staging]
 
-1. create the SSM secrets on the first run (infra/deploy_secrets.py);
+1. create the SSM secrets on the first run (infra/deploy_secrets.py); with
+   `payments: stripe`, stop loudly while a Stripe secret is still unset, unless
+   told to deploy anyway (--deploy-anyway, KEEPSLOT_DEPLOY_ANYWAY=1, or
+   `make deploy ANYWAY=1`): the webhook would refuse every event until it is set;
 2. build the site for the deployed origin (SITE_URL) and hash its inline scripts;
 3. package the functions (infra/package.py: build/lambda.zip);
 4. `sam deploy` with samconfig.toml, plus the parameters keepslot.yaml and the
@@ -30,7 +33,14 @@ from pathlib import Path
 from typing import Any
 
 from infra import package
-from infra.deploy_secrets import SECRETS, calendar_env, ensure_secrets, store_calendar_addresses
+from infra.deploy_secrets import (
+    SECRETS,
+    STRIPE_SECRETS,
+    BadSecret,
+    calendar_env,
+    ensure_secrets,
+    store_calendar_addresses,
+)
 from infra.deploy_site import inline_script_hashes, invalidate, sync_site
 from infra.table import load_template
 from keepslot.adapters.settings import KeepslotConfig, load_config
@@ -164,7 +174,62 @@ def stack_outputs(cloudformation: Any, stack: str) -> dict[str, str] | None:
     return {o["OutputKey"]: o["OutputValue"] for o in found.get("Outputs", [])}
 
 
-def deploy(target: Target, environ: Mapping[str, str]) -> dict[str, str]:
+ANYWAY_ENV = "KEEPSLOT_DEPLOY_ANYWAY"
+
+
+def stripe_unset_warning(
+    config: KeepslotConfig, pending: list[str], names: Mapping[str, str]
+) -> str:
+    """The banner for a stripe-mode deploy whose Stripe secrets are still unset ("" if set)."""
+    unset = [names[p] for p in STRIPE_SECRETS if names[p] in pending]
+    if config.payments.mode != "stripe" or not unset:
+        return ""
+    bar = "!" * 78
+    return "\n".join(
+        [
+            bar,
+            "payments.mode is stripe, but these Stripe secrets are still unset:",
+            *(f"    {name}" for name in unset),
+            "Until Stripe's webhook secret (whsec_...) is stored, the webhook refuses EVERY",
+            "event (503, and an alarm), and without the secret key no card can be charged.",
+            "Set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET (README: Deploy, Stripe), or,",
+            "for a first deploy that only needs the webhook URL, deploy anyway:",
+            f"    make deploy ANYWAY=1   (or {ANYWAY_ENV}=1, or --deploy-anyway)",
+            bar,
+        ]
+    )
+
+
+def prepare_secrets(
+    ssm: Any,
+    config: KeepslotConfig,
+    overrides: Mapping[str, str],
+    environ: Mapping[str, str],
+    *,
+    anyway: bool,
+) -> list[str]:
+    """Create or update the secrets; stop a stripe-mode deploy whose Stripe secrets are
+    unset, unless `anyway`. Returns the names still holding a placeholder."""
+    names = secret_names(overrides)
+    try:
+        pending = ensure_secrets(ssm, names, environ)
+    except BadSecret as e:
+        raise DeployError(str(e)) from e
+    warning = stripe_unset_warning(config, pending, names)
+    if warning:
+        print(warning, file=sys.stderr)
+        if not anyway:
+            raise DeployError("stopped before deploying: the Stripe secrets above are unset")
+    return pending
+
+
+def deploy(
+    target: Target,
+    environ: Mapping[str, str],
+    *,
+    anyway: bool = False,
+    config_path: Path = KEEPSLOT_YAML,
+) -> dict[str, str]:
     import boto3
 
     if shutil.which("sam") is None:
@@ -172,15 +237,16 @@ def deploy(target: Target, environ: Mapping[str, str]) -> dict[str, str]:
             "the AWS SAM CLI is missing: https://docs.aws.amazon.com/serverless-"
             "application-model/latest/developerguide/install-sam-cli.html"
         )
-    config = load_config(KEEPSLOT_YAML)
+    config = load_config(config_path)
     session = boto3.Session(region_name=target.region)
     cfn = session.client("cloudformation")
-    pending = ensure_secrets(session.client("ssm"), secret_names(target.overrides), environ)
+    ssm = session.client("ssm")
+    pending = prepare_secrets(ssm, config, target.overrides, environ, anyway=anyway)
     prefix = (
         target.overrides.get("CalendarParamPrefix") or template_defaults()["CalendarParamPrefix"]
     )
     calendars = [c.id for c in config.calendars]
-    no_address = store_calendar_addresses(session.client("ssm"), prefix, calendars, environ)
+    no_address = store_calendar_addresses(ssm, prefix, calendars, environ)
 
     site_url = known_site_url(target.overrides, stack_outputs(cfn, target.stack_name))
     hashes = build_site(site_url)
@@ -221,9 +287,15 @@ def _summary(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Deploy keepslot with AWS SAM.")
     parser.add_argument("--config-env", default="default", help="a table in samconfig.toml")
+    parser.add_argument(
+        "--deploy-anyway",
+        action="store_true",
+        help=f"deploy even while Stripe's secrets are unset (also {ANYWAY_ENV}=1)",
+    )
     args = parser.parse_args(argv)
+    anyway = args.deploy_anyway or os.environ.get(ANYWAY_ENV, "") not in ("", "0")
     try:
-        deploy(read_samconfig(SAMCONFIG, args.config_env), os.environ)
+        deploy(read_samconfig(SAMCONFIG, args.config_env), os.environ, anyway=anyway)
     except DeployError as e:
         print(f"deploy: {e}", file=sys.stderr)
         return 1

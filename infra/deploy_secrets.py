@@ -11,19 +11,30 @@ Values are never printed.
 - Stripe's secret key and webhook secret: taken from STRIPE_SECRET_KEY and
   STRIPE_WEBHOOK_SECRET when set (and then overwritten), else a placeholder the
   freelancer replaces once Stripe is set up (offline payments never read them).
+  A value that does not look like Stripe's (`sk_`/`rk_`, `whsec_`) is refused, and
+  one already stored that way counts as unset: a webhook secret anyone could guess
+  would let anyone sign an event.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from keepslot.adapters.payments.stripe_gateway import WEBHOOK_SECRET
+
 if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient
 
 PLACEHOLDER = "unset"  # SSM refuses empty values
+STRIPE_KEY = re.compile(r"[sr]k_(live|test)_[A-Za-z0-9_]{8,}")
+
+
+class BadSecret(ValueError):
+    """A value supplied for a Stripe secret that is not one; the message names it."""
 
 
 @dataclass(frozen=True)
@@ -32,15 +43,24 @@ class Secret:
     generate: Callable[[], str] | None  # None: the value comes from Stripe
     env: str | None  # the environment variable that supplies it, if any
     kind: Literal["SecureString", "String"] = "SecureString"
+    shape: re.Pattern[str] | None = None  # what a real value looks like
+
+    def is_set(self, value: str | None) -> bool:
+        return (
+            bool(value)
+            and value != PLACEHOLDER
+            and (self.shape is None or bool(self.shape.fullmatch(value or "")))
+        )
 
 
 SECRETS = (
     Secret("TokenKeyParam", lambda: secrets.token_urlsafe(48), None),
     Secret("FeedTokenParam", lambda: secrets.token_urlsafe(32), None),
     Secret("EdgeSecretParam", lambda: secrets.token_urlsafe(32), None, "String"),
-    Secret("StripeSecretParam", None, "STRIPE_SECRET_KEY"),
-    Secret("StripeWebhookParam", None, "STRIPE_WEBHOOK_SECRET"),
+    Secret("StripeSecretParam", None, "STRIPE_SECRET_KEY", shape=STRIPE_KEY),
+    Secret("StripeWebhookParam", None, "STRIPE_WEBHOOK_SECRET", shape=WEBHOOK_SECRET),
 )
+STRIPE_SECRETS = ("StripeSecretParam", "StripeWebhookParam")
 
 
 def _exists(ssm: SSMClient, name: str) -> bool:
@@ -57,8 +77,14 @@ def ensure_secrets(
     """Create what is missing, write what the environment supplies.
 
     `names` maps each template parameter (TokenKeyParam, ...) to its SSM name.
-    Returns the SSM names still holding the placeholder, for the freelancer to fill.
+    Returns the SSM names still unset (the placeholder, or not a Stripe value), for the
+    freelancer to fill. Raises BadSecret, before writing anything, for a supplied value
+    that is not what Stripe gives.
     """
+    for secret in SECRETS:
+        supplied = environ.get(secret.env, "") if secret.env else ""
+        if supplied and not secret.is_set(supplied):
+            raise BadSecret(f"{secret.env} does not look like a Stripe value; nothing was written")
     pending = []
     for secret in SECRETS:
         name = names[secret.template_parameter]
@@ -68,7 +94,7 @@ def ensure_secrets(
             continue
         if _exists(ssm, name):
             value = ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"].get("Value")
-            if value == PLACEHOLDER:
+            if not secret.is_set(value):
                 pending.append(name)
             continue
         value = secret.generate() if secret.generate else PLACEHOLDER

@@ -16,6 +16,7 @@ from infra import deploy
 from infra.deploy_secrets import PLACEHOLDER, ensure_secrets
 from infra.deploy_site import cache_control, content_type, inline_script_hashes, sync_site
 from keepslot.adapters.settings import load_config
+from tests.support.configs import with_payments
 
 if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient
@@ -131,13 +132,81 @@ def test_later_deploys_keep_generated_keys(ssm: SSMClient) -> None:
     assert _value(ssm, "/t/token-key") == key  # rotating it would break every emailed link
 
 
+STRIPE_ENV = {
+    "STRIPE_SECRET_KEY": "sk_live_51Habcdefghijklmnop",
+    "STRIPE_WEBHOOK_SECRET": "whsec_a1b2c3d4e5f6g7h8i9j0",
+}
+
+
 def test_stripe_secrets_come_from_the_environment(ssm: SSMClient) -> None:
     ensure_secrets(ssm, NAMES, {})
-    env = {"STRIPE_SECRET_KEY": "sk_live_1", "STRIPE_WEBHOOK_SECRET": "whsec_1"}
-    assert ensure_secrets(ssm, NAMES, env) == []
-    assert _value(ssm, "/t/stripe-secret") == "sk_live_1"
-    assert _value(ssm, "/t/stripe-webhook-secret") == "whsec_1"
+    assert ensure_secrets(ssm, NAMES, STRIPE_ENV) == []
+    assert _value(ssm, "/t/stripe-secret") == STRIPE_ENV["STRIPE_SECRET_KEY"]
+    assert _value(ssm, "/t/stripe-webhook-secret") == STRIPE_ENV["STRIPE_WEBHOOK_SECRET"]
     assert ensure_secrets(ssm, NAMES, {}) == []  # no longer placeholders
+
+
+def test_stripe_mode_deploy_stops_loudly_while_a_stripe_secret_is_a_placeholder(
+    ssm: SSMClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = load_config(with_payments("stripe", tmp_path))
+    with pytest.raises(deploy.DeployError, match="stopped before deploying"):
+        deploy.prepare_secrets(ssm, config, NAMES, {}, anyway=False)
+    banner = capsys.readouterr().err
+    assert "/t/stripe-webhook-secret" in banner and "/t/stripe-secret" in banner
+    assert "refuses EVERY" in banner and "make deploy ANYWAY=1" in banner
+    # Told to go on, it does, and still says why loudly.
+    pending = deploy.prepare_secrets(ssm, config, NAMES, {}, anyway=True)
+    assert sorted(pending) == ["/t/stripe-secret", "/t/stripe-webhook-secret"]
+    assert "refuses EVERY" in capsys.readouterr().err
+    # With both secrets supplied, nothing to say.
+    assert deploy.prepare_secrets(ssm, config, NAMES, STRIPE_ENV, anyway=False) == []
+    assert capsys.readouterr().err == ""
+
+
+def test_offline_mode_deploy_goes_on_with_stripe_placeholders(
+    ssm: SSMClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = load_config(with_payments("offline", tmp_path))
+    pending = deploy.prepare_secrets(ssm, config, NAMES, {}, anyway=False)
+    assert sorted(pending) == ["/t/stripe-secret", "/t/stripe-webhook-secret"]
+    assert capsys.readouterr().err == ""
+
+
+def test_a_stored_webhook_secret_that_is_not_stripes_counts_as_unset(
+    ssm: SSMClient, tmp_path: Path
+) -> None:
+    ensure_secrets(ssm, NAMES, STRIPE_ENV)
+    ssm.put_parameter(
+        Name="/t/stripe-webhook-secret", Value="secret", Type="SecureString", Overwrite=True
+    )
+    config = load_config(with_payments("stripe", tmp_path))
+    with pytest.raises(deploy.DeployError, match="stopped"):
+        deploy.prepare_secrets(ssm, config, NAMES, {}, anyway=False)
+
+
+@pytest.mark.parametrize(
+    ("env", "value"),
+    [("STRIPE_WEBHOOK_SECRET", "unset"), ("STRIPE_SECRET_KEY", "whsec_a1b2c3d4e5f6g7h8")],
+)
+def test_a_supplied_value_that_is_not_stripes_is_refused_before_anything_is_written(
+    ssm: SSMClient, tmp_path: Path, env: str, value: str
+) -> None:
+    config = load_config(with_payments("stripe", tmp_path))
+    with pytest.raises(deploy.DeployError, match=env):
+        deploy.prepare_secrets(ssm, config, NAMES, STRIPE_ENV | {env: value}, anyway=True)
+    assert ssm.describe_parameters()["Parameters"] == []
+
+
+def test_make_deploy_anyway_passes_the_flag() -> None:
+    def dry_run(*extra: str) -> str:
+        done = subprocess.run(
+            ["make", "-n", "deploy", *extra], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+        return done.stdout
+
+    assert "--deploy-anyway" in dry_run("ANYWAY=1")
+    assert "--deploy-anyway" not in dry_run()
 
 
 # ---- the site -----------------------------------------------------------------------------
