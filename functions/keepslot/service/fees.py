@@ -96,10 +96,10 @@ def run_fee(ctx: Context, booking: Booking, version: int, now: datetime) -> Chan
     cur = intent.currency or booking.deposit.amount.currency
     change = Change(updated=[(with_ref(booking, fee_intent=intent.id), version)])
     change.ledger.append(
-        LedgerEntry(booking.id, "fee_charged", intent.amount, cur, now, ref=intent.id)
+        LedgerEntry(booking.id, "fee_charged", intent.received, cur, now, ref=intent.id)
     )
     if "fee_waived" in booking.payment_ref:  # forgiven while the charge was on its way
-        change.jobs.append(_refund(booking, intent.id, intent.amount, cur, now))
+        change.jobs.append(_refund(booking, intent.id, intent.received, cur, now))
     return change
 
 
