@@ -24,30 +24,43 @@ from keepslot.service.context import Context
 from keepslot.service.mail import notify
 from keepslot.service.payment_port import (
     Intent,
-    PaymentGateway,
     Refund,
     gateway,
     known_refunds,
     ref_ids,
+    require_gateway,
     with_ref,
 )
 
-Found = tuple[Intent, Booking, int]
+Found = tuple[Intent, Booking, int]  # the provider's intent, its booking and that's version
+Handler = Callable[[Context, dict[str, Any], datetime], tuple[Change, str]]
+OfPayment = Callable[[Context, dict[str, Any], datetime, Found], tuple[Change, str]]
 NOT_GOING_BACK = frozenset({"failed", "canceled"})
 
 
-def _find(ctx: Context, gw: PaymentGateway | None, intent_id: object) -> Found | str:
-    """The intent (from the provider) and its booking; else why the event is not ours."""
-    if gw is None or not isinstance(intent_id, str) or not intent_id:
-        return "not ours"
-    try:
-        intent = gw.retrieve_intent(intent_id)
-    except NotFound:
-        return "unknown payment"
-    if not intent.booking_id:
-        return "not ours"
-    booking, version = ctx.store.get_booking(intent.booking_id)
-    return intent, booking, version
+def _of_payment(inner: OfPayment) -> Handler:
+    """The event's handler, given the intent its `payment_intent` names, as the provider
+    has it, and that intent's booking; an event about anything else changes nothing."""
+
+    def handler(ctx: Context, obj: dict[str, Any], now: datetime) -> tuple[Change, str]:
+        gw, intent_id = gateway(ctx), obj.get("payment_intent")
+        if gw is None or not isinstance(intent_id, str) or not intent_id:
+            return Change(), "not ours"
+        try:
+            intent = gw.retrieve_intent(intent_id)
+        except NotFound:
+            return Change(), "unknown payment"
+        if not intent.booking_id:
+            return Change(), "not ours"
+        booking, version = ctx.store.get_booking(intent.booking_id)
+        return inner(ctx, obj, now, (intent, booking, version))
+
+    return handler
+
+
+def _noted(booking: Booking, key: str, ids: list[str]) -> Booking:
+    """The booking with the provider's `ids` added to its payment_ref list `key`."""
+    return with_ref(booking, **{key: ",".join([*ref_ids(booking, key), *ids])})
 
 
 def _row(intent: Intent) -> str:
@@ -58,27 +71,19 @@ def _money(amount: int, currency: str) -> dict[str, Any]:
     return {"amount": amount, "currency": currency}
 
 
-def charge_refunded(ctx: Context, obj: dict[str, Any], now: datetime) -> tuple[Change, str]:
-    gw = gateway(ctx)
-    found = _find(ctx, gw, obj.get("payment_intent"))
-    if isinstance(found, str) or gw is None:
-        return Change(), str(found)
-    intent, booking, version = found
-    refunds = [r for r in gw.refunds_of(intent.id) if r.status not in NOT_GOING_BACK]
-    return _record(ctx, booking, version, intent, refunds, now)
-
-
-def _record(
-    ctx: Context,
-    booking: Booking,
-    version: int,
-    intent: Intent,
-    refunds: list[Refund],
-    now: datetime,
+@_of_payment
+def charge_refunded(
+    ctx: Context, obj: dict[str, Any], now: datetime, found: Found
 ) -> tuple[Change, str]:
+    listed = require_gateway(ctx).refunds_of(found[0].id)  # the gateway that found the intent
+    refunds = [r for r in listed if r.status not in NOT_GOING_BACK]
+    return _record(ctx, found, refunds, now)
+
+
+def _record(ctx: Context, found: Found, refunds: list[Refund], now: datetime) -> tuple[Change, str]:
     """Ledger rows for the refunds not yet in it; an alert for those made outside keepslot."""
-    known = known_refunds(booking)
-    skip = {*known, *ref_ids(booking, "refunds_failed")}
+    intent, booking, version = found
+    skip = {*known_refunds(booking), *ref_ids(booking, "refunds_failed")}
     new = [r for r in refunds if r.id not in skip]
     if not new:
         return Change(), "already recorded"
@@ -86,7 +91,7 @@ def _record(
     for r in new:
         cur = r.currency or intent.currency
         change.ledger.append(LedgerEntry(booking.id, _row(intent), r.amount, cur, now, ref=r.id))
-    done = with_ref(booking, refunds=",".join([*known, *(r.id for r in new)]))
+    done = _noted(booking, "refunds", [r.id for r in new])
     change.updated.append((done, version))
     outside = [r for r in new if not r.key]  # keepslot's own carry its key; these do not
     if outside:
@@ -96,60 +101,56 @@ def _record(
     return change, "refund recorded"
 
 
-def refund_updated(ctx: Context, obj: dict[str, Any], now: datetime) -> tuple[Change, str]:
-    found = _find(ctx, gateway(ctx), obj.get("payment_intent"))
-    if isinstance(found, str):
-        return Change(), found
-    intent, booking, version = found
+@_of_payment
+def refund_updated(
+    ctx: Context, obj: dict[str, Any], now: datetime, found: Found
+) -> tuple[Change, str]:
     meta = obj.get("metadata") or {}
     refund = Refund(
         id=str(obj["id"]),
         amount=int(obj.get("amount") or 0),
         status=str(obj.get("status") or ""),
         key=str(meta.get("keepslot_key") or ""),
-        currency=str(obj.get("currency") or intent.currency).upper(),
+        currency=str(obj.get("currency") or found[0].currency).upper(),
     )
     if refund.status in NOT_GOING_BACK:
-        return _refund_failed(ctx, booking, version, refund, now)
+        return _refund_failed(ctx, found, refund, now)
     if refund.status in ("succeeded", "pending"):
-        return _record(ctx, booking, version, intent, [refund], now)
+        return _record(ctx, found, [refund], now)
     return Change(), "ignored"
 
 
-def _refund_failed(
-    ctx: Context, booking: Booking, version: int, refund: Refund, now: datetime
-) -> tuple[Change, str]:
+def _refund_failed(ctx: Context, found: Found, refund: Refund, now: datetime) -> tuple[Change, str]:
     """The client never got this refund: a `refund_failed` row undoes its `refunded` row
     (if one was written), and the freelancer is told to settle it by hand."""
-    failed = ref_ids(booking, "refunds_failed")
-    if refund.id in failed:
+    _, booking, version = found
+    if refund.id in ref_ids(booking, "refunds_failed"):
         return Change(), "already recorded"
     change = Change()
     if refund.id in known_refunds(booking):
         change.ledger.append(
             LedgerEntry(booking.id, "refund_failed", refund.amount, refund.currency, now, refund.id)
         )
-    done = with_ref(booking, refunds_failed=",".join([*failed, refund.id]))
+    done = _noted(booking, "refunds_failed", [refund.id])
     change.updated.append((done, version))
     extra = {"refund": _money(refund.amount, refund.currency)}
     change.outbox += notify(ctx, done, now, "refund_failed", client=False, extra=extra)
     return change, "refund failure recorded"
 
 
-def dispute_created(ctx: Context, obj: dict[str, Any], now: datetime) -> tuple[Change, str]:
-    found = _find(ctx, gateway(ctx), obj.get("payment_intent"))
-    if isinstance(found, str):
-        return Change(), found
+@_of_payment
+def dispute_created(
+    ctx: Context, obj: dict[str, Any], now: datetime, found: Found
+) -> tuple[Change, str]:
     intent, booking, version = found
-    disputes = ref_ids(booking, "disputes")
     dispute_id = str(obj["id"])
-    if dispute_id in disputes:
+    if dispute_id in ref_ids(booking, "disputes"):
         return Change(), "already recorded"
     amount = int(obj.get("amount") or 0)
     cur = str(obj.get("currency") or intent.currency).upper()
     change = Change()
     change.ledger.append(LedgerEntry(booking.id, "disputed", amount, cur, now, ref=dispute_id))
-    done = with_ref(booking, disputes=",".join([*disputes, dispute_id]))
+    done = _noted(booking, "disputes", [dispute_id])
     change.updated.append((done, version))
     due_by = (obj.get("evidence_details") or {}).get("due_by")
     extra = {
@@ -164,7 +165,6 @@ def dispute_created(ctx: Context, obj: dict[str, Any], now: datetime) -> tuple[C
     return change, "dispute recorded"
 
 
-Handler = Callable[[Context, dict[str, Any], datetime], tuple[Change, str]]
 HANDLERS: dict[str, Handler] = {
     "charge.refunded": charge_refunded,
     "refund.updated": refund_updated,
