@@ -168,6 +168,18 @@ def alarm_count(template: dict[str, Any]) -> int:
     return sum(r["Type"] == "AWS::CloudWatch::Alarm" for r in template["Resources"].values())
 
 
+def log_metric_count(template: dict[str, Any]) -> int:
+    """The custom metrics counted from log lines (each alarmed), by name."""
+    return len(
+        {
+            t["MetricName"]
+            for r in template["Resources"].values()
+            if r["Type"] == "AWS::Logs::MetricFilter"
+            for t in r["Properties"]["MetricTransformations"]
+        }
+    )
+
+
 @dataclass(frozen=True)
 class Line:
     service: str
@@ -314,7 +326,8 @@ def render(template: dict[str, Any]) -> str:
         f"- the clock runs every minute whatever happens: {TICKS_PER_MONTH:,} ticks a month,"
         f" {IDLE_TICK.read_units:g} read units each when nothing is due.",
         "",
-        "SES dominates as bookings grow; below a few hundred bookings a month the eleven",
+        "SES dominates as bookings grow; below a few hundred bookings a month the"
+        f" {alarm_count(template)}",
         "CloudWatch alarms (the first ten are free) are most of the bill.",
         "",
         "Assumptions no test can measure: "
@@ -331,8 +344,9 @@ def render(template: dict[str, Any]) -> str:
         "",
         "Not counted: Stripe's own fees (with `payments: stripe`, two or three webhook calls",
         "per booking add well under a cent per thousand bookings); S3, SQS, SNS, SSM, KMS and",
-        "CloudWatch's two custom metrics, which stay within their free allowances at these",
-        "volumes; data transfer between AWS services in one region. The free allowances",
+        f"CloudWatch's {log_metric_count(template) + 1} custom metrics (the alarmed log lines and"
+        " the API's bookings), which stay within their free allowances at these volumes;",
+        "data transfer between AWS services in one region. The free allowances",
         "applied are the permanent ones (Lambda, CloudFront, Scheduler, CloudWatch, DynamoDB",
         "storage); SES and API Gateway free tiers last only 12 months and are left out.",
         "",

@@ -53,7 +53,8 @@ def test_the_clock_costs_the_same_at_any_volume() -> None:
 
 def test_alarms_and_memory_are_read_from_the_template() -> None:
     template = load_template()
-    assert cost.alarm_count(template) == 11
+    assert cost.alarm_count(template) == 14
+    assert cost.log_metric_count(template) == 4
     assert cost_lambda.memory_gb("Api", template) == 1.5
     assert cost_lambda.memory_gb("Clock", template) == 0.25
 
