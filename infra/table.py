@@ -92,15 +92,22 @@ def _has_intrinsic(value: Any) -> bool:
     return False
 
 
-def table_definition(template_path: str | Path = TEMPLATE) -> dict[str, Any]:
-    """boto3 `create_table` kwargs (all but TableName) from the template's Table."""
+def table_definition(
+    template_path: str | Path = TEMPLATE, *, stream: bool = True
+) -> dict[str, Any]:
+    """boto3 `create_table` kwargs (all but TableName) from the template's Table.
+
+    `stream=False` leaves the stream out (the local stack: nothing reads it there).
+    """
     props = _table_properties(template_path)
     kwargs: dict[str, Any] = {key: _literal(props, key, template_path) for key in _COPIED}
-    stream = _literal(props, "StreamSpecification", template_path)
+    declared = _literal(props, "StreamSpecification", template_path)
+    if not stream:
+        return kwargs
     # CloudFormation implies StreamEnabled; the API wants it said.
     kwargs["StreamSpecification"] = {
         "StreamEnabled": True,
-        "StreamViewType": stream["StreamViewType"],
+        "StreamViewType": declared["StreamViewType"],
     }
     return kwargs
 
@@ -121,13 +128,17 @@ def enable_ttl(client: DynamoDBClient, name: str, template_path: str | Path = TE
 
 
 def create_table(
-    client: DynamoDBClient, name: str, template_path: str | Path = TEMPLATE
+    client: DynamoDBClient,
+    name: str,
+    template_path: str | Path = TEMPLATE,
+    *,
+    stream: bool = True,
 ) -> dict[str, Any]:
     """Create table `name` as template.yaml defines it, wait for it, enable TTL.
 
     Returns the DescribeTable `Table` description.
     """
-    client.create_table(TableName=name, **table_definition(template_path))
+    client.create_table(TableName=name, **table_definition(template_path, stream=stream))
     client.get_waiter("table_exists").wait(
         TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60}
     )

@@ -2,7 +2,9 @@
 
 - `aws_env`: fake credentials and region eu-south-1, so no test can reach a
   real AWS account or read ~/.aws.
-- `moto_aws`: everything inside moto's `mock_aws` (fresh state per test).
+- `moto_aws`: everything inside moto's `mock_aws` (fresh state per test), with
+  the local stack's two overrides of moto (infra/local/moto_rollback.py,
+  moto_query.py), so tests and `make serve` run the same moto.
 - `dynamodb`: a DynamoDB client inside `moto_aws`.
 - `table`: the keepslot table, created from template.yaml; its name, also
   exported as TABLE_NAME.
@@ -54,6 +56,10 @@ def moto_aws(aws_env: None) -> Iterator[None]:
     """Every AWS call in the test goes to moto's in-memory backends."""
     from moto import mock_aws  # imported here: unit tests never pay for moto
 
+    from infra.local import moto_query, moto_rollback
+
+    moto_rollback.install()
+    moto_query.install()
     with mock_aws():
         yield
 

@@ -1,9 +1,14 @@
 """moto's server in this process, on loopback, one call at a time.
 
-moto is not safe under concurrent transactions: a failed TransactWriteItems
-restores a copy of the whole table, which can erase a concurrent winner. So
-every call into its WSGI app holds one lock (real DynamoDB needs no such
-thing). The same lock guards in-process reads of moto's state (the outbox).
+moto's backends are not thread-safe: a transaction reads, checks and writes
+items in steps, and its rollback restores what it saw. So every call into its
+WSGI app holds one lock (real DynamoDB needs no such thing). The same lock
+guards in-process reads of moto's state (the outbox).
+
+Two overrides keep each call's cost independent of the table's size: a failed
+transaction rolls back from copies of the items it touches, not of the whole
+table (infra/local/moto_rollback.py), and a query reads its partition instead
+of sorting every item (infra/local/moto_query.py).
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from moto.moto_server.werkzeug_app import (
     create_backend_app,
 )
 from werkzeug.serving import BaseWSGIServer, make_server
+
+from infra.local import moto_query, moto_rollback
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -59,6 +66,8 @@ class MotoServer:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
+        moto_rollback.install()
+        moto_query.install()
         app = DomainDispatcherApplication(create_backend_app)
         self._server = make_server(
             self._host,

@@ -1,6 +1,9 @@
 """What `sam deploy` and the freelancer's SES setup provide in AWS, made in moto:
 the table (from template.yaml), the verified sender and alert addresses, and
 the token signing key. Idempotent: safe against a moto that already has them.
+
+The local table has no stream: locally the dev clock runs the dispatcher, so
+nothing reads one, and moto keeps every stream record for as long as it runs.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ def provision(
     """Uses boto3's environment (AWS_ENDPOINT_URL and fake keys must be set already)."""
     dynamodb = boto3.client("dynamodb")
     if table_name not in dynamodb.list_tables()["TableNames"]:
-        create_table(dynamodb, table_name)
+        create_table(dynamodb, table_name, stream=False)
 
     sesv2 = boto3.client("sesv2")
     known = {i["IdentityName"] for i in sesv2.list_email_identities()["EmailIdentities"]}
