@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+CONFIG ?= keepslot.yaml
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve test test-fast lint site check-config bench package deploy chromium clean
@@ -16,14 +17,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# CONFIG=path: check, build the site from and serve another config than keepslot.yaml.
 check-config: $(STAMP)
-	@$(BIN)/python -m keepslot.adapters.check_config keepslot.yaml
+	@$(BIN)/python -m keepslot.adapters.check_config $(CONFIG)
 
 site: check-config
-	$(BIN)/mkdocs build --strict --quiet
+	KEEPSLOT_CONFIG=$(abspath $(CONFIG)) $(BIN)/mkdocs build --strict --quiet
 
 serve: site
-	$(BIN)/python -m infra.local.serve --port $(PORT)
+	$(BIN)/python -m infra.local.serve --port $(PORT) --config $(CONFIG)
 
 chromium:
 	@bash infra/ensure_chromium.sh
@@ -41,6 +43,9 @@ test: site chromium lint
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+# What ships is always the root keepslot.yaml, whatever CONFIG says.
+package deploy: override CONFIG = keepslot.yaml
 
 # build/lambda.zip: arm64 / Python 3.13 wheels, keepslot and keepslot.yaml (infra/package.py)
 package: check-config

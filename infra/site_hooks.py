@@ -3,10 +3,16 @@
 Build-time tooling, so it may read the environment: KEEPSLOT_CONFIG overrides the
 path of keepslot.yaml (default: next to mkdocs.yml). A broken config fails the
 build with the message naming the key.
+
+Each build leaves in the site the SHA-256 of the config file it came from
+(CONFIG_STAMP), so the local stack can refuse to serve a policy page written from
+one config while its functions enforce another (`site_built_from`). The stamp
+names no path: it ships with the site, harmlessly.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -31,6 +37,7 @@ APP_TITLES = {
 NAV_TITLES = {"index.md": "nav.home", "policy.md": "nav.policy", "book/index.md": "nav.book"}
 KEEPSLOT_CSS = "assets/css/keepslot.css"
 H1 = re.compile(r"\A\s*#\s+[^\n]*")
+CONFIG_STAMP = ".keepslot-config.sha256"
 
 _state: dict[str, Any] = {}
 
@@ -78,6 +85,25 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         title = _state["words"](APP_TITLES[src])
         return H1.sub(lambda _: f"# {title}", markdown, count=1)
     return markdown
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    stamp_site(Path(config.site_dir), config_path(config))
+
+
+def stamp_site(site_dir: Path, keepslot_yaml: Path) -> None:
+    """Record in `site_dir` that its pages were written from `keepslot_yaml`."""
+    (site_dir / CONFIG_STAMP).write_text(_fingerprint(keepslot_yaml) + "\n", encoding="ascii")
+
+
+def site_built_from(site_dir: Path, keepslot_yaml: Path) -> bool:
+    """True when the site in `site_dir` was built from exactly this config's content."""
+    stamp = site_dir / CONFIG_STAMP
+    return stamp.is_file() and stamp.read_text("ascii").strip() == _fingerprint(keepslot_yaml)
+
+
+def _fingerprint(keepslot_yaml: Path) -> str:
+    return hashlib.sha256(keepslot_yaml.read_bytes()).hexdigest()
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -3,7 +3,9 @@
     python -m infra.local.serve --port 8000 [--config keepslot.yaml] [--site build/site]
 
 Binds loopback only. Everything lives in memory: stopping the stack forgets
-every booking and email.
+every booking and email. The site must have been built from the config it
+serves (`make serve CONFIG=path` builds it so): a policy page written from
+another config would show clients rules the functions do not enforce.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
 
+    from infra.site_hooks import site_built_from
     from keepslot.adapters.settings import ConfigError, load_config
 
     workdir = Path(tempfile.mkdtemp(prefix="keepslot-serve-"))
@@ -74,6 +77,14 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, OSError) as err:
         print(f"keepslot: cannot use {args.config}: {err}", file=sys.stderr)
         shutil.rmtree(workdir, ignore_errors=True)
+        return 2
+    if not site_built_from(args.site, args.config):
+        print(
+            f"keepslot: the site in {args.site} was not built from {args.config}: its policy\n"
+            "  page would show other rules than the ones the functions enforce.\n"
+            f"  `make serve CONFIG={args.config}` builds the site from that config and serves it.",
+            file=sys.stderr,
+        )
         return 2
 
     # Bound first: a busy port fails at once (werkzeug says so and exits 1), and
