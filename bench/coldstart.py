@@ -12,7 +12,8 @@ Both run as Lambda runs them from `make package`'s zip:
 - with bytecode: the zip ships it (Lambda cannot write `__pycache__`), so every
   module is compiled once, by an unmeasured first run of each snippet, into the
   bench's own cache (whatever the caller's PYTHONDONTWRITEBYTECODE says);
-- with the config as packaged: keepslot.yaml and its validated copy (package.place_config).
+- with the config as packaged: a keepslot.yaml (the test fixture, so the figures do not
+  depend on the freelancer's) and its validated copy (package.place_config).
 """
 
 from __future__ import annotations
@@ -174,11 +175,12 @@ def measure_with_server(n: int = 15) -> dict[str, Any]:
     from infra.local.provision import provision
     from infra.package import place_config
     from keepslot.adapters.settings import load_config
+    from tests.support.configs import FIXTURE
 
     server = MotoServer()
     server.start()
     with tempfile.TemporaryDirectory() as packaged:
-        config = place_config(Path(packaged))
+        config = place_config(Path(packaged), FIXTURE)
         env = local_environment(
             moto_url=server.url, site_url="http://127.0.0.1:8000", config_path=config
         )

@@ -1,4 +1,4 @@
-"""`make bench`: the targets of DESIGN section 9, measured in one run.
+"""`make bench`: the performance targets (CONTRIBUTING.md), measured in one run.
 
 Prints a table and writes bench/results.json. Figures and ratios, not timed tests.
 """
@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tests.support.configs import INTAKE_ANSWERS
+from tests.support.configs import FIXTURE, INTAKE_ANSWERS
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -32,7 +32,7 @@ def availability() -> dict[str, Any]:
     from keepslot.adapters.settings import load_config
     from keepslot.domain.availability import Span, free_slots
 
-    config = load_config(ROOT / "keepslot.yaml")
+    config = load_config(FIXTURE)
     schedule = config.schedule()
     schedule = type(schedule)(**{**schedule.__dict__, "horizon_days": 90, "daily_cap": None})
     busy = []
@@ -55,7 +55,7 @@ def in_process(fn: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
 
     from infra.table import create_table
     from keepslot import bootstrap
-    from tests.integration.conftest import Api, FixedClock
+    from tests.support.api import Api, FixedClock
     from tests.support.configs import with_payments
 
     os.environ.update(
@@ -95,30 +95,18 @@ def _count(api: Any, action: Callable[[], Any]) -> dict[str, int]:
     return dict(calls)
 
 
-def confirmed(api: Any, **over: Any) -> str:
-    """A booking with its deposit confirmed; returns its manage token."""
-    from keepslot import bootstrap
-    from keepslot.service.admin import confirm_deposit
-    from tests.integration.test_api_bookings import book, token_of
-
-    r = book(api, **over)
-    app = bootstrap.app()
-    confirm_deposit(app.ctx, r.body["booking"]["id"], app.clock.now())
-    return token_of(r.body["manage_url"])
-
-
 def call_counts(api: Any) -> dict[str, Any]:
-    from tests.integration.test_api_bookings import body
+    from tests.support.api import body, confirmed_in_service
 
     out: dict[str, Any] = {}
     payload = body(api, start="2026-12-04T09:00:00Z")
     out["booking"] = _count(api, lambda: api.post("/api/bookings", payload))
-    token = confirmed(api)
+    token = confirmed_in_service(api)
     out["reschedule"] = _count(
         api,
         lambda: api.post("/api/manage/reschedule", {"start": "2026-12-03T10:30:00Z"}, token=token),
     )
-    token2 = confirmed(api, start="2026-12-07T09:00:00Z", email="b@example.com")
+    token2 = confirmed_in_service(api, start="2026-12-07T09:00:00Z", email="b@example.com")
     out["cancel"] = _count(api, lambda: api.post("/api/manage/cancel", {}, token=token2))
     out["slots_31_days"] = _count(
         api, lambda: api.get("/api/slots?service=strategia&from=2026-12-01&to=2026-12-31")
@@ -136,7 +124,7 @@ def latency(api: Any) -> dict[str, Any]:
         ),
         "GET /api/manage": None,
     }
-    from tests.integration.test_api_bookings import book, token_of
+    from tests.support.api import book, token_of
 
     token = token_of(book(api).body["manage_url"])
     routes["GET /api/manage"] = lambda: api.get("/api/manage", token=token)
@@ -175,10 +163,10 @@ def race(n: int = 100) -> dict[str, Any]:
         local_environment(
             moto_url=server.url,
             site_url="http://127.0.0.1:8000",
-            config_path=ROOT / "keepslot.yaml",
+            config_path=FIXTURE,
         )
     )
-    provision(load_config(ROOT / "keepslot.yaml"), TABLE_NAME, TOKEN_KEY_PARAM)
+    provision(load_config(FIXTURE), TABLE_NAME, TOKEN_KEY_PARAM)
     bootstrap.reset()
     app = bootstrap.app()
     app.dynamodb()

@@ -229,15 +229,20 @@ def write_zip(root: Path, out: Path) -> list[str]:
 
 
 def build(
-    out: Path = OUT, work: Path = WORK, wheels: Path = WHEELS, python: str | None = None
+    out: Path = OUT,
+    work: Path = WORK,
+    wheels: Path = WHEELS,
+    python: str | None = None,
+    config: Path = CONFIG,
 ) -> Path:
-    """Install, copy, compile, zip. `work` is emptied first. `python`: a 3.13 to compile with."""
+    """Install, copy, compile, zip. `work` is emptied first. `python`: a 3.13 to compile with;
+    `config`: the keepslot.yaml to ship (the root one unless told)."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     install_dependencies(requirements(), work, wheels)
     _refuse_runtime_copies(path.name for path in work.iterdir())
     trim_babel(work)
-    copy_sources(work)
+    copy_sources(work, config=config)
     python = python or lambda_python()
     if python:
         compile_bytecode(work, python)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.stack import LocalStack
 from tests.support.configs import with_payments
+from tests.support.stack import LocalStack
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

@@ -10,15 +10,10 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import Page, expect
 
 from tests.e2e.booking_page import submit_booking
-from tests.stack import LocalStack
+from tests.e2e.mails import link
+from tests.support.stack import LocalStack
 
 ROME = ZoneInfo("Europe/Rome")
-
-
-def link(mail: dict[str, str], kind: str) -> str:
-    found = re.search(rf"(https?://\S+/{kind}/#[A-Za-z0-9_.-]+)", mail["text"])
-    assert found, f"no {kind} link in {mail['subject']!r}"
-    return found.group(1)
 
 
 def test_book_confirm_manage_switch_to_video_and_cancel(

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_no_show_flow import mail_to
-from tests.stack import LocalStack
+from tests.e2e.mails import mail_to
+from tests.support.stack import LocalStack
 
 EMAIL = "chiara.intake@example.com"
 

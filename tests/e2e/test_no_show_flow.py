@@ -7,18 +7,10 @@ from datetime import datetime, timedelta
 from playwright.sync_api import Page, expect
 
 from tests.e2e.booking_page import book_by_api
-from tests.e2e.test_booking_flow import link
-from tests.stack import LocalStack
+from tests.e2e.mails import link, mail_to
+from tests.support.stack import LocalStack
 
 EMAIL = "luca.noshow@example.com"
-
-
-def mail_to(stack: LocalStack, who: str, subject: str) -> dict[str, str]:
-    found = [
-        m for m in stack.outbox() if any(who in t for t in m["to"]) and subject in m["subject"]
-    ]
-    assert found, f"no mail to {who} about {subject!r}: {[m['subject'] for m in stack.outbox()]}"
-    return found[-1]
 
 
 def test_no_show_from_the_emailed_check(page: Page, offline_stack: LocalStack) -> None:

@@ -10,9 +10,8 @@ from datetime import datetime, timedelta
 from playwright.sync_api import Page, expect
 
 from tests.e2e.booking_page import submit_booking
-from tests.e2e.test_booking_flow import link
-from tests.e2e.test_no_show_flow import mail_to
-from tests.stack import LocalStack
+from tests.e2e.mails import link, mail_to
+from tests.support.stack import LocalStack
 
 NAME = "Marco Story"
 EMAIL = "marco.story@example.com"

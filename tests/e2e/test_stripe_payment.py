@@ -12,13 +12,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.booking_page import submit_booking
-from tests.integration.conftest_stripe import stripe_config
-from tests.stack import LocalStack
+from tests.support.configs import stripe_with_tiers
+from tests.support.stack import LocalStack
 
 
 @pytest.fixture(scope="module")
 def stripe_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    with LocalStack(config=stripe_config(tmp_path_factory.mktemp("stripe-page"))) as stack:
+    with LocalStack(config=stripe_with_tiers(tmp_path_factory.mktemp("stripe-page"))) as stack:
         yield stack
 
 

@@ -33,9 +33,8 @@ from typing import Any
 import pytest
 
 from infra.cost import Lifecycle, Tick, capacity, item_size
-from tests.support.configs import with_payments
+from tests.support.configs import FIXTURE, with_payments
 
-ROOT = Path(__file__).resolve().parents[2]
 TABLE = "keepslot-contract"
 WEBHOOK_SECRET = "whsec_contract"
 SECRET_VALUES = {
@@ -136,7 +135,7 @@ def _provision(rec: Recording) -> None:
     ssm = boto3.client("ssm")
     for name, param in rec.ssm_names.items():
         ssm.put_parameter(Name=name, Value=SECRET_VALUES[param], Type="SecureString")
-    business = load_config(ROOT / "keepslot.yaml").business
+    business = load_config(FIXTURE).business
     rec.sender = str(business.sender)
     ses = boto3.client("sesv2")
     for address in (rec.sender, str(business.alerts)):
@@ -147,7 +146,7 @@ class Life:
     """Runs functions the way Lambda would, one fresh invocation per step."""
 
     def __init__(self, rec: Recording) -> None:
-        from tests.integration.conftest import START, Api, FixedClock
+        from tests.support.api import START, Api, FixedClock
 
         self.rec = rec
         self.clock = FixedClock(START)
@@ -241,7 +240,7 @@ def _queued_mail(step: Step) -> bool:
 
 
 def _admin_token() -> str:
-    from tests.integration.conftest import sent_mail
+    from tests.support.api import sent_mail
 
     alert = [m for m in sent_mail() if "/admin/#" in m["text"]][-1]
     return str(alert["text"].split("/admin/#", 1)[1].split()[0])
@@ -253,7 +252,7 @@ def _kept_bytes() -> int:
     sweeps the rest (locks, holds, idempotency keys, mail) much sooner."""
     import boto3
 
-    from tests.integration.conftest import START
+    from tests.support.api import START
 
     year_on = (START + timedelta(days=365)).timestamp()
     items = boto3.client("dynamodb").scan(TableName=TABLE)["Items"]
@@ -268,7 +267,7 @@ def record_lifecycle(template: dict[str, Any], mp: pytest.MonkeyPatch) -> Record
     from botocore.client import BaseClient
     from moto import mock_aws
 
-    from tests.integration.test_api_bookings import body, token_of
+    from tests.support.api import body, token_of
 
     rec = Recording()
     _environment(template, mp, rec)

@@ -1,6 +1,7 @@
 """`make package` (infra/package.py) builds the zip Lambda runs: arm64 wheels for
 Python 3.13, the keepslot package and the freelancer's keepslot.yaml (with its
-validated copy), their 3.13 bytecode, nothing else.
+validated copy), their 3.13 bytecode, nothing else. Built here with the test
+fixture config in the freelancer's place.
 
 The build reuses build/wheels (pip downloads only what is missing), so after the
 first run it takes seconds and needs no network.
@@ -20,6 +21,7 @@ import pytest
 from infra import package
 from keepslot.adapters.settings import Locale, load_config
 from tests.infra import policy_model as pm
+from tests.support.configs import FIXTURE
 
 ROOT = Path(__file__).resolve().parents[2]
 # Measured at 17.8 MB (Babel trimmed to it/en; 8.4 MB of it 3.13 bytecode, which spares
@@ -31,7 +33,9 @@ LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     tmp = tmp_path_factory.mktemp("package")
-    out = package.build(out=tmp / "lambda.zip", work=tmp / "package", wheels=package.WHEELS)
+    out = package.build(
+        out=tmp / "lambda.zip", work=tmp / "package", wheels=package.WHEELS, config=FIXTURE
+    )
     return out, tmp / "package"
 
 
@@ -66,7 +70,7 @@ def test_zip_carries_the_freelancers_config_where_config_py_looks(
     inside = PACKAGED_CONFIG.relative_to(ROOT / "functions").as_posix()
     assert inside == "keepslot/keepslot.yaml"
     with zipfile.ZipFile(built[0]) as zf:
-        assert zf.read(inside) == (ROOT / "keepslot.yaml").read_bytes()
+        assert zf.read(inside) == FIXTURE.read_bytes()
 
 
 def test_packaged_config_loads_from_its_copy_without_pyyaml(built: tuple[Path, Path]) -> None:
@@ -84,7 +88,7 @@ def test_packaged_config_loads_from_its_copy_without_pyyaml(built: tuple[Path, P
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    expected = load_config(ROOT / "keepslot.yaml")
+    expected = load_config(FIXTURE)
     assert json.loads(done.stdout) == [expected.business.name, expected.policy_version]
 
 

@@ -7,7 +7,6 @@ The template is read with cfn-lint's own loader, independent of infra/table.py.
 
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 from typing import Any
@@ -16,8 +15,8 @@ import pytest
 from cfnlint.api import ManualArgs, lint_file  # type: ignore[import-untyped]
 from cfnlint.decode.cfn_yaml import load as cfn_load  # type: ignore[import-untyped]
 
-ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE = ROOT / "template.yaml"
+from tests.infra.sam_template import TEMPLATE, as_packaged
+
 LINT_REGIONS = ["eu-south-1", "eu-west-1", "us-east-1"]
 
 
@@ -70,14 +69,6 @@ def test_sam_translator_transforms_the_template(aws_env: None, template: dict[st
     assert "Transform" not in output
     assert output["Resources"]["Table"]["Type"] == "AWS::DynamoDB::Table"
     assert output["Outputs"]["TableName"]["Value"] == {"Ref": "Table"}
-
-
-def as_packaged(template: dict[str, Any]) -> dict[str, Any]:
-    """The template as `sam deploy` hands it over: the local zip replaced by its S3 copy."""
-    packaged = copy.deepcopy(template)
-    assert packaged["Globals"]["Function"]["CodeUri"] == "build/lambda.zip"
-    packaged["Globals"]["Function"]["CodeUri"] = "s3://artifacts/keepslot/lambda.zip"
-    return packaged
 
 
 def test_template_is_sam(template: dict[str, Any]) -> None:

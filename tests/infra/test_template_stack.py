@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from cfnlint.decode.cfn_yaml import load as cfn_load  # type: ignore[import-untyped]
 
-from tests.infra.test_template import TEMPLATE, as_packaged
+from tests.infra.sam_template import TEMPLATE, as_packaged
 
 
 @pytest.fixture(scope="module")

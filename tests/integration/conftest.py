@@ -1,77 +1,37 @@
-"""Handlers against moto, in-process: the table from template.yaml, a movable clock."""
+"""Handlers against moto, in-process: the table from template.yaml, a movable clock;
+localstripe on loopback for stripe mode; moto's server for real threads.
+
+- `aws`: moto with the table, the token key and the fixture config's senders, the
+  functions reading the fixture config with offline deposits.
+- `api`: the real API handler on a FixedClock at START (tests/support/api.py).
+- `localstripe`, `stripe_client`, `stripe_api`, `webhook_inbox`, `wire`, `wired`:
+  stripe mode against a real localstripe (tests/support/stripe_play.py).
+- `served_moto`: the app against moto's server in this process, calls serialised as
+  in the local stack, for tests that race real threads.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import boto3
 import pytest
+import stripe
 from moto import mock_aws
 
+from infra.local import moto_query, moto_rollback
+from infra.local.environment import TABLE_NAME, TOKEN_KEY_PARAM, apply, local_environment
+from infra.local.localstripe import SECRET_KEY, LocalStripe
+from infra.local.moto_server import MotoServer
+from infra.local.provision import provision
 from infra.table import create_table
-from tests.support.apigw import LambdaContext, http_event
-from tests.support.configs import with_payments
-
-ROOT = Path(__file__).resolve().parents[2]
-START = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # a Monday morning in Rome
-
-
-class FixedClock:
-    def __init__(self, now: datetime) -> None:
-        self.at = now
-
-    def now(self) -> datetime:
-        return self.at
-
-    def advance(self, **kw: float) -> None:
-        self.at += timedelta(**kw)
-
-
-@dataclass
-class Reply:
-    status: int
-    body: Any
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-class Api:
-    """Calls the real Lambda handler with real v2 events."""
-
-    def __init__(self, clock: FixedClock) -> None:
-        self.clock = clock
-
-    def call(
-        self,
-        method: str,
-        url: str,
-        body: Any = None,
-        token: str | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> Reply:
-        from keepslot.handlers import api
-
-        hdrs = dict(headers or {})
-        if token:
-            hdrs["authorization"] = f"Bearer {token}"
-        res = api.handler(http_event(method, url, body, hdrs), LambdaContext())  # type: ignore[arg-type]
-        raw = res.get("body") or ""
-        return Reply(res["statusCode"], json.loads(raw) if raw else None, res.get("headers", {}))
-
-    def get(self, url: str, **kw: Any) -> Reply:
-        return self.call("GET", url, **kw)
-
-    def post(self, url: str, body: Any = None, **kw: Any) -> Reply:
-        return self.call("POST", url, body if body is not None else {}, **kw)
-
-    def tick(self) -> dict[str, int]:
-        from keepslot.handlers.clock import tick
-
-        return tick()
+from keepslot import bootstrap
+from keepslot.adapters.settings import load_config
+from tests.support.api import START, Api, FixedClock
+from tests.support.configs import FIXTURE, stripe_with_tiers, with_payments
+from tests.support.stripe_play import WebhookInbox, put_stripe_secrets, stripe_env
+from tests.support.stripe_wire import StripeWire
 
 
 @pytest.fixture
@@ -89,6 +49,9 @@ def aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     }.items():
         monkeypatch.setenv(k, v)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    # The same moto as the local stack's (infra/local/moto_server.py).
+    moto_rollback.install()
+    moto_query.install()
     with mock_aws():
         create_table(boto3.client("dynamodb"), "keepslot-test")
         boto3.client("ssm").put_parameter(
@@ -107,37 +70,101 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def api(aws: None, clock: FixedClock) -> Iterator[Api]:
-    from keepslot import bootstrap
-
     bootstrap.reset()
     bootstrap.use_clock(clock)
     yield Api(clock)
     bootstrap.reset()
 
 
-def sent_mail() -> list[dict[str, Any]]:
-    """Every raw message moto's SES v2 kept, parsed: to, subject, text and HTML parts."""
-    import email
-    from email import policy
+# ---- stripe mode ----------------------------------------------------------------
 
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.ses.models import ses_backends
 
-    out = []
-    for m in ses_backends[DEFAULT_ACCOUNT_ID]["eu-south-1"].sent_messages:
-        raw = getattr(m, "raw_data", None)
-        if raw is None:
-            continue
-        msg = email.message_from_string(raw, policy=policy.default)
-        text = msg.get_body(preferencelist=("plain",))
-        html = msg.get_body(preferencelist=("html",))
-        out.append(
-            {
-                "raw": raw,
-                "to": str(msg["To"]),
-                "subject": str(msg["Subject"]),
-                "text": text.get_content() if text else "",
-                "html": html.get_content() if html else "",
-            }
-        )
-    return out
+@pytest.fixture(scope="session")
+def localstripe() -> Iterator[LocalStripe]:
+    server = LocalStripe().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def stripe_client(localstripe: LocalStripe) -> stripe.StripeClient:
+    """What the test sees of Stripe: the same localstripe, with the secret key."""
+    return stripe.StripeClient(SECRET_KEY, base_addresses={"api": localstripe.url})
+
+
+@pytest.fixture
+def stripe_api(
+    aws: None,
+    clock: FixedClock,
+    localstripe: LocalStripe,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> Iterator[Api]:
+    """The API in stripe mode (tiers and a no-show fee), in-process against moto and
+    the real localstripe."""
+    env = stripe_env(localstripe, stripe_with_tiers(tmp_path))
+    yield from serve_stripe_api(clock, env, monkeypatch)
+
+
+def serve_stripe_api(
+    clock: FixedClock, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Api]:
+    """The in-process API with `env` set and the Stripe secrets in moto's SSM."""
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    put_stripe_secrets()
+    bootstrap.reset()
+    bootstrap.use_clock(clock)
+    yield Api(clock)
+    bootstrap.reset()
+
+
+@pytest.fixture(scope="session")
+def webhook_inbox(localstripe: LocalStripe) -> Iterator[WebhookInbox]:
+    inbox = WebhookInbox()
+    localstripe.register_webhook("tests", inbox.url)
+    yield inbox
+    inbox.close()
+
+
+@pytest.fixture
+def wire(localstripe: LocalStripe) -> Iterator[StripeWire]:
+    """localstripe behind a hop that fails on purpose (tests/support/stripe_wire.py)."""
+    w = StripeWire(localstripe.url)
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def wired(
+    aws: None,
+    clock: FixedClock,
+    localstripe: LocalStripe,
+    wire: StripeWire,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> Iterator[Api]:
+    """The API in stripe mode, reaching localstripe only through the wire."""
+    env = stripe_env(localstripe, stripe_with_tiers(tmp_path)) | {"STRIPE_API_BASE": wire.url}
+    yield from serve_stripe_api(clock, env, monkeypatch)
+
+
+@pytest.fixture
+def served_moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[bootstrap.App]:
+    """The app against moto's server in this process, with the fixture config: calls
+    into moto serialised, as in the local stack, so real threads can race."""
+    server = MotoServer()
+    server.start()
+    env = local_environment(
+        moto_url=server.url, site_url="http://127.0.0.1:8000", config_path=FIXTURE
+    )
+    for k in env:
+        monkeypatch.setenv(k, env[k])
+    apply(env)
+    provision(load_config(FIXTURE), TABLE_NAME, TOKEN_KEY_PARAM)
+    bootstrap.reset()
+    app = bootstrap.app()
+    app.dynamodb()  # one client, shared by the threads (boto3 clients are thread-safe)
+    yield app
+    bootstrap.reset()
+    server.stop()

@@ -3,36 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-from tests.integration.conftest import Api, sent_mail
-
-THU_10 = "2026-12-03T09:00:00Z"  # Thursday 10:00 in Rome: 73 h after the test clock
-THU_LATER = "2026-12-03T10:30:00Z"  # 11:30 in Rome: clear of 10:00 plus its buffer
-
-
-def token_of(url: str) -> str:
-    return url.split("#", 1)[1]
-
-
-def body(api: Api, **over: Any) -> dict[str, Any]:
-    version = api.get("/api/config").body["policy_version"]
-    base = {
-        "service": "strategia",
-        "start": THU_10,
-        "mode": "in_person",
-        "name": "Anna Bianchi",
-        "email": "anna@example.com",
-        "phone": "+39 333 000 1111",
-        "timezone": "Europe/Rome",
-        "policy_version": version,
-        "answers": {"business": "Panificio", "goal": "Altro"},
-    }
-    return base | over
-
-
-def book(api: Api, **over: Any) -> Any:
-    return api.post("/api/bookings", body(api, **over))
+from tests.support.api import (
+    THU_10,
+    THU_LATER,
+    Api,
+    admin_token,
+    body,
+    book,
+    confirmed,
+    sent_mail,
+    token_of,
+)
 
 
 def test_config_publishes_services_policy_and_version(api: Api) -> None:
@@ -168,12 +150,6 @@ def test_client_gets_manage_link_and_freelancer_an_alert(api: Api) -> None:
     assert "/admin/#" in alert
 
 
-def admin_token(api: Api) -> str:
-    api.tick()
-    alert = next(m for m in sent_mail() if "giulia@" in m["to"])
-    return alert["text"].split("/admin/#", 1)[1].split()[0]
-
-
 def test_confirm_deposit_from_admin_link(api: Api) -> None:
     r = book(api)
     admin = admin_token(api)
@@ -197,13 +173,6 @@ def test_tampered_or_expired_token_is_401_and_client_token_on_admin_is_403(api: 
     assert api.get("/api/admin", token=token).status == 403
     api.clock.advance(days=60)
     assert api.get("/api/manage", token=token).status == 401
-
-
-def confirmed(api: Api, **over: Any) -> str:
-    r = book(api, **over)
-    admin = admin_token(api)
-    assert api.post("/api/admin/confirm-deposit", token=admin).status == 200
-    return token_of(r.body["manage_url"])
 
 
 def test_manage_previews_then_early_cancel_gives_a_credit(api: Api) -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.integration.conftest import Api
-from tests.integration.test_api_bookings import body, confirmed
+from tests.support.api import Api, body, confirmed
 from tests.support.counting import counting
 
 

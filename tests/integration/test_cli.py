@@ -11,9 +11,8 @@ import boto3
 import pytest
 
 from keepslot.cli.main import main
-from tests.integration.conftest import Api
-from tests.integration.test_api_bookings import book
-from tests.integration.test_clients import EMAIL, FRI, MON, THU, late_cancel, z
+from tests.support.api import Api, book
+from tests.support.clients import EMAIL, FRI, MON, THU, late_cancel, z
 
 
 def run(*argv: str) -> str:

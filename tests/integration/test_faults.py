@@ -8,7 +8,6 @@ walks the whole table.
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -18,21 +17,17 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from keepslot import bootstrap
-from tests.integration.conftest import Api
-from tests.integration.test_api_bookings import THU_LATER, body, book, token_of
-from tests.integration.test_security import CONTEXT, mail_parts
-from tests.support.consistency import assert_consistent, check
+from tests.support.api import THU_LATER, Api, body, book, confirmed_in_service, sent_mail
+from tests.support.apigw import LambdaContext
+from tests.support.consistency import check
+from tests.support.tables import TABLE, booking_items, consistent, sent_per_message
 
-TABLE = "keepslot-test"
+CONTEXT: Any = LambdaContext()  # the test double stands in for the Lambda runtime's
 
 
 class Injected(BaseException):
     """The process dying mid-run (a Lambda timed out or killed): not an Exception, so no
     handler in the code can catch it, as none can catch a kill."""
-
-
-def consistent() -> dict[str, int]:
-    return assert_consistent(boto3.client("dynamodb"), TABLE, bootstrap.app().config.schedule())
 
 
 @contextmanager
@@ -59,26 +54,6 @@ def throttled(op: str) -> Callable[[], Exception]:
     return lambda: ClientError(err, op)  # type: ignore[arg-type]
 
 
-def booking_items() -> list[dict[str, Any]]:
-    items = boto3.client("dynamodb").scan(TableName=TABLE)["Items"]
-    return [i for i in items if i["SK"]["S"] == "BOOKING"]
-
-
-def sent_per_message() -> Counter[tuple[str, str]]:
-    return Counter((m["to"], m["subject"]) for m in mail_parts())
-
-
-def confirmed(api: Api, **over: Any) -> str:
-    """A booking whose deposit the freelancer confirmed; its manage token."""
-    from keepslot.service.admin import confirm_deposit
-
-    r = book(api, **over)
-    assert r.status == 201, r.body
-    app = bootstrap.app()
-    confirm_deposit(app.ctx, r.body["booking"]["id"], app.clock.now())
-    return token_of(r.body["manage_url"])
-
-
 # ---- the checker itself ------------------------------------------------------
 
 
@@ -96,14 +71,14 @@ def test_checker_passes_a_normal_flow_and_catches_a_lost_lock(api: Api) -> None:
 
 
 def test_checker_follows_the_money_through_credits_moves_and_forfeits(api: Api) -> None:
-    token = confirmed(api)
+    token = confirmed_in_service(api)
     assert api.post("/api/manage/cancel", {}, token=token).status == 200  # early: a credit
     paid_by_credit = book(api, start=THU_LATER)  # the credit pays it
     assert paid_by_credit.body["booking"]["deposit"]["status"] == "paid"
-    moved = confirmed(api, start="2026-12-04T09:00:00Z", email="m@example.com")
+    moved = confirmed_in_service(api, start="2026-12-04T09:00:00Z", email="m@example.com")
     r = api.post("/api/manage/reschedule", {"start": "2026-12-07T09:00:00Z"}, token=moved)
     assert r.status == 200
-    late = confirmed(api, start="2026-12-01T14:00:00Z", email="late@example.com")
+    late = confirmed_in_service(api, start="2026-12-01T14:00:00Z", email="late@example.com")
     gone = api.post("/api/manage/cancel", {}, token=late)
     assert gone.body["outcome"]["deposit"] == "forfeited"  # within 48 h of the start
     api.tick()
@@ -174,7 +149,7 @@ def test_clock_transaction_fails_once_then_the_next_tick_expires_the_hold_once(a
     api.tick()  # a duplicate delivery of the clock changes nothing
     assert booking_items()[0]["status"]["S"] == "expired"
     assert max(sent_per_message().values()) == 1
-    assert len(mail_parts()) == 4  # held x2, then expired x2
+    assert len(sent_mail()) == 4  # held x2, then expired x2
     consistent()
 
 
@@ -186,7 +161,7 @@ def test_ses_send_fails_once_then_the_next_tick_sends_it_once(api: Api) -> None:
     ses = bootstrap.app().ses()
     with fail(ses, "before-call.sesv2.SendEmail", throttled("SendEmail")) as calls:
         assert api.tick()["sent"] == 1  # the other message went
-    assert calls[0] == 2 and len(mail_parts()) == 1
+    assert calls[0] == 2 and len(sent_mail()) == 1
     assert api.tick()["sent"] == 0  # backing off: not due yet
     api.clock.advance(minutes=2)
     assert api.tick()["sent"] == 1
@@ -218,7 +193,7 @@ def test_dispatcher_refused_on_the_second_message_resends_only_that_one(api: Api
     api.clock.advance(minutes=2)
     with fail(ses, "before-call.sesv2.SendEmail", throttled("SendEmail"), nth=99) as calls:
         assert _dispatch() == 1 and calls[0] == 1  # only the missing one
-    assert set(sent_per_message().values()) == {1} and len(mail_parts()) == total
+    assert set(sent_per_message().values()) == {1} and len(sent_mail()) == total
     consistent()
 
 
@@ -230,10 +205,10 @@ def test_dispatcher_crashing_mid_batch_resends_only_what_did_not_go(api: Api) ->
         pytest.raises(Injected),
     ):
         _dispatch()  # the process dies at the second message
-    assert calls[0] == 2 and len(mail_parts()) == 1
+    assert calls[0] == 2 and len(sent_mail()) == 1
     with fail(ses, "before-call.sesv2.SendEmail", Injected, nth=99) as calls:
         rest = _dispatch()
     assert rest == calls[0] and rest >= 2
-    assert set(sent_per_message().values()) == {1} and len(mail_parts()) == rest + 1
+    assert set(sent_per_message().values()) == {1} and len(sent_mail()) == rest + 1
     assert _dispatch() == 0  # a redelivered stream batch sends nothing twice
     consistent()

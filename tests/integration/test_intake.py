@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.integration.conftest import Api, sent_mail
-from tests.integration.test_api_bookings import body, book
-from tests.integration.test_clients import FRI, THU, history, snapshot, z
+from tests.support.api import Api, body, book, sent_mail
+from tests.support.clients import FRI, THU, history, snapshot, z
 
 
 def test_a_new_client_without_answers_is_asked_for_them_and_nothing_is_booked(api: Api) -> None:

@@ -8,7 +8,6 @@ counter with the open holds after every scenario.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,7 @@ import pytest
 
 from keepslot import bootstrap
 from keepslot.handlers.viewer import EDGE_HEADER, VIEWER_HEADER
-from tests.integration.conftest import Api, Reply
-from tests.integration.test_api_bookings import body, token_of
+from tests.support.api import Api, Reply, body, token_of
 from tests.support.apigw import LambdaContext, http_event
 from tests.support.configs import with_payments
 from tests.support.consistency import assert_consistent, scan
@@ -32,14 +30,12 @@ DAYS = ["2026-12-03", "2026-12-04", "2026-12-07", "2026-12-08", "2026-12-09", "2
 
 
 def capped_config(directory: Path, *, approval: bool = False) -> Path:
-    path = with_payments("offline", directory)
-    text, n = re.subn(r"(?m)^(  per_ip:) \d+", rf"\1 {PER_IP}", path.read_text())
-    assert n == 1, "keepslot.yaml has no holds.per_ip line"
-    if approval:
-        text, n = re.subn(r"(?m)^(  new_clients_require_approval:) false", r"\1 true", text)
-        assert n == 1
-    path.write_text(text)
-    return path
+    return with_payments(
+        "offline",
+        directory,
+        holds={"per_ip": PER_IP},
+        reliability={"new_clients_require_approval": approval},
+    )
 
 
 def restart(api: Api, monkeypatch: pytest.MonkeyPatch, config: Path, **env: str) -> None:

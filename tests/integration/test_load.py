@@ -3,8 +3,7 @@
 Threads on loopback for LOAD_SECONDS (20 by default; `make bench` may ask for 60),
 then the figures are printed and the consistency checker walks moto's table. The
 local stack runs one API invocation at a time, like one warm Lambda: the figures
-are that instance's throughput on moto (whose transactions copy the whole table, so
-they slow down as the table grows), not the deployed API's.
+are that instance's throughput on moto, not the deployed API's.
 """
 
 from __future__ import annotations
@@ -31,9 +30,9 @@ from requests.adapters import HTTPAdapter
 
 from infra.local.environment import REGION, TABLE_NAME
 from keepslot.adapters.settings import load_config
-from tests.stack import LocalStack
 from tests.support.configs import INTAKE_ANSWERS, with_payments
 from tests.support.consistency import assert_consistent
+from tests.support.stack import LocalStack
 
 SECONDS = float(os.environ.get("LOAD_SECONDS", "20"))
 WORKERS = 4  # the stack serves one API call at a time: more threads only queue
@@ -84,10 +83,7 @@ def client_address(rng: random.Random) -> str:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalStack, Path]]:
     # Offline deposits (no card step to fake) and room for a day's worth of load.
-    config = with_payments("offline", tmp_path_factory.mktemp("load"))
-    text, n = re.subn(r"(?m)^(\s+daily_cap:) \d+", r"\1 400", config.read_text())
-    assert n == 1
-    config.write_text(text)
+    config = with_payments("offline", tmp_path_factory.mktemp("load"), hours={"daily_cap": 400})
     with LocalStack(config=config) as running:
         yield running, config
 

@@ -1,4 +1,4 @@
-"""The local stack behind `make serve` (DESIGN section 7).
+"""The local stack behind `make serve`.
 
 The first tests drive the gateway in-process with stand-in functions, to pin
 the API Gateway v2 translation exactly; the rest start the real stack
@@ -29,8 +29,9 @@ from infra.local.gateway import Gateway, GatewayRequestHandler
 from infra.local.lambdas import Functions
 from infra.local.outbox import Outbox
 from infra.local.static import StaticSite
-from tests.stack import ROOT, LocalStack
-from tests.support.configs import with_payments
+from infra.site_hooks import stamp_site
+from tests.support.configs import FIXTURE, with_payments
+from tests.support.stack import ROOT, LocalStack
 
 # -- in-process: the gateway around stand-in functions -------------------------
 
@@ -220,7 +221,13 @@ def test_dev_clock_never_goes_back(clock: DevClock) -> None:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def offline_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return with_payments("offline", tmp_path_factory.mktemp("config"))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, offline_config: Path) -> Path:
+    """A hand-made site, stamped as built from `offline_config` (as `make site` would)."""
     root = tmp_path_factory.mktemp("site")
     (root / "book").mkdir()
     (root / "assets").mkdir()
@@ -229,13 +236,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "404.html").write_text("<!doctype html><h1>Pagina non trovata</h1>")
     (root / "assets" / "app.js").write_text("console.log(1)")
     (root / "assets" / "site.css").write_text("body{}")
+    stamp_site(root, offline_config)
     return root
 
 
 @pytest.fixture(scope="module")
-def stack(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    config = with_payments("offline", tmp_path_factory.mktemp("config"))
-    with LocalStack(config=config, site=site) as s:
+def stack(site: Path, offline_config: Path) -> Any:
+    with LocalStack(config=offline_config, site=site) as s:
         yield s
 
 
@@ -325,8 +332,10 @@ def test_a_booking_s_emails_are_in_the_outbox_when_it_returns(stack: LocalStack)
     assert "giulia@giuliarossi.it" in recipients
 
 
-def test_fresh_stack_has_an_empty_outbox_and_stops_cleanly(site: Path) -> None:
-    s = LocalStack(config=with_payments("offline", site.parent), site=site).start()
+def test_fresh_stack_has_an_empty_outbox_and_stops_cleanly(
+    site: Path, offline_config: Path
+) -> None:
+    s = LocalStack(config=offline_config, site=site).start()
     try:
         assert s.outbox() == []
         assert s.get("/_dev/outbox.html").status_code == 200
@@ -338,7 +347,17 @@ def test_fresh_stack_has_an_empty_outbox_and_stops_cleanly(site: Path) -> None:
 
 def test_missing_site_is_reported_clearly(tmp_path: Path) -> None:
     r = subprocess.run(
-        [sys.executable, "-m", "infra.local.serve", "--port", "0", "--site", str(tmp_path / "x")],
+        [
+            sys.executable,
+            "-m",
+            "infra.local.serve",
+            "--port",
+            "0",
+            "--config",
+            str(FIXTURE),
+            "--site",
+            str(tmp_path / "x"),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -1,8 +1,8 @@
 """The policy's no-show fee against a real localstripe: charged once by the clock to the
 card saved at booking, declined kindly, given back by a waiver, asked by hand offline.
 
-The stripe config (conftest_stripe) sets `policy.no_show_fee: 25`; the offline one
-below sets 20. Each test ends with the table checker, which follows the fee too.
+The stripe config (STRIPE_TIERS in tests/support/configs.py) sets `policy.no_show_fee: 25`;
+the offline one below sets 20. Each test ends with the table checker, which follows the fee too.
 """
 
 from __future__ import annotations
@@ -19,16 +19,19 @@ import stripe
 
 from infra.local.localstripe import LocalStripe
 from keepslot.adapters.words import format_money
-from tests.integration.conftest import Api, FixedClock, sent_mail
-from tests.integration.conftest_stripe import CARD_DECLINED_ON_CHARGE, ledger
-from tests.integration.test_api_bookings import THU_LATER, body, token_of
-from tests.integration.test_faults import confirmed, consistent
-from tests.integration.test_stripe_faults import StripeWire, at_stripe, meta, wire, wired
-from tests.integration.test_stripe_payments import booking_item, pay
+from tests.support.api import (
+    THU_LATER,
+    Api,
+    FixedClock,
+    body,
+    confirmed_in_service,
+    sent_mail,
+    token_of,
+)
 from tests.support.configs import with_payments
-
-pytest_plugins = ["tests.integration.conftest_stripe"]
-__all__ = ["wire", "wired"]  # fixtures, used by name
+from tests.support.stripe_play import CARD_DECLINED_ON_CHARGE, at_stripe, meta, pay
+from tests.support.stripe_wire import StripeWire
+from tests.support.tables import booking_item, consistent, ledger
 
 THU_10 = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 AFTER_GRACE = THU_10 + timedelta(minutes=20)
@@ -118,7 +121,7 @@ def test_no_show_charges_the_fee_once_to_the_saved_card_and_tells_the_client(
     stripe_api: Api, localstripe: LocalStripe, stripe_client: stripe.StripeClient
 ) -> None:
     booking_id, _ = pay(stripe_api, localstripe)
-    saved = booking_item(stripe_api, booking_id).payment_ref
+    saved = booking_item(booking_id).payment_ref
     assert no_show(stripe_api, booking_id)["fee"] == 2500
     assert fee_intents(stripe_client, booking_id) == []  # the button never waits on Stripe
     assert pending_fee_jobs(booking_id)
@@ -128,7 +131,7 @@ def test_no_show_charges_the_fee_once_to_the_saved_card_and_tells_the_client(
     assert (pi.customer, pi.payment_method) == (saved["customer"], saved["payment_method"])
     [charged] = [e for e in ledger(booking_id) if e["kind"].startswith("fee")]
     assert (charged["kind"], charged["amount"], charged["ref"]) == ("fee_charged", 2500, pi.id)
-    assert booking_item(stripe_api, booking_id).payment_ref["fee_intent"] == pi.id
+    assert booking_item(booking_id).payment_ref["fee_intent"] == pi.id
     [mail] = mails(CLIENT, "Non siamo riusciti")
     assert f"penale di {euros(2500)} sulla carta salvata" in mail["text"]
     before = rows(booking_id)
@@ -157,7 +160,7 @@ def test_automatic_no_show_charges_the_fee_on_the_next_tick(
     booking_id, _ = pay(stripe_api, localstripe)
     stripe_api.clock.at = THU_10 + timedelta(hours=2)
     stripe_api.tick()  # marks the no-show; its fee job is due from now
-    assert booking_item(stripe_api, booking_id).status.value == "no_show"
+    assert booking_item(booking_id).status.value == "no_show"
     stripe_api.tick()
     [pi] = fee_intents(stripe_client, booking_id)
     assert pi.amount == 2500
@@ -230,7 +233,7 @@ def test_waiver_after_the_fee_was_charged_refunds_it_and_the_deposit(
     stripe_api: Api, localstripe: LocalStripe, stripe_client: stripe.StripeClient
 ) -> None:
     booking_id, _ = pay(stripe_api, localstripe)
-    deposit = booking_item(stripe_api, booking_id).payment_ref["payment_intent"]
+    deposit = booking_item(booking_id).payment_ref["payment_intent"]
     no_show(stripe_api, booking_id)
     stripe_api.tick()
     [fee] = fee_intents(stripe_client, booking_id)
@@ -309,10 +312,7 @@ def offline_api(
     """The API in offline mode, with a no-show fee of 20."""
     from keepslot import bootstrap
 
-    path = with_payments("offline", tmp_path)
-    text = path.read_text(encoding="utf-8")
-    assert "  no_show_fee: 0 " in text, "keepslot.yaml changed"
-    path.write_text(text.replace("  no_show_fee: 0 ", "  no_show_fee: 20 "), encoding="utf-8")
+    path = with_payments("offline", tmp_path, policy={"no_show_fee": 20})
     monkeypatch.setenv("KEEPSLOT_CONFIG", str(path))
     bootstrap.reset()
     bootstrap.use_clock(clock)
@@ -321,7 +321,7 @@ def offline_api(
 
 
 def test_offline_no_show_keeps_the_fee_due_and_charges_nothing(offline_api: Api) -> None:
-    manage = confirmed(offline_api)
+    manage = confirmed_in_service(offline_api)
     booking_id = offline_api.get("/api/manage", token=manage).body["booking"]["id"]
     assert no_show(offline_api, booking_id)["fee"] == 2000
     offline_api.tick()
@@ -335,7 +335,7 @@ def test_offline_no_show_keeps_the_fee_due_and_charges_nothing(offline_api: Api)
 
 
 def test_offline_waiver_forgives_the_fee_due(offline_api: Api) -> None:
-    manage = confirmed(offline_api)
+    manage = confirmed_in_service(offline_api)
     booking_id = offline_api.get("/api/manage", token=manage).body["booking"]["id"]
     no_show(offline_api, booking_id)
     waive(offline_api, booking_id)

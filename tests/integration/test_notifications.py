@@ -15,8 +15,7 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
-from tests.integration.conftest import Api
-from tests.integration.test_api_bookings import body, book, token_of
+from tests.support.api import Api, body, book, token_of
 
 CLIENT = "anna@example.com"
 FREELANCER = "giulia@giuliarossi.it"

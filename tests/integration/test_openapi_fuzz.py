@@ -19,8 +19,7 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from tests.integration.conftest import Api
-from tests.integration.test_api_bookings import body
+from tests.support.api import Api, body
 from tests.support.apigw import LambdaContext, http_event
 
 EXAMPLES = 20  # per operation and mode: the whole run stays well under a minute

@@ -7,46 +7,19 @@ interleave the way concurrent Lambda invocations would.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
 
 import boto3
-import pytest
 
-from infra.local.environment import TABLE_NAME, TOKEN_KEY_PARAM, apply, local_environment
-from infra.local.moto_server import MotoServer
-from infra.local.provision import provision
+from infra.local.environment import TABLE_NAME
 from keepslot import bootstrap
-from keepslot.adapters.settings import load_config
 from keepslot.domain.booking import Mode
 from keepslot.domain.errors import DomainError, SlotTaken
 from keepslot.service.booking import BookingRequest, book
 from tests.support.configs import INTAKE_ANSWERS
 
-ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def served_moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[bootstrap.App]:
-    server = MotoServer()
-    server.start()
-    env = local_environment(
-        moto_url=server.url, site_url="http://127.0.0.1:8000", config_path=ROOT / "keepslot.yaml"
-    )
-    for k in env:
-        monkeypatch.setenv(k, env[k])
-    apply(env)
-    config = load_config(ROOT / "keepslot.yaml")
-    provision(config, TABLE_NAME, TOKEN_KEY_PARAM)
-    bootstrap.reset()
-    app = bootstrap.app()
-    app.dynamodb()  # one client, shared by the threads (boto3 clients are thread-safe)
-    yield app
-    bootstrap.reset()
-    server.stop()
 
 
 def request(app: bootstrap.App, n: int) -> BookingRequest:

@@ -23,7 +23,7 @@ from keepslot.domain.booking import Mode
 from keepslot.domain.errors import DomainError
 from keepslot.service import manage
 from keepslot.service.booking import BookingRequest, book
-from tests.integration.test_race import NOW, served_moto  # noqa: F401 (the fixture)
+from tests.support.api import START
 from tests.support.configs import INTAKE_ANSWERS
 from tests.support.consistency import assert_consistent, scan
 
@@ -33,7 +33,7 @@ ALLOWED = {"moved", "slot_taken", "not_allowed_now"}
 
 
 @pytest.fixture
-def app(served_moto: bootstrap.App) -> Iterator[bootstrap.App]:  # noqa: F811
+def app(served_moto: bootstrap.App) -> Iterator[bootstrap.App]:
     """moto's state lives in this process: an empty table before, nothing left after."""
     from moto.moto_api._internal.models import moto_api_backend
 
@@ -53,7 +53,7 @@ def _book(app: bootstrap.App, who: str, start: datetime) -> str:
         policy_version=app.config.policy_version,
         answers=INTAKE_ANSWERS,
     )
-    return book(app.ctx, req, NOW).booking.id
+    return book(app.ctx, req, START).booking.id
 
 
 def _together(app: bootstrap.App, moves: list[tuple[str, datetime]]) -> list[str]:
@@ -62,7 +62,7 @@ def _together(app: bootstrap.App, moves: list[tuple[str, datetime]]) -> list[str
     def move(booking_id: str, to: datetime) -> str:
         gate.wait()
         try:
-            manage.reschedule(app.ctx, booking_id, NOW, to)
+            manage.reschedule(app.ctx, booking_id, START, to)
             return "moved"
         except DomainError as e:
             return e.code

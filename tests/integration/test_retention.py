@@ -12,11 +12,10 @@ import boto3
 
 from keepslot import bootstrap
 from keepslot.domain.instants import parse_iso
-from tests.integration.conftest import Api
-from tests.integration.test_api_bookings import book, token_of
-from tests.integration.test_clients import FRI, THU, admin_of, z
-from tests.integration.test_faults import TABLE
+from tests.support.api import Api, book, token_of
+from tests.support.clients import FRI, THU, admin_of, z
 from tests.support.consistency import scan
+from tests.support.tables import TABLE
 
 PEOPLE = {
     "anna@example.com": ("Anna Bianchi", "+39 333 000 1111"),

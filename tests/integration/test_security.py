@@ -16,44 +16,25 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from keepslot.adapters.tokens import Purpose, TokenSigner
-from tests.integration.conftest import Api, sent_mail
-from tests.integration.test_api_bookings import (
+from tests.support.api import (
     THU_LATER,
+    Api,
     admin_token,
     body,
     book,
     confirmed,
+    sent_mail,
     token_of,
 )
 from tests.support.apigw import LambdaContext
+from tests.support.tables import booking_items, table_items
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTEXT: Any = LambdaContext()  # the test double stands in for the Lambda runtime's
 HOSTILE = "Zoë \u202e <script>alert(1)</script> & \"quotes\" 'x' \u05e9\u05dc\u05d5\u05dd"
-
-
-def mail_parts() -> list[dict[str, Any]]:
-    return sent_mail()
-
-
-def table_items() -> list[dict[str, Any]]:
-    client = boto3.client("dynamodb")
-    items: list[dict[str, Any]] = []
-    page: dict[str, Any] = {"TableName": "keepslot-test"}
-    while True:
-        res = client.scan(**page)
-        items += res["Items"]
-        if "LastEvaluatedKey" not in res:
-            return items
-        page["ExclusiveStartKey"] = res["LastEvaluatedKey"]
-
-
-def bookings_stored() -> list[dict[str, Any]]:
-    return [i for i in table_items() if i["SK"]["S"] == "BOOKING"]
 
 
 # ---- tokens ------------------------------------------------------------------
@@ -82,7 +63,7 @@ def test_admin_link_on_the_client_page_is_403(api: Api) -> None:
         api.post("/api/manage/cancel", {}, token=admin),
     ):
         assert r.status == 403, r.body
-    assert bookings_stored()[0]["status"]["S"] == "held"
+    assert booking_items()[0]["status"]["S"] == "held"
 
 
 def test_token_signed_with_another_key_is_401(api: Api) -> None:
@@ -166,7 +147,7 @@ def _full_flow(api: Api) -> list[str]:
     tokens = [token_of(first.body["manage_url"]), token_of(second.body["manage_url"])]
     dispatcher.handler({"Records": []}, CONTEXT)  # sends the mail: the admin links are in it
     admin = [
-        m["text"].split("/admin/#", 1)[1].split()[0] for m in mail_parts() if "giulia@" in m["to"]
+        m["text"].split("/admin/#", 1)[1].split()[0] for m in sent_mail() if "giulia@" in m["to"]
     ]
     assert len(admin) == 2
     tokens += admin
@@ -193,13 +174,13 @@ def test_honeypot_or_too_fast_submit_is_201_with_nothing_stored_or_sent(
     r = api.post("/api/bookings", body(api) | bot)
     assert r.status == 201
     assert r.body["booking"]["status"] == "held"
-    assert bookings_stored() == []
+    assert booking_items() == []
     assert not [i for i in table_items() if i["PK"]["S"].startswith(("LOCK#", "CLIENT#"))]
     api.tick()
-    assert mail_parts() == []
+    assert sent_mail() == []
     # The same person at human speed books normally: the test above can fail.
     assert api.post("/api/bookings", body(api) | {"elapsed_ms": 3000}).status == 201
-    assert len(bookings_stored()) == 1
+    assert len(booking_items()) == 1
 
 
 def test_fourth_open_hold_for_one_email_is_429(api: Api) -> None:
@@ -207,13 +188,11 @@ def test_fourth_open_hold_for_one_email_is_429(api: Api) -> None:
     replies = [book(api, start=f"{d}T09:00:00Z", email="Hoarder@Example.com") for d in days]
     assert [r.status for r in replies] == [201, 201, 201, 429]
     assert replies[-1].body["error"]["code"] == "too_many_holds"
-    assert len(bookings_stored()) == 3
+    assert len(booking_items()) == 3
     # Someone else can still book that day; and paying one hold frees a place.
     assert book(api, start=f"{days[-1]}T09:00:00Z", email="x@example.com").status == 201
     api.tick()
-    alert = next(
-        m for m in mail_parts() if "giulia@" in m["to"] and "hoarder@" in m["text"].lower()
-    )
+    alert = next(m for m in sent_mail() if "giulia@" in m["to"] and "hoarder@" in m["text"].lower())
     admin = alert["text"].split("/admin/#", 1)[1].split()[0]
     assert api.post("/api/admin/confirm-deposit", token=admin).status == 200
     assert book(api, start="2026-12-09T09:00:00Z", email="hoarder@example.com").status == 201
@@ -240,7 +219,7 @@ def test_cr_lf_in_header_fields_is_422(api: Api, field: str, breaker: str) -> No
     r = book(api, **{field: f"Anna{breaker}Bcc: all@example.com"})
     assert r.status == 422, r.body
     assert field in r.body["error"]["fields"]
-    assert bookings_stored() == []
+    assert booking_items() == []
 
 
 def test_unicode_and_rtl_names_are_escaped_in_emails_and_kept_in_json(api: Api) -> None:
@@ -248,7 +227,7 @@ def test_unicode_and_rtl_names_are_escaped_in_emails_and_kept_in_json(api: Api) 
     assert r.status == 201
     assert r.body["booking"]["client"]["name"] == HOSTILE  # JSON: the page sets textContent
     api.tick()
-    mail = mail_parts()
+    mail = sent_mail()
     assert len(mail) == 2
     allowed = {"html", "head", "meta", "title", "style", "body", "div", "h1", "p", "br", "a"}
     for m in mail:
@@ -270,7 +249,7 @@ def test_unicode_and_rtl_names_are_escaped_in_emails_and_kept_in_json(api: Api) 
 
 def client_admin_view(api: Api) -> dict[str, Any]:
     token = next(
-        m["text"].split("/admin/#", 1)[1].split()[0] for m in mail_parts() if "giulia@" in m["to"]
+        m["text"].split("/admin/#", 1)[1].split()[0] for m in sent_mail() if "giulia@" in m["to"]
     )
     view = api.get("/api/admin", token=token)
     assert view.status == 200

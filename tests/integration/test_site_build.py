@@ -1,11 +1,8 @@
-"""`mkdocs build` turns keepslot.yaml into a site whose policy page is what decide() does."""
+"""`mkdocs build` turns a keepslot.yaml into a site whose policy page is what decide() does."""
 
 from __future__ import annotations
 
-import copy
-import os
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
@@ -28,10 +25,10 @@ from keepslot.domain.booking import (
 )
 from keepslot.domain.money import Money
 from keepslot.domain.policy import Action, decide
-from tests.unit.test_words import ENGLISH, ITALIAN, catalogue_words, tokens, words_of
+from tests.support.configs import fixture_data
+from tests.support.site import mkdocs_build as build_site
+from tests.support.words import ENGLISH, ITALIAN, catalogue_words, tokens, words_of
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = yaml.safe_load((ROOT / "keepslot.yaml").read_text(encoding="utf-8"))
 EXAMPLE_KINDS = {
     "early_cancel",
     "late_cancel",
@@ -100,16 +97,7 @@ def mkdocs_build(tmp: Path, raw: dict[str, Any]) -> subprocess.CompletedProcess[
     tmp.mkdir(parents=True, exist_ok=True)
     config = tmp / "keepslot.yaml"
     config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    env = {**os.environ, "KEEPSLOT_CONFIG": str(config), "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp / "site")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return build_site(config, tmp / "site")
 
 
 def build(tmp: Path, raw: dict[str, Any]) -> Built:
@@ -119,7 +107,7 @@ def build(tmp: Path, raw: dict[str, Any]) -> Built:
 
 
 def variant(**sections: dict[str, Any]) -> dict[str, Any]:
-    raw = copy.deepcopy(SAMPLE)
+    raw = fixture_data()
     for name, changes in sections.items():
         raw[name] = {**raw.get(name, {}), **changes}
     return raw
@@ -151,7 +139,7 @@ def tiered() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def italian(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    return build(tmp_path_factory.mktemp("it"), SAMPLE)
+    return build(tmp_path_factory.mktemp("it"), fixture_data())
 
 
 @pytest.fixture(scope="module")

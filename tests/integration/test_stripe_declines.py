@@ -14,19 +14,16 @@ import requests
 import stripe
 
 from infra.local.localstripe import PUBLISHABLE_KEY, LocalStripe
-from tests.integration.conftest import Api
-from tests.integration.conftest_stripe import (
+from tests.support.api import Api
+from tests.support.stripe_play import (
     CARD_DECLINED_ON_CHARGE,
     CARD_OK,
+    at_stripe,
+    book_and_save_card,
     confirm_card_setup,
-    ledger,
 )
-from tests.integration.test_faults import consistent
-from tests.integration.test_stripe_faults import StripeWire, at_stripe, once_each, wire, wired
-from tests.integration.test_stripe_payments import book_and_save_card
-
-pytest_plugins = ["tests.integration.conftest_stripe"]
-__all__ = ["wire", "wired"]  # fixtures, used by name
+from tests.support.stripe_wire import StripeWire
+from tests.support.tables import consistent, ledger, once_each
 
 CARD_DECLINED_ON_SAVE = "4000000000000002"  # localstripe refuses to attach it
 
@@ -96,7 +93,7 @@ def _page_confirms(api_base: str, client_secret: str, card: str) -> requests.Res
 def test_card_declined_when_saved_then_another_card_on_the_same_form_confirms(
     wired: Api, wire: StripeWire, localstripe: LocalStripe, stripe_client: stripe.StripeClient
 ) -> None:
-    from tests.integration.test_api_bookings import body, token_of
+    from tests.support.api import body, token_of
 
     r = wired.post("/api/bookings", body(wired))
     secret = r.body["payment"]["client_secret"]

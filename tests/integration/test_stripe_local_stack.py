@@ -12,13 +12,14 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from tests.integration.conftest_stripe import confirm_card_setup, stripe_config
-from tests.stack import LocalStack
+from tests.support.configs import stripe_with_tiers
+from tests.support.stack import LocalStack
+from tests.support.stripe_play import confirm_card_setup
 
 
 @pytest.fixture(scope="module")
 def stripe_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    config = stripe_config(tmp_path_factory.mktemp("stripe-stack"))
+    config = stripe_with_tiers(tmp_path_factory.mktemp("stripe-stack"))
     with LocalStack(config=config) as stack:
         yield stack
 

@@ -9,43 +9,14 @@ import pytest
 import stripe
 
 from infra.local.localstripe import LocalStripe
-from tests.integration.conftest import Api
-from tests.integration.conftest_stripe import (
+from tests.support.api import THU_10, THU_LATER, Api, body, token_of
+from tests.support.stripe_play import (
     CARD_DECLINED_ON_CHARGE,
+    book_and_save_card,
     confirm_card_setup,
-    ledger,
-    outbox_templates,
+    pay,
 )
-from tests.integration.test_api_bookings import THU_10, THU_LATER, body, token_of
-
-pytest_plugins = ["tests.integration.conftest_stripe"]
-
-
-def book_and_save_card(
-    api: Api, ls: LocalStripe, card: str = "4242424242424242", **over: Any
-) -> tuple[dict[str, Any], str]:
-    r = api.post("/api/bookings", body(api, **over))
-    assert r.status == 201, r.body
-    pay = r.body["payment"]
-    assert pay["kind"] == "stripe"
-    assert pay["publishable_key"].startswith("pk_test_")
-    confirm_card_setup(ls.url, pay["client_secret"], card)
-    return r.body, token_of(r.body["manage_url"])
-
-
-def pay(api: Api, ls: LocalStripe, **over: Any) -> tuple[str, str]:
-    """Book, save the card in the page, report it: the booking id and its manage token."""
-    booked, token = book_and_save_card(api, ls, **over)
-    r = api.post("/api/manage/payment", {"setup_intent": "ignored"}, token=token)
-    assert r.status == 200, r.body
-    assert r.body["booking"]["status"] == "confirmed"
-    return booked["booking"]["id"], token
-
-
-def booking_item(api: Api, booking_id: str) -> Any:
-    from keepslot import bootstrap
-
-    return bootstrap.app().store.get_booking(booking_id)[0]
+from tests.support.tables import booking_item, ledger, outbox_templates
 
 
 def test_card_payment_confirms_the_booking_with_one_ledger_entry(
@@ -69,7 +40,7 @@ def test_card_payment_confirms_the_booking_with_one_ledger_entry(
     assert again.status == 200 and again.body["booking"]["status"] == "confirmed"
     assert len(ledger(b["id"])) == 1
     assert outbox_templates(b["id"]).count("freelancer/deposit_confirmed") == 1
-    ref = booking_item(stripe_api, b["id"]).payment_ref
+    ref = booking_item(b["id"]).payment_ref
     assert ref["payment_intent"] == paid["ref"] and ref["payment_method"].startswith("pm_")
 
 
@@ -198,7 +169,7 @@ def test_no_show_fee_is_charged_off_session_on_the_saved_card(
     from keepslot import bootstrap
 
     booking_id, _ = pay(stripe_api, localstripe)
-    booking = booking_item(stripe_api, booking_id)
+    booking = booking_item(booking_id)
     assert booking.terms.no_show_fee == 2500
     fee = bootstrap.app().payments.charge_fee(booking)
     assert (fee.status, fee.amount, fee.currency) == ("succeeded", 2500, "EUR")
@@ -245,7 +216,7 @@ def test_freelancer_cancel_refunds_the_card_in_full(
     from keepslot import bootstrap
 
     booking_id, _ = pay(stripe_api, localstripe)
-    booking = booking_item(stripe_api, booking_id)
+    booking = booking_item(booking_id)
     admin = token_of(bootstrap.app().links.admin(booking.id, stripe_api.clock.now()))
     r = stripe_api.post("/api/admin/cancel", {}, token=admin)
     assert r.status == 200, r.body
@@ -262,7 +233,7 @@ def test_late_reschedule_asks_a_new_card_deposit_for_the_new_booking(
     stripe_api: Api, localstripe: LocalStripe, stripe_client: stripe.StripeClient
 ) -> None:
     old_id, token = pay(stripe_api, localstripe)
-    old_pi = booking_item(stripe_api, old_id).payment_ref["payment_intent"]
+    old_pi = booking_item(old_id).payment_ref["payment_intent"]
     stripe_api.clock.at = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)  # 40 h before
     r = stripe_api.post("/api/manage/reschedule", {"start": THU_LATER}, token=token)
     assert r.status == 200, r.body
@@ -290,6 +261,6 @@ def test_unpaid_new_booking_of_a_late_reschedule_expires_despite_the_old_payment
     new_id = r.body["new_booking"]["id"]
     stripe_api.clock.advance(minutes=31)
     stripe_api.tick()  # the old booking's succeeded intent is not this booking's payment
-    new = booking_item(stripe_api, new_id)
+    new = booking_item(new_id)
     assert new.status.value == "expired"
     assert [e["kind"] for e in ledger(new_id)] == []

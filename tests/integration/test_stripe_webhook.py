@@ -20,24 +20,20 @@ import pytest
 import stripe
 
 from infra.local.localstripe import LocalStripe
-from tests.integration.conftest import Api, FixedClock
-from tests.integration.conftest_stripe import (
+from tests.support.api import THU_10, Api, FixedClock
+from tests.support.configs import INTAKE_ANSWERS, stripe_with_tiers
+from tests.support.stripe_play import (
     WebhookInbox,
+    book_and_save_card,
     confirm_card_setup,
     deliver,
     event,
-    ledger,
-    outbox_templates,
+    pay,
     put_stripe_secrets,
     signature,
-    stripe_config,
     stripe_env,
 )
-from tests.integration.test_api_bookings import THU_10
-from tests.integration.test_stripe_payments import book_and_save_card, pay
-from tests.support.configs import INTAKE_ANSWERS
-
-pytest_plugins = ["tests.integration.conftest_stripe"]
+from tests.support.tables import ledger, outbox_templates
 
 
 def intent_json(client: stripe.StripeClient, intent_id: str, **over: Any) -> dict[str, Any]:
@@ -208,7 +204,7 @@ def served(
 
     server = MotoServer()
     server.start()
-    config = stripe_config(tmp_path)
+    config = stripe_with_tiers(tmp_path)
     env = local_environment(
         moto_url=server.url, site_url="http://127.0.0.1:8000", config_path=config
     )

@@ -1,14 +1,13 @@
 """The local stack (`python -m infra.local.serve`) as a subprocess, for integration
-and e2e tests: free loopback ports, its own config and site if asked, its output
-shown when it fails to start.
+and e2e tests: free loopback ports, its output shown when it fails to start.
 
     with LocalStack(config=tmp_config) as stack:
         stack.get("/api/config").json()
         stack.advance(60 * 24)
         stack.outbox()
 
-`local_stack` is a session-scoped fixture of the default stack (keepslot.yaml,
-build/site); import it into a conftest to use it.
+It runs the test fixture config (tests/fixtures/keepslot.yaml) unless given
+another, and serves a site built from that config (tests/support/site.py).
 """
 
 from __future__ import annotations
@@ -20,16 +19,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.configs import FIXTURE
+from tests.support.site import site_for
+
+ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 30.0
 HTTP_TIMEOUT = 30.0
 
@@ -51,8 +51,8 @@ class LocalStack:
         site: Path | None = None,
         timeout: float = START_TIMEOUT,
     ) -> None:
-        self.config = Path(config) if config else ROOT / "keepslot.yaml"
-        self.site = Path(site) if site else ROOT / "build" / "site"
+        self.config = Path(config) if config else FIXTURE
+        self._site = Path(site) if site else None
         self.timeout = timeout
         self.port = 0
         self.returncode: int | None = None
@@ -64,6 +64,13 @@ class LocalStack:
         if not self.port:
             raise StackError("LocalStack.start() first")
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def site(self) -> Path:
+        """The site it serves: the one given, else one built from its config."""
+        if self._site is None:
+            self._site = site_for(self.config)
+        return self._site
 
     def start(self) -> LocalStack:
         # A free port can be taken between our probe and the server's bind: try again.
@@ -108,6 +115,12 @@ class LocalStack:
                 pass
             time.sleep(0.1)
         return False
+
+    @property
+    def pid(self) -> int:
+        if self._proc is None:
+            raise StackError("LocalStack.start() first")
+        return self._proc.pid
 
     def output(self) -> str:
         """Everything the stack has printed so far (stdout and stderr)."""
@@ -174,10 +187,3 @@ class LocalStack:
         if r.status_code != 200:
             raise StackError(f"{r.request.method} /_dev/clock: {r.status_code} {r.text}")
         return datetime.fromisoformat(r.json()["now"])
-
-
-@pytest.fixture(scope="session")
-def local_stack() -> Iterator[LocalStack]:
-    """The default stack (keepslot.yaml, build/site), shared by the session."""
-    with LocalStack() as stack:
-        yield stack

@@ -14,8 +14,7 @@ from pydantic import BaseModel
 
 from keepslot.adapters import config_copy, settings
 from keepslot.adapters.settings import ConfigError, load_config, parse_config, write_copy
-
-SAMPLE = Path(__file__).resolve().parents[2] / "keepslot.yaml"
+from tests.support.configs import FIXTURE as SAMPLE
 
 
 def packaged(tmp_path: Path, text: str) -> Path:

@@ -1,12 +1,11 @@
 """A broken keepslot.yaml fails fast, and each message names the key and the value.
 
-Every test breaks one thing in a deep copy of the sample config and reads the
-line of the error that starts with the key the freelancer has to fix.
+Every test breaks one thing in a deep copy of the sample config (the test fixture)
+and reads the line of the error that starts with the key the freelancer has to fix.
 """
 
 from __future__ import annotations
 
-import copy
 import subprocess
 import sys
 from pathlib import Path
@@ -16,15 +15,13 @@ import pytest
 import yaml
 
 from keepslot.adapters.settings import ConfigError, load_config, parse_config
-
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE_PATH = ROOT / "keepslot.yaml"
-_SAMPLE: dict[str, Any] = yaml.safe_load(SAMPLE_PATH.read_text(encoding="utf-8"))
+from tests.support.configs import FIXTURE as SAMPLE_PATH
+from tests.support.configs import fixture_data
 
 
 @pytest.fixture
 def sample() -> dict[str, Any]:
-    return copy.deepcopy(_SAMPLE)
+    return fixture_data()
 
 
 def error_line(raw: dict[str, Any], key: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,8 +13,8 @@ from keepslot.adapters.email.postman import CANCELS, INVITES, SesPostman
 from keepslot.adapters.email.render import TEMPLATES
 from keepslot.adapters.settings import KeepslotConfig, load_config
 from keepslot.adapters.tokens import TokenSigner
+from tests.support.configs import FIXTURE
 
-ROOT = Path(__file__).resolve().parents[2]
 MODES = ("video", "phone", "in_person")
 NAMES = [
     p.relative_to(TEMPLATES / "it").with_suffix("").as_posix()
@@ -24,7 +23,7 @@ NAMES = [
 
 
 def config(locale: str) -> KeepslotConfig:
-    c = load_config(ROOT / "keepslot.yaml")
+    c = load_config(FIXTURE)
     return c.model_copy(update={"business": c.business.model_copy(update={"locale": locale})})
 
 

@@ -22,39 +22,10 @@ from keepslot.domain.booking import (
 from keepslot.domain.money import Money
 from keepslot.domain.policy import Action, Fate, Give, Outcome, Reason, decide
 from keepslot.domain.terms import LateTier, Returned, Terms
+from tests.support.words import FOREIGN, catalogue_words, tokens, words_of
 
 ROME = "Europe/Rome"
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # 10:00 in Rome
-
-
-def wordlist(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Common words that must never appear in the other language's output.
-ENGLISH = wordlist(
-    "the you your and of to is are with before after this that will not show deposit booking "
-    "appointment credit refund cancel free time minutes hours days kept late policy price"
-)
-ITALIAN = wordlist(
-    "il la le di che per una non ti della prima dopo sono puoi acconto prenotazione "
-    "appuntamento ore minuti giorni credito rimborso"
-)
-FOREIGN = {"it": ENGLISH, "en": ITALIAN}
-
-
-def tokens(text: str) -> set[str]:
-    return {w.lower() for w in re.findall(r"[^\W\d_]+", text)}
-
-
-def words_of(text: str) -> set[str]:
-    return {w.lower() for w in re.findall(r"\b[^\W\d_]{4,}\b", text)}
-
-
-def catalogue_words(locale: str) -> set[str]:
-    """The words of a locale's strings, without `{placeholders}` and date patterns."""
-    texts = (re.sub(r"\{[^}]*\}", " ", v) for k, v in LOCALES[locale].items() if k[:4] != "fmt.")
-    return set().union(*(words_of(t) for t in texts))
 
 
 def only_in(locale: str, other: str) -> set[str]:

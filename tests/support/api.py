@@ -1,0 +1,157 @@
+"""The API in-process: the real Lambda handler called with real v2 events, a movable
+clock, the mail moto's SES kept, and the requests most tests start from.
+
+The fixtures that set up moto and the app (`aws`, `clock`, `api`) are in
+tests/integration/conftest.py.
+"""
+
+from __future__ import annotations
+
+import email
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email import policy
+from typing import Any
+
+from tests.support.apigw import LambdaContext, http_event
+from tests.support.configs import INTAKE_ANSWERS
+
+START = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # a Monday morning in Rome
+THU_10 = "2026-12-03T09:00:00Z"  # Thursday 10:00 in Rome: 73 h after START
+THU_LATER = "2026-12-03T10:30:00Z"  # 11:30 in Rome: clear of 10:00 plus its buffer
+
+
+class FixedClock:
+    def __init__(self, now: datetime) -> None:
+        self.at = now
+
+    def now(self) -> datetime:
+        return self.at
+
+    def advance(self, **kw: float) -> None:
+        self.at += timedelta(**kw)
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class Api:
+    """Calls the real Lambda handler with real v2 events."""
+
+    def __init__(self, clock: FixedClock) -> None:
+        self.clock = clock
+
+    def call(
+        self,
+        method: str,
+        url: str,
+        body: Any = None,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        from keepslot.handlers import api
+
+        hdrs = dict(headers or {})
+        if token:
+            hdrs["authorization"] = f"Bearer {token}"
+        res = api.handler(http_event(method, url, body, hdrs), LambdaContext())  # type: ignore[arg-type]
+        raw = res.get("body") or ""
+        return Reply(res["statusCode"], json.loads(raw) if raw else None, res.get("headers", {}))
+
+    def get(self, url: str, **kw: Any) -> Reply:
+        return self.call("GET", url, **kw)
+
+    def post(self, url: str, body: Any = None, **kw: Any) -> Reply:
+        return self.call("POST", url, body if body is not None else {}, **kw)
+
+    def tick(self) -> dict[str, int]:
+        from keepslot.handlers.clock import tick
+
+        return tick()
+
+
+def sent_mail() -> list[dict[str, Any]]:
+    """Every raw message moto's SES v2 kept, parsed: to, subject, text and HTML parts."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    out = []
+    for m in ses_backends[DEFAULT_ACCOUNT_ID]["eu-south-1"].sent_messages:
+        raw = getattr(m, "raw_data", None)
+        if raw is None:
+            continue
+        msg = email.message_from_string(raw, policy=policy.default)
+        text = msg.get_body(preferencelist=("plain",))
+        html = msg.get_body(preferencelist=("html",))
+        out.append(
+            {
+                "raw": raw,
+                "to": str(msg["To"]),
+                "subject": str(msg["Subject"]),
+                "text": text.get_content() if text else "",
+                "html": html.get_content() if html else "",
+            }
+        )
+    return out
+
+
+# ---- the requests most tests start from ---------------------------------------
+
+
+def token_of(url: str) -> str:
+    return url.split("#", 1)[1]
+
+
+def body(api: Api, **over: Any) -> dict[str, Any]:
+    """A new client's booking of `strategia` on Thursday at 10:00, with `over` changed."""
+    version = api.get("/api/config").body["policy_version"]
+    base = {
+        "service": "strategia",
+        "start": THU_10,
+        "mode": "in_person",
+        "name": "Anna Bianchi",
+        "email": "anna@example.com",
+        "phone": "+39 333 000 1111",
+        "timezone": "Europe/Rome",
+        "policy_version": version,
+        "answers": dict(INTAKE_ANSWERS),
+    }
+    return base | over
+
+
+def book(api: Api, **over: Any) -> Any:
+    return api.post("/api/bookings", body(api, **over))
+
+
+def admin_token(api: Api) -> str:
+    """The admin link's token from the freelancer's latest alert."""
+    api.tick()
+    alert = next(m for m in sent_mail() if "giulia@" in m["to"])
+    return alert["text"].split("/admin/#", 1)[1].split()[0]
+
+
+def confirmed(api: Api, **over: Any) -> str:
+    """A booking whose deposit the freelancer confirmed from the alert's admin link;
+    its manage token."""
+    r = book(api, **over)
+    admin = admin_token(api)
+    assert api.post("/api/admin/confirm-deposit", token=admin).status == 200
+    return token_of(r.body["manage_url"])
+
+
+def confirmed_in_service(api: Api, **over: Any) -> str:
+    """A booking whose deposit is confirmed through the use case itself (no mail read);
+    its manage token."""
+    from keepslot import bootstrap
+    from keepslot.service.admin import confirm_deposit
+
+    r = book(api, **over)
+    assert r.status == 201, r.body
+    app = bootstrap.app()
+    confirm_deposit(app.ctx, r.body["booking"]["id"], app.clock.now())
+    return token_of(r.body["manage_url"])
