@@ -23,28 +23,36 @@ Email = dict[str, Any]
 
 
 class Outbox:
+    """Stamped after every request (cheap: new messages only, kept as moto has them);
+    parsed only when someone reads the outbox, each message once."""
+
     def __init__(self, sent_messages: Callable[[], list[Any]], now: Callable[[], datetime]) -> None:
         self._sent_messages = sent_messages
         self._now = now
         self._lock = threading.Lock()
-        self._seen: dict[str, Email] = {}  # insertion order = send order
+        self._seen: dict[str, tuple[Any, str]] = {}  # id: (message, sent_at), in send order
+        self._parsed: dict[str, Email] = {}
 
     def observe(self) -> None:
-        """Stamp and parse any message sent since the last look."""
+        """Stamp any message sent since the last look with the dev clock's time."""
         messages = self._sent_messages()
         with self._lock:
-            fresh = [m for m in messages if m.id not in self._seen]
+            # moto only appends: whatever is new is past the ones already seen.
+            fresh = [m for m in messages[len(self._seen) :] if m.id not in self._seen]
             if not fresh:
                 return
             sent_at = iso(self._now())
             for message in fresh:
-                self._seen[message.id] = {**parse(message), "sent_at": sent_at}
+                self._seen[message.id] = (message, sent_at)
 
     def emails(self) -> list[Email]:
         """Oldest first: `to`, `subject`, `text`, `html`, `sent_at`, `attachments`, ..."""
         self.observe()
         with self._lock:
-            return [dict(e) for e in self._seen.values()]
+            for message_id, (message, sent_at) in self._seen.items():
+                if message_id not in self._parsed:
+                    self._parsed[message_id] = {**parse(message), "sent_at": sent_at}
+            return [dict(self._parsed[message_id]) for message_id in self._seen]
 
 
 def parse(message: Any) -> Email:
