@@ -35,11 +35,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Unit tests without the slow ones: the pure core, words, config, templates.
 test-fast: $(STAMP)
-	$(BIN)/pytest -q tests/unit
+	$(BIN)/pytest -q -p no:cacheprovider -m "not slow" tests/unit
 
-test: site chromium lint
-	$(BIN)/pytest -q -p no:cacheprovider
+# Everything, on two workers (a test module stays on one: its fixtures are shared).
+test: chromium lint
+	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

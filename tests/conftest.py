@@ -1,4 +1,4 @@
-"""Fixtures shared by every test layer.
+"""Fixtures shared by every test layer, and the markers every browser test carries.
 
 - `aws_env`: fake credentials and region eu-south-1, so no test can reach a
   real AWS account or read ~/.aws.
@@ -23,6 +23,15 @@ if TYPE_CHECKING:
 
 REGION = "eu-south-1"
 TABLE_NAME = "keepslot-test"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/e2e drives Chromium: `e2e`, and `slow`."""
+    e2e = Path(__file__).parent / "e2e"
+    for item in items:
+        if item.path.is_relative_to(e2e):
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

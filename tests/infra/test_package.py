@@ -23,6 +23,8 @@ from keepslot.adapters.settings import Locale, load_config
 from tests.infra import policy_model as pm
 from tests.support.configs import FIXTURE
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 # Measured at 17.8 MB (Babel trimmed to it/en; 8.4 MB of it 3.13 bytecode, which spares
 # every cold start compiling what it imports); the budget leaves ~20% headroom.

@@ -34,6 +34,8 @@ from tests.support.configs import INTAKE_ANSWERS, with_payments
 from tests.support.consistency import assert_consistent
 from tests.support.stack import LocalStack
 
+pytestmark = pytest.mark.slow
+
 SECONDS = float(os.environ.get("LOAD_SECONDS", "20"))
 WORKERS = 4  # the stack serves one API call at a time: more threads only queue
 MIX = {"slots": 45, "book": 25, "cancel": 12, "reschedule": 18}  # weights, per request

@@ -26,6 +26,8 @@ from infra.local.provision import provision
 from keepslot.adapters.settings import load_config
 from tests.support.configs import FIXTURE
 
+pytestmark = pytest.mark.slow
+
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 

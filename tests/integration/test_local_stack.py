@@ -33,6 +33,8 @@ from infra.site_hooks import stamp_site
 from tests.support.configs import FIXTURE, with_payments
 from tests.support.stack import ROOT, LocalStack
 
+pytestmark = pytest.mark.slow
+
 # -- in-process: the gateway around stand-in functions -------------------------
 
 

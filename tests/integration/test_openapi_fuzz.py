@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import hypothesis
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,6 +22,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from tests.support.api import Api, body
 from tests.support.apigw import LambdaContext, http_event
+
+pytestmark = pytest.mark.slow
 
 EXAMPLES = 20  # per operation and mode: the whole run stays well under a minute
 FUZZED = {("GET", "/api/config"), ("GET", "/api/slots"), ("POST", "/api/bookings")}

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import boto3
+import pytest
 
 from infra.local.environment import TABLE_NAME
 from keepslot import bootstrap
@@ -18,6 +19,8 @@ from keepslot.domain.booking import Mode
 from keepslot.domain.errors import DomainError, SlotTaken
 from keepslot.service.booking import BookingRequest, book
 from tests.support.configs import INTAKE_ANSWERS
+
+pytestmark = pytest.mark.slow
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 

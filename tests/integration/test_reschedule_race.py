@@ -27,6 +27,8 @@ from tests.support.api import START
 from tests.support.configs import INTAKE_ANSWERS
 from tests.support.consistency import assert_consistent, scan
 
+pytestmark = pytest.mark.slow
+
 DAYS = [datetime(2026, 12, d, tzinfo=UTC) for d in (1, 3, 4, 7, 8, 10, 11)]
 A_AT, B_AT, FREE_AT = timedelta(hours=9), timedelta(hours=10, minutes=30), timedelta(hours=8)
 ALLOWED = {"moved", "slot_taken", "not_allowed_now"}

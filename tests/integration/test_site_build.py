@@ -29,6 +29,8 @@ from tests.support.configs import fixture_data
 from tests.support.site import mkdocs_build as build_site
 from tests.support.words import ENGLISH, ITALIAN, catalogue_words, tokens, words_of
 
+pytestmark = pytest.mark.slow
+
 EXAMPLE_KINDS = {
     "early_cancel",
     "late_cancel",

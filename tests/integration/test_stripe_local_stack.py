@@ -16,6 +16,8 @@ from tests.support.configs import stripe_with_tiers
 from tests.support.stack import LocalStack
 from tests.support.stripe_play import confirm_card_setup
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def stripe_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:

@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 CHECK = """
 import gc, sys
 import keepslot.handlers.coldstart
