@@ -36,6 +36,8 @@ import moto.dynamodb.models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table import Table
 
+from infra.local.moto_index import refresh_item, stored
+
 _running = threading.local()
 _MARK = "_keepslot_item_rollback"
 
@@ -70,14 +72,13 @@ class _Saved:
                 items.pop(self.hash_key, None)
             else:
                 items[self.hash_key] = self.item
-            return
-        bucket = items.get(self.hash_key)
-        if self.item is not None:
+        elif self.item is not None:
             items[self.hash_key][self.range_key] = self.item
-        elif bucket is not None:
+        elif (bucket := items.get(self.hash_key)) is not None:
             bucket.pop(self.range_key, None)
             if not bucket:
                 del items[self.hash_key]
+        refresh_item(self.table, self.hash_key, self.range_key)  # its index entries too
 
 
 def _saved_items(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> list[_Saved]:
@@ -91,7 +92,7 @@ def _saved_items(backend: DynamoDBBackend, transact_items: list[dict[str, Any]])
             slot = (id(table), hash_key, range_key)
             if slot not in saved:  # the first copy is the state before the transaction
                 saved[slot] = _Saved(
-                    table, hash_key, range_key, copy.deepcopy(_current(table, hash_key, range_key))
+                    table, hash_key, range_key, copy.deepcopy(stored(table, hash_key, range_key))
                 )
     return list(saved.values())
 
@@ -110,15 +111,6 @@ def _item_key(
     except Exception:
         return None  # a malformed key: moto raises its own error for it
     return table, hash_key, range_key
-
-
-def _current(table: Table, hash_key: Any, range_key: Any) -> Any:
-    """The stored item, without `Table.get_item`'s side effect of adding an empty
-    bucket to its defaultdict for a partition key it has never seen."""
-    entry = table.items.get(hash_key)
-    if range_key is None or entry is None:
-        return entry
-    return entry.get(range_key)
 
 
 @contextmanager

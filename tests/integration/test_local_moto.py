@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from moto.dynamodb.models.table import Table
 
@@ -383,7 +383,8 @@ def test_any_key_query_answers_as_moto_s_own(
     forward: bool,
     on_index: bool,
 ) -> None:
-    backend_table(table).items.clear()
+    for old in everything(dynamodb, table):
+        dynamodb.delete_item(TableName=table, Key={"PK": old["PK"], "SK": old["SK"]})
     for pk, n, due in jobs:
         item = key(f"C#{pk}", f"JOB#{due or 'x'}#{n}")
         if due:
@@ -412,6 +413,80 @@ def test_any_key_query_answers_as_moto_s_own(
         query["IndexName"] = "due"
     if limit:
         query["Limit"] = limit
+    ours = all_pages(dynamodb, table, query)
+    with monkeypatch.context() as m:
+        m.setattr(Table, "query", Table.query.__wrapped__)  # type: ignore[attr-defined]
+        m.setattr(Table, "all_items", Table.all_items.__wrapped__)  # type: ignore[attr-defined]
+        assert ours == all_pages(dynamodb, table, query)
+
+
+WRITES = st.lists(
+    st.tuples(
+        st.sampled_from(["put", "set due", "undue", "delete", "failed transaction"]),
+        st.integers(0, 5),
+        STAMPS,
+    ),
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(writes=WRITES, stamp=STAMPS, limit=st.integers(1, 3))
+@example(  # a rolled-back move must put the item back where it was in the index
+    writes=[("put", 0, "2026-12-01"), ("failed transaction", 0, "2026-12-05")],
+    stamp="2026-12-02",
+    limit=1,
+)
+def test_the_due_index_follows_every_write(
+    dynamodb: DynamoDBClient,
+    table: str,
+    monkeypatch: pytest.MonkeyPatch,
+    writes: list[tuple[str, int, str]],
+    stamp: str,
+    limit: int,
+) -> None:
+    """Puts, updates that move or drop an item's index keys, deletes and rolled-back
+    transactions, after the index was built: queries still answer as moto's own."""
+    query = {
+        "IndexName": "due",
+        "KeyConditionExpression": "GSI2PK = :d AND GSI2SK <= :t",
+        "ExpressionAttributeValues": {":d": {"S": "DUE"}, ":t": {"S": stamp}},
+        "Limit": limit,
+    }
+    all_pages(dynamodb, table, query)  # builds the index before the writes
+    for op, n, due in writes:
+        k = key(f"C#{n % 3}", f"JOB#{n}")
+        if op == "put":
+            item = k | {"GSI2PK": {"S": "DUE"}, "GSI2SK": {"S": due}}
+            dynamodb.put_item(TableName=table, Item=item)
+        elif op == "set due":
+            dynamodb.update_item(
+                TableName=table,
+                Key=k,
+                UpdateExpression="SET GSI2PK = :d, GSI2SK = :t",
+                ExpressionAttributeValues={":d": {"S": "DUE"}, ":t": {"S": due}},
+            )
+        elif op == "undue":
+            dynamodb.update_item(TableName=table, Key=k, UpdateExpression="REMOVE GSI2PK")
+        elif op == "delete":
+            dynamodb.delete_item(TableName=table, Key=k)
+        else:
+            moved = {"GSI2PK": {"S": "DUE"}, "GSI2SK": {"S": due}}
+            with pytest.raises(ClientError):
+                dynamodb.transact_write_items(
+                    TransactItems=[
+                        {"Put": {"TableName": table, "Item": k | moved}},
+                        {
+                            "ConditionCheck": {
+                                "TableName": table,
+                                "Key": key("NOWHERE", "X"),
+                                "ConditionExpression": "attribute_exists(PK)",
+                            }
+                        },
+                    ]
+                )
     ours = all_pages(dynamodb, table, query)
     with monkeypatch.context() as m:
         m.setattr(Table, "query", Table.query.__wrapped__)  # type: ignore[attr-defined]
