@@ -257,6 +257,7 @@ def calendar_slots(api: Any) -> dict[str, Any]:
 
 
 def main() -> None:
+    from bench import local_stack
     from bench.api_rss import measure as api_rss
     from bench.coldstart import measure_with_server
 
@@ -269,6 +270,9 @@ def main() -> None:
     results |= in_process(calendar_slots)
     results |= {"cold_start": measure_with_server(int(os.environ.get("BENCH_COLD_RUNS", "15")))}
     results |= {"api_rss": api_rss(int(os.environ.get("BENCH_RSS_REQUESTS", "200")))}
+    results |= {
+        "local_stack": local_stack.measure(int(os.environ.get("BENCH_LOCAL_BOOKINGS", "1000")))
+    }
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2))
     print_table(results)
 
@@ -306,6 +310,8 @@ def cold_start_rows(cs: dict[str, Any]) -> list[tuple[str, str, str, str]]:
 
 
 def print_table(r: dict[str, Any]) -> None:
+    from bench.local_stack import row as local_stack_row
+
     cs = r["cold_start"]
     rows = [
         (
@@ -364,6 +370,7 @@ def print_table(r: dict[str, Any]) -> None:
             "< 128 MB",
         )
     )
+    rows.append(local_stack_row(r["local_stack"]))
     width = max(len(x[0]) for x in rows)
     for name, a, b, target in rows:
         print(f"{name:<{width}}  {a:<28} {b:<36} {target}")
