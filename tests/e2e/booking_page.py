@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.stack import LocalStack
+from tests.support.stack import LocalStack
 
 
 def submit_booking(

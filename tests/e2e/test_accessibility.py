@@ -9,8 +9,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_booking_flow import link
-from tests.stack import LocalStack
+from tests.e2e.mails import link
+from tests.support.stack import LocalStack
 
 EMAIL = "irene.a11y@example.com"
 

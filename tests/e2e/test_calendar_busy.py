@@ -10,9 +10,9 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from tests.stack import LocalStack
 from tests.support.configs import with_payments
 from tests.support.feed_server import vcalendar, vevent
+from tests.support.stack import LocalStack
 
 ROME = ZoneInfo("Europe/Rome")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.stack import LocalStack
+from tests.support.stack import LocalStack
 
 
 def api_requests(page: Page) -> list[str]:

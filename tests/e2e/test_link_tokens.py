@@ -6,8 +6,8 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.e2e.booking_page import book_by_api
-from tests.e2e.test_booking_flow import link
-from tests.stack import LocalStack
+from tests.e2e.mails import link
+from tests.support.stack import LocalStack
 
 EMAIL = "sara.token@example.com"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 

@@ -12,7 +12,7 @@ import pytest
 
 from keepslot import bootstrap
 from keepslot.domain.availability import Span
-from tests.integration.conftest import Api, FixedClock
+from tests.support.api import Api, FixedClock
 from tests.support.configs import with_payments
 from tests.support.feed_server import FeedServer
 

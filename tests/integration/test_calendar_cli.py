@@ -8,7 +8,7 @@ import boto3
 
 from keepslot.cli.main import main
 from tests.integration.calendars import cal_api, feeds, sync
-from tests.integration.conftest import Api
+from tests.support.api import Api
 from tests.support.feed_server import SECRET, FeedServer, vcalendar, vevent
 
 __all__ = ["cal_api", "feeds"]  # fixtures

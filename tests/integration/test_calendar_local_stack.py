@@ -14,9 +14,9 @@ import pytest
 import requests
 
 from keepslot.cli.main import main
-from tests.stack import LocalStack
 from tests.support.configs import INTAKE_ANSWERS, with_payments
 from tests.support.feed_server import vcalendar, vevent
+from tests.support.stack import LocalStack
 
 ROME = ZoneInfo("Europe/Rome")
 AFTER = timedelta(minutes=15)  # the sample's buffer after each appointment

@@ -14,8 +14,7 @@ from keepslot import bootstrap
 from keepslot.adapters.dynamo.busy import DynamoBusyTable
 from keepslot.service.calendars import CalendarPorts
 from tests.integration.calendars import cal_api, feeds, sync
-from tests.integration.conftest import Api, sent_mail
-from tests.integration.test_api_bookings import book
+from tests.support.api import Api, book, sent_mail
 from tests.support.feed_server import SECRET, FeedServer, vcalendar, vevent
 
 __all__ = ["cal_api", "feeds"]  # fixtures
@@ -49,7 +48,7 @@ def test_a_new_busy_time_over_a_booking_alerts_once_with_the_booking_and_the_tim
 def test_a_cancelled_booking_gives_its_cells_back_to_the_busy_time(
     cal_api: Api, feeds: FeedServer
 ) -> None:
-    from tests.integration.test_api_bookings import token_of
+    from tests.support.api import token_of
 
     booked = book(cal_api, start=AT_11_ROME)
     feeds.serve("/work.ics", MEETING)

@@ -7,8 +7,7 @@ from datetime import timedelta
 
 from keepslot.domain.availability import Span
 from tests.integration.calendars import cal_api, clear_of, feeds, rome, slots, sync
-from tests.integration.conftest import Api, sent_mail
-from tests.integration.test_api_bookings import book
+from tests.support.api import Api, book, sent_mail
 from tests.support.feed_server import FeedServer, calendar_file, vcalendar, vevent
 
 __all__ = ["cal_api", "feeds"]  # fixtures

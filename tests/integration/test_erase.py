@@ -14,12 +14,11 @@ import stripe
 
 from infra.local.localstripe import LocalStripe
 from keepslot.cli.main import main
-from tests.integration.conftest import Api
-from tests.integration.test_clients import EMAIL, MON, THU, late_cancel, z
-from tests.integration.test_notifications import confirmed, to
-from tests.integration.test_stripe_payments import booking_item, pay
-
-pytest_plugins = ["tests.integration.conftest_stripe"]
+from tests.support.api import Api, confirmed_by_link
+from tests.support.clients import EMAIL, MON, THU, late_cancel, z
+from tests.support.mails import to
+from tests.support.stripe_play import pay
+from tests.support.tables import booking_item
 
 
 def erase(email: str) -> dict[str, Any]:
@@ -44,7 +43,7 @@ def items() -> list[dict[str, Any]]:
 
 def test_nobody_finds_an_erased_client_by_hashing_their_address(api: Api) -> None:
     late_cancel(api, THU)
-    confirmed(api, start=z(MON), email=EMAIL, name="Marco Verdi")
+    confirmed_by_link(api, start=z(MON), email=EMAIL, name="Marco Verdi")
     early = api.post("/api/manage/cancel", {}, token=emailed_manage(EMAIL))
     assert early.body["booking"]["deposit"]["status"] == "credit"
     erase(EMAIL)
@@ -64,7 +63,7 @@ def test_erase_does_not_undo_a_cancel_made_while_it_runs(
 ) -> None:
     from keepslot.adapters.dynamo.admin_queries import ClientAdmin
 
-    booking, _, _ = confirmed(api, email=EMAIL, name="Marco Verdi")
+    booking, _, _ = confirmed_by_link(api, email=EMAIL, name="Marco Verdi")
     manage = emailed_manage(EMAIL)
     scan = ClientAdmin.scan
     cancels: list[int] = []
@@ -90,7 +89,7 @@ def test_erase_deletes_the_clients_stripe_customer(
     stripe_api: Api, localstripe: LocalStripe, stripe_client: stripe.StripeClient
 ) -> None:
     booking_id, _ = pay(stripe_api, localstripe)
-    customer = booking_item(stripe_api, booking_id).payment_ref["customer"]
+    customer = booking_item(booking_id).payment_ref["customer"]
     assert stripe_client.v1.customers.retrieve(customer).email == "anna@example.com"
     counts = erase("anna@example.com")
     assert counts["stripe_customers"] == 1
@@ -110,4 +109,4 @@ def test_erase_stops_before_touching_the_table_when_stripe_is_down(
     monkeypatch.setenv("STRIPE_API_BASE", "http://127.0.0.1:9")  # nothing listens there
     assert main(["erase", "anna@example.com", "--yes"], out=io.StringIO()) == 1
     # Nothing erased yet, so running it again later still finds the Customer to delete.
-    assert booking_item(stripe_api, booking_id).client.email == "anna@example.com"
+    assert booking_item(booking_id).client.email == "anna@example.com"

@@ -7,9 +7,8 @@ from datetime import datetime
 
 import boto3
 
-from tests.integration.conftest import Api
-from tests.integration.test_api_bookings import book, token_of
-from tests.integration.test_notifications import FREELANCER, to
+from tests.support.api import Api, book, token_of
+from tests.support.mails import FREELANCER, to
 
 OLD_KEY, NEW_KEY = "k" * 32, "n" * 32  # OLD_KEY: what the test stack starts with
 

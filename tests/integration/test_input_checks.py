@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.conftest import Api, sent_mail
-from tests.integration.test_api_bookings import book
+from tests.support.api import Api, book, sent_mail
 
 
 def _refused(api: Api, field: str, **over: str) -> None:

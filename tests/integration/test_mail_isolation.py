@@ -14,10 +14,9 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.integration.conftest import Api
-from tests.integration.test_api_bookings import THU_LATER, book
-from tests.integration.test_notifications import FREELANCER, mails, to
+from tests.support.api import THU_LATER, Api, book
 from tests.support.apigw import LambdaContext
+from tests.support.mails import FREELANCER, mails, to
 
 ANNA, BEA, EVE = "anna@example.com", "bea@example.com", "eve@example.com"
 

@@ -15,19 +15,10 @@ import stripe
 
 from infra.local.localstripe import LocalStripe
 from keepslot.service.job_failures import MAX_ATTEMPTS
-from tests.integration.conftest import Api, sent_mail
-from tests.integration.conftest_stripe import ledger
-from tests.integration.test_stripe_faults import (
-    SDK_ATTEMPTS,
-    StripeWire,
-    _freelancer_cancels,
-    wire,
-    wired,
-)
-from tests.integration.test_stripe_payments import booking_item, pay
-
-pytest_plugins = ["tests.integration.conftest_stripe"]
-__all__ = ["wire", "wired"]  # fixtures, used by name
+from tests.support.api import Api, freelancer_cancels, sent_mail
+from tests.support.stripe_play import pay
+from tests.support.stripe_wire import SDK_ATTEMPTS, StripeWire
+from tests.support.tables import booking_item, ledger
 
 TABLE = "keepslot-test"
 DIGEST_DUE = datetime(2026, 12, 7, 6, 0, tzinfo=UTC)  # Monday 7:00 in Rome, the next digest
@@ -76,7 +67,7 @@ def test_refund_stripe_refuses_for_good_ends_failed_after_one_try_and_reaches_th
     code: str,
 ) -> None:
     booking_id, _ = pay(wired, localstripe)
-    _freelancer_cancels(wired, booking_id)  # a full refund, made by the clock
+    freelancer_cancels(wired, booking_id)  # a full refund, made by the clock
     wire.answer("POST", "/v1/refunds", 400, refused(code))
     wired.tick()
     assert refund_job(booking_id) == {"part": "FAILED", "attempts": 1, "error": "payment_refused"}
@@ -114,7 +105,7 @@ def test_refund_during_an_outage_is_counted_retried_and_made_once(
     times: int,
 ) -> None:
     booking_id, _ = pay(wired, localstripe)
-    _freelancer_cancels(wired, booking_id)
+    freelancer_cancels(wired, booking_id)
     if outage == "refuse":
         wire.fail("POST", "/v1/refunds", "refuse", times)
     else:
@@ -124,7 +115,7 @@ def test_refund_during_an_outage_is_counted_retried_and_made_once(
     assert job == {"part": "DUE", "attempts": 1, "error": "payment_unavailable"}
     assert lines(caplog, "job_retry") and not lines(caplog, "job_failed")
     wired.tick()  # the next tick tries again, and Stripe is back
-    pi = booking_item(wired, booking_id).payment_ref["payment_intent"]
+    pi = booking_item(booking_id).payment_ref["payment_intent"]
     [refund] = stripe_client.v1.refunds.list(params={"payment_intent": pi}).data
     recorded = [(e["ref"], e["amount"]) for e in ledger(booking_id) if e["kind"] == "refunded"]
     assert recorded == [(refund.id, 6000)]
@@ -135,7 +126,7 @@ def test_outage_that_outlasts_every_retry_ends_failed_with_an_alarm(
     wired: Api, wire: StripeWire, localstripe: LocalStripe, caplog: pytest.LogCaptureFixture
 ) -> None:
     booking_id, _ = pay(wired, localstripe)
-    _freelancer_cancels(wired, booking_id)
+    freelancer_cancels(wired, booking_id)
     wire.fail("POST", "/v1/refunds", "refuse", times=1000)
     for _ in range(MAX_ATTEMPTS + 2):
         wired.tick()
@@ -154,7 +145,7 @@ def test_a_job_whose_booking_is_gone_is_not_dropped_silently(
     wired: Api, wire: StripeWire, localstripe: LocalStripe, caplog: pytest.LogCaptureFixture
 ) -> None:
     booking_id, _ = pay(wired, localstripe)
-    _freelancer_cancels(wired, booking_id)
+    freelancer_cancels(wired, booking_id)
     boto3.client("dynamodb").delete_item(
         TableName=TABLE, Key={"PK": {"S": f"BOOKING#{booking_id}"}, "SK": {"S": "BOOKING"}}
     )

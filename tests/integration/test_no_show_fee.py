@@ -23,10 +23,11 @@ from tests.support.api import (
     THU_LATER,
     Api,
     FixedClock,
+    admin_link,
     body,
     confirmed_in_service,
+    no_show,
     sent_mail,
-    token_of,
 )
 from tests.support.configs import with_payments
 from tests.support.stripe_play import CARD_DECLINED_ON_CHARGE, at_stripe, meta, pay
@@ -34,6 +35,7 @@ from tests.support.stripe_wire import StripeWire
 from tests.support.tables import booking_item, consistent, ledger
 
 THU_10 = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+
 AFTER_GRACE = THU_10 + timedelta(minutes=20)
 CLIENT = "anna@example.com"
 
@@ -42,23 +44,8 @@ def euros(minor: int) -> str:
     return format_money(minor, "EUR", "it")
 
 
-def admin_token(booking_id: str) -> str:
-    from keepslot import bootstrap
-
-    app = bootstrap.app()
-    return token_of(app.links.admin(booking_id, app.clock.now()))
-
-
-def no_show(api: Api, booking_id: str, at: datetime = AFTER_GRACE) -> dict[str, Any]:
-    api.clock.at = at
-    r = api.post("/api/admin/no-show", token=admin_token(booking_id))
-    assert r.status == 200, r.body
-    assert r.body["booking"]["status"] == "no_show"
-    return dict(r.body["outcome"])
-
-
 def waive(api: Api, booking_id: str, as_: str | None = None) -> None:
-    r = api.post("/api/admin/waive", {"as": as_} if as_ else {}, token=admin_token(booking_id))
+    r = api.post("/api/admin/waive", {"as": as_} if as_ else {}, token=admin_link(booking_id))
     assert r.status == 200, r.body
 
 

@@ -5,71 +5,18 @@ The clock is the real clock handler (`api.tick()`); the dispatcher runs inside i
 
 from __future__ import annotations
 
-import email
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from email import policy
-from email.message import EmailMessage
 from typing import Any
 
 import pytest
 from icalendar import Calendar
 
-from tests.support.api import Api, body, book, token_of
+from tests.support.api import Api, body, book, confirmed_by_link
+from tests.support.mails import FREELANCER, mails, to
 
 CLIENT = "anna@example.com"
-FREELANCER = "giulia@giuliarossi.it"
 THU_10_UTC = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
-
-
-def mails() -> list[dict[str, Any]]:
-    """moto's sent messages, parsed: to, subject, text, html and the parsed .ics files."""
-    from moto.core import DEFAULT_ACCOUNT_ID  # type: ignore[attr-defined]
-    from moto.ses.models import ses_backends
-
-    out = []
-    for m in ses_backends[DEFAULT_ACCOUNT_ID]["eu-south-1"].sent_messages:
-        msg = email.message_from_string(m.raw_data, policy=policy.default)
-        assert isinstance(msg, EmailMessage)
-        text, rich = msg.get_body(("plain",)), msg.get_body(("html",))
-        cals = [
-            Calendar.from_ical(bytes(part.get_payload(decode=True)))
-            for part in msg.walk()
-            if part.get_content_type() == "text/calendar"
-        ]
-        out.append(
-            {
-                "to": [a.addr_spec for a in msg["To"].addresses],
-                "subject": str(msg["Subject"]),
-                "text": text.get_content() if text else "",
-                "html": rich.get_content() if rich else "",
-                "ics": cals,
-            }
-        )
-    return out
-
-
-def to(addr: str, sent: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-    return [m for m in (mails() if sent is None else sent) if addr in m["to"]]
-
-
-def admin_token(booking_id: str) -> str:
-    """The freelancer's link as if mailed now."""
-    from keepslot import bootstrap
-
-    app = bootstrap.app()
-    return token_of(app.links.admin(booking_id, app.clock.now()))
-
-
-def confirmed(api: Api, **over: Any) -> tuple[dict[str, Any], str, str]:
-    """A strategia booking whose deposit the freelancer confirmed: (booking, manage, admin)."""
-    r = book(api, **over)
-    assert r.status == 201, r.body
-    b = r.body["booking"]
-    admin = admin_token(b["id"])
-    assert api.post("/api/admin/confirm-deposit", token=admin).status == 200
-    api.tick()
-    return b, token_of(r.body["manage_url"]), admin
 
 
 def event_of(cal: Calendar) -> Any:
@@ -77,7 +24,7 @@ def event_of(cal: Calendar) -> Any:
 
 
 def test_confirmation_carries_an_ics_with_the_utc_start_and_the_meeting(api: Api) -> None:
-    b, _, _ = confirmed(api, mode="video")
+    b, _, _ = confirmed_by_link(api, mode="video")
     mail = next(m for m in to(CLIENT) if m["subject"].startswith("Acconto ricevuto"))
     assert mail["to"] == [CLIENT]
     [cal] = mail["ics"]
@@ -96,8 +43,8 @@ def test_confirmation_carries_an_ics_with_the_utc_start_and_the_meeting(api: Api
 
 
 def test_in_person_and_phone_confirmations_name_the_place_and_who_calls(api: Api) -> None:
-    confirmed(api, mode="in_person")
-    confirmed(api, mode="phone", start="2026-12-03T10:30:00Z", email="bea@example.com")
+    confirmed_by_link(api, mode="in_person")
+    confirmed_by_link(api, mode="phone", start="2026-12-03T10:30:00Z", email="bea@example.com")
     place = next(m for m in to(CLIENT) if m["ics"])
     assert "Via dell'Indipendenza 12" in place["text"]
     assert "citofono" in place["text"]
@@ -107,7 +54,7 @@ def test_in_person_and_phone_confirmations_name_the_place_and_who_calls(api: Api
 
 
 def test_a_cancellation_withdraws_the_event_and_invites_to_rebook(api: Api) -> None:
-    b, manage, _ = confirmed(api)
+    b, manage, _ = confirmed_by_link(api)
     assert api.post("/api/manage/cancel", {}, token=manage).status == 200
     api.tick()
     mail = next(m for m in to(CLIENT) if m["subject"].startswith("Prenotazione cancellata"))
@@ -120,7 +67,7 @@ def test_a_cancellation_withdraws_the_event_and_invites_to_rebook(api: Api) -> N
 
 
 def test_reschedule_sends_a_new_invite_and_cancels_the_old_uid(api: Api) -> None:
-    b, manage, _ = confirmed(api)
+    b, manage, _ = confirmed_by_link(api)
     r = api.post("/api/manage/reschedule", {"start": "2026-12-04T09:00:00Z"}, token=manage)
     assert r.status == 200, r.body
     api.tick()
@@ -131,7 +78,7 @@ def test_reschedule_sends_a_new_invite_and_cancels_the_old_uid(api: Api) -> None
 
 
 def test_first_reminder_lands_before_the_deadline_and_names_it(api: Api) -> None:
-    confirmed(api, mode="video")
+    confirmed_by_link(api, mode="video")
     api.clock.advance(hours=1)  # 72 h before Thursday 10:00 Rome
     api.tick()
     [first] = [m for m in to(CLIENT) if m["subject"].startswith("Promemoria")]
@@ -147,7 +94,7 @@ def test_first_reminder_lands_before_the_deadline_and_names_it(api: Api) -> None
 
 
 def test_a_cancelled_booking_gets_no_reminder(api: Api) -> None:
-    _, manage, _ = confirmed(api)
+    _, manage, _ = confirmed_by_link(api)
     assert api.post("/api/manage/cancel", {}, token=manage).status == 200
     api.clock.advance(hours=72)
     api.tick()
@@ -155,7 +102,7 @@ def test_a_cancelled_booking_gets_no_reminder(api: Api) -> None:
 
 
 def test_no_show_needs_the_grace_then_follows_up_once(api: Api) -> None:
-    _, _, admin = confirmed(api)
+    _, _, admin = confirmed_by_link(api)
     api.clock.at = THU_10_UTC + timedelta(minutes=5)
     r = api.post("/api/admin/no-show", token=admin)
     assert r.status == 409 and r.body["error"]["code"] == "not_allowed_now"
@@ -184,13 +131,13 @@ def test_no_show_needs_the_grace_then_follows_up_once(api: Api) -> None:
 
 
 def test_arrived_completes_at_once_and_offer_invites_to_rebook(api: Api) -> None:
-    _, _, admin = confirmed(api)
+    _, _, admin = confirmed_by_link(api)
     assert api.post("/api/admin/arrived", token=admin).status == 409  # not started yet
     api.clock.at = THU_10_UTC + timedelta(minutes=2)
     r = api.post("/api/admin/arrived", token=admin)
     assert r.status == 200 and r.body["booking"]["status"] == "completed"
     assert api.post("/api/admin/offer", token=admin).status == 409  # completed: nothing to offer
-    _, manage2, admin2 = confirmed(api, start="2026-12-07T09:00:00Z")
+    _, manage2, admin2 = confirmed_by_link(api, start="2026-12-07T09:00:00Z")
     api.post("/api/manage/cancel", {}, token=manage2)
     assert "offer" in api.get("/api/admin", token=admin2).body["actions"]
     assert api.post("/api/admin/offer", token=admin2).status == 200
@@ -200,7 +147,7 @@ def test_arrived_completes_at_once_and_offer_invites_to_rebook(api: Api) -> None
 
 
 def test_credit_reminder_then_expiry(api: Api) -> None:
-    _, manage, _ = confirmed(api)
+    _, manage, _ = confirmed_by_link(api)
     r = api.post("/api/manage/cancel", {}, token=manage)
     until = datetime.fromisoformat(r.body["outcome"]["credit_until"].replace("Z", "+00:00"))
     api.clock.at = until - timedelta(hours=23)
@@ -215,7 +162,7 @@ def test_credit_reminder_then_expiry(api: Api) -> None:
 
 
 def test_a_used_credit_gets_no_reminder(api: Api) -> None:
-    _, manage, _ = confirmed(api)
+    _, manage, _ = confirmed_by_link(api)
     r = api.post("/api/manage/cancel", {}, token=manage)
     until = datetime.fromisoformat(r.body["outcome"]["credit_until"].replace("Z", "+00:00"))
     assert book(api, start="2026-12-04T09:00:00Z").body["booking"]["status"] == "confirmed"
@@ -225,7 +172,7 @@ def test_a_used_credit_gets_no_reminder(api: Api) -> None:
 
 
 def test_the_clock_twice_sends_nothing_twice(api: Api) -> None:
-    confirmed(api)
+    confirmed_by_link(api)
     api.clock.advance(hours=1)
     first = api.tick()
     again = api.tick()
@@ -346,7 +293,7 @@ def test_no_show_is_marked_by_itself_only_when_the_policy_says_so(
     policy_ = app.config.policy.model_copy(update={"no_show_auto_mark_hours": 2})
     monkeypatch.setattr(app, "config", app.config.model_copy(update={"policy": policy_}))
     monkeypatch.setattr(app, "ctx", app.ctx.__class__(**{**vars(app.ctx), "config": app.config}))
-    b, _, _ = confirmed(api)
+    b, _, _ = confirmed_by_link(api)
     api.clock.at = THU_10_UTC + timedelta(hours=2)
     api.tick()
     api.tick()

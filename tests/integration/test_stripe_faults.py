@@ -23,7 +23,7 @@ import requests
 import stripe
 
 from infra.local.localstripe import LocalStripe
-from tests.support.api import THU_LATER, Api, body, token_of
+from tests.support.api import THU_LATER, Api, body, freelancer_cancels, token_of
 from tests.support.stripe_play import (
     at_stripe,
     book_and_save_card,
@@ -158,18 +158,10 @@ def test_late_reschedule_reports_a_missing_card_form_then_the_new_page_offers_it
 # ---- (b) refunds, made by the clock ----------------------------------------------
 
 
-def _freelancer_cancels(api: Api, booking_id: str) -> None:
-    from keepslot import bootstrap
-
-    b = booking_item(api, booking_id)
-    admin = token_of(bootstrap.app().links.admin(b.id, api.clock.now()))
-    assert api.post("/api/admin/cancel", {}, token=admin).status == 200
-
-
 def _waived_as_refund(api: Api, booking_id: str) -> None:
     from keepslot import bootstrap
 
-    b = booking_item(api, booking_id)
+    b = booking_item(booking_id)
     manage = token_of(bootstrap.app().links.manage(b.id, b.start))
     api.clock.at = datetime(2026, 12, 2, 13, 0, tzinfo=UTC)  # 20 h before: all forfeited
     assert api.post("/api/manage/cancel", {}, token=manage).body["outcome"]["forfeited"] == 6000
@@ -179,7 +171,7 @@ def _waived_as_refund(api: Api, booking_id: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("decide", "mode"), [(_freelancer_cancels, "refuse"), (_waived_as_refund, "lose")]
+    ("decide", "mode"), [(freelancer_cancels, "refuse"), (_waived_as_refund, "lose")]
 )
 def test_refund_fails_once_then_the_next_tick_refunds_once(
     wired: Api,
@@ -190,7 +182,7 @@ def test_refund_fails_once_then_the_next_tick_refunds_once(
     mode: str,
 ) -> None:
     booking_id, _ = pay(wired, localstripe)
-    pi = booking_item(wired, booking_id).payment_ref["payment_intent"]
+    pi = booking_item(booking_id).payment_ref["payment_intent"]
     decide(wired, booking_id)
     wire.fail("POST", "/v1/refunds", mode)
     wired.tick()  # the refund job fails and stays due; the tick itself goes on
@@ -242,7 +234,7 @@ def test_no_show_fee_charge_whose_answer_is_lost_is_replayed_not_doubled(
     from keepslot.service.payments import PaymentUnavailable
 
     booking_id, _ = pay(wired, localstripe)
-    booking = booking_item(wired, booking_id)
+    booking = booking_item(booking_id)
     wire.fail("POST", "/v1/payment_intents", "lose")
     with pytest.raises(PaymentUnavailable):
         bootstrap.app().payments.charge_fee(booking)

@@ -14,17 +14,17 @@ import stripe
 
 from infra.deploy_secrets import PLACEHOLDER
 from infra.local.localstripe import LocalStripe
-from tests.integration.conftest import Api
-from tests.integration.conftest_stripe import deliver, event, ledger, signature
-from tests.integration.test_api_bookings import THU_LATER
-from tests.integration.test_stripe_payments import book_and_save_card, booking_item, pay
-from tests.integration.test_stripe_webhook import (
+from tests.support.api import THU_LATER, Api, status_of
+from tests.support.stripe_play import (
+    book_and_save_card,
     charge_without_recording,
+    deliver,
+    event,
     intent_json,
-    status_of,
+    pay,
+    signature,
 )
-
-pytest_plugins = ["tests.integration.conftest_stripe"]
+from tests.support.tables import booking_item, ledger
 
 
 def held_with_card(api: Api, ls: LocalStripe, **over: Any) -> tuple[str, str]:
@@ -38,7 +38,7 @@ def charge_at_stripe(
 ) -> str:
     """A real, succeeded PaymentIntent on the booking's saved card, naming the booking as
     its deposit: what someone holding the secret key (or a bug) could make."""
-    ref = booking_item(api, booking_id).payment_ref
+    ref = booking_item(booking_id).payment_ref
     pm = client.v1.setup_intents.retrieve(ref["setup_intent"]).payment_method
     pi = client.v1.payment_intents.create(
         params={
@@ -157,7 +157,7 @@ def test_ledger_records_what_stripe_took_not_what_was_due(
     assert (status, reply["result"]) == (200, "confirmed")  # at least what was due
     assert status_of(stripe_api, token) == "confirmed"
     assert [(e["kind"], e["amount"], e["ref"]) for e in ledger(booking_id)] == [("paid", 6500, pi)]
-    assert booking_item(stripe_api, booking_id).deposit.paid == 6500
+    assert booking_item(booking_id).deposit.paid == 6500
 
 
 class ShortCharge:

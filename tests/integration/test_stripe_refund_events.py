@@ -14,12 +14,9 @@ from typing import Any
 import stripe
 
 from infra.local.localstripe import LocalStripe
-from tests.integration.conftest import Api, sent_mail
-from tests.integration.conftest_stripe import deliver, event, ledger, outbox_templates
-from tests.integration.test_stripe_faults import _freelancer_cancels
-from tests.integration.test_stripe_payments import pay
-
-pytest_plugins = ["tests.integration.conftest_stripe"]
+from tests.support.api import Api, freelancer_cancels, sent_mail
+from tests.support.stripe_play import deliver, event, pay
+from tests.support.tables import ledger, outbox_templates
 
 FREELANCER = "giulia@giuliarossi.it"
 
@@ -76,7 +73,7 @@ def test_refund_keepslot_made_is_recorded_once_and_alerts_nobody(
     stripe_api: Api, localstripe: LocalStripe
 ) -> None:
     booking_id, _ = pay(stripe_api, localstripe)
-    _freelancer_cancels(stripe_api, booking_id)
+    freelancer_cancels(stripe_api, booking_id)
     stripe_api.tick()  # the clock refunds the deposit and records it
     [(amount, _)] = rows(booking_id, "refunded")
     pi = paid_intent(booking_id)
@@ -89,7 +86,7 @@ def test_refund_that_failed_is_undone_in_the_ledger_and_the_freelancer_is_told(
     stripe_api: Api, localstripe: LocalStripe, stripe_client: stripe.StripeClient
 ) -> None:
     booking_id, _ = pay(stripe_api, localstripe)
-    _freelancer_cancels(stripe_api, booking_id)
+    freelancer_cancels(stripe_api, booking_id)
     stripe_api.tick()
     [(amount, refund_id)] = rows(booking_id, "refunded")
     failed = stripe_client.v1.refunds.retrieve(refund_id).to_dict() | {

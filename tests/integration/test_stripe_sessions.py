@@ -7,13 +7,9 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 from infra.local.localstripe import LocalStripe
-from tests.integration.conftest import Api
-from tests.integration.test_no_show_fee import no_show
-from tests.integration.test_stripe_faults import StripeWire, wire, wired
-from tests.integration.test_stripe_payments import pay
-
-pytest_plugins = ["tests.integration.conftest_stripe"]
-__all__ = ["wire", "wired"]  # fixtures, used by name
+from tests.support.api import Api, no_show
+from tests.support.stripe_play import pay
+from tests.support.stripe_wire import StripeWire
 
 
 def charges(w: StripeWire) -> list[dict[str, list[str]]]:

@@ -20,40 +20,22 @@ import pytest
 import stripe
 
 from infra.local.localstripe import LocalStripe
-from tests.support.api import THU_10, Api, FixedClock
+from tests.support.api import THU_10, Api, FixedClock, status_of
 from tests.support.configs import INTAKE_ANSWERS, stripe_with_tiers
 from tests.support.stripe_play import (
     WebhookInbox,
     book_and_save_card,
+    charge_without_recording,
     confirm_card_setup,
     deliver,
     event,
+    intent_json,
     pay,
     put_stripe_secrets,
     signature,
     stripe_env,
 )
 from tests.support.tables import ledger, outbox_templates
-
-
-def intent_json(client: stripe.StripeClient, intent_id: str, **over: Any) -> dict[str, Any]:
-    obj: dict[str, Any] = client.v1.payment_intents.retrieve(intent_id).to_dict()
-    return obj | over
-
-
-def charge_without_recording(booking_id: str) -> str:
-    """Charge the deposit at Stripe as the payment route would, then 'crash' before the write."""
-    from keepslot import bootstrap
-
-    app = bootstrap.app()
-    booking, _ = app.store.get_booking(booking_id)
-    intent = app.payments.charge_deposit(booking)
-    assert intent.status == "succeeded"
-    return intent.id
-
-
-def status_of(api: Api, token: str) -> str:
-    return str(api.get("/api/manage", token=token).body["booking"]["status"])
 
 
 def test_localstripe_event_confirms_a_booking_whose_payment_write_was_lost(

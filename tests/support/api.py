@@ -20,6 +20,7 @@ from tests.support.configs import INTAKE_ANSWERS
 START = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # a Monday morning in Rome
 THU_10 = "2026-12-03T09:00:00Z"  # Thursday 10:00 in Rome: 73 h after START
 THU_LATER = "2026-12-03T10:30:00Z"  # 11:30 in Rome: clear of 10:00 plus its buffer
+AFTER_THU_10_GRACE = datetime(2026, 12, 3, 9, 20, tzinfo=UTC)  # the fixture's grace: 15 min
 
 
 class FixedClock:
@@ -155,3 +156,40 @@ def confirmed_in_service(api: Api, **over: Any) -> str:
     app = bootstrap.app()
     confirm_deposit(app.ctx, r.body["booking"]["id"], app.clock.now())
     return token_of(r.body["manage_url"])
+
+
+def admin_link(booking_id: str) -> str:
+    """The token of the freelancer's admin link for a booking, as if mailed now."""
+    from keepslot import bootstrap
+
+    app = bootstrap.app()
+    return token_of(app.links.admin(booking_id, app.clock.now()))
+
+
+def confirmed_by_link(api: Api, **over: Any) -> tuple[dict[str, Any], str, str]:
+    """A strategia booking whose deposit the freelancer confirmed from the admin link, the
+    mail sent: (booking, manage token, admin token)."""
+    r = book(api, **over)
+    assert r.status == 201, r.body
+    b = r.body["booking"]
+    admin = admin_link(b["id"])
+    assert api.post("/api/admin/confirm-deposit", token=admin).status == 200
+    api.tick()
+    return b, token_of(r.body["manage_url"]), admin
+
+
+def freelancer_cancels(api: Api, booking_id: str) -> None:
+    assert api.post("/api/admin/cancel", {}, token=admin_link(booking_id)).status == 200
+
+
+def no_show(api: Api, booking_id: str, at: datetime = AFTER_THU_10_GRACE) -> dict[str, Any]:
+    """The freelancer marks the client absent at `at`; the outcome."""
+    api.clock.at = at
+    r = api.post("/api/admin/no-show", token=admin_link(booking_id))
+    assert r.status == 200, r.body
+    assert r.body["booking"]["status"] == "no_show"
+    return dict(r.body["outcome"])
+
+
+def status_of(api: Api, token: str) -> str:
+    return str(api.get("/api/manage", token=token).body["booking"]["status"])

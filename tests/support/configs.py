@@ -14,26 +14,15 @@ import copy
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 import yaml
+
+from keepslot.adapters.settings import KeepslotConfig
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "keepslot.yaml"
 
 PaymentMode = Literal["offline", "stripe"]
-Section = Literal[
-    "business",
-    "payments",
-    "services",
-    "modes",
-    "hours",
-    "policy",
-    "reliability",
-    "privacy",
-    "reminders",
-    "holds",
-    "intake",
-]
 
 # What a new client answers to the fixture's required intake questions.
 INTAKE_ANSWERS = {"business": "Panificio", "goal": "Altro"}
@@ -74,7 +63,7 @@ def config_with(directory: Path, name: str, **sections: Mapping[str, Any]) -> Pa
     `config_with(d, "fee", policy={"no_show_fee": 20})`; other keys keep their values."""
     data = fixture_data()
     for section, values in sections.items():
-        if section not in get_args(Section):
+        if section not in KeepslotConfig.model_fields:
             raise ValueError(f"keepslot.yaml has no section {section!r}")
         if not isinstance(data.get(section, {}), dict):
             raise ValueError(f"{section} is a list in keepslot.yaml: use write_config")

@@ -177,3 +177,19 @@ def at_stripe(client: stripe.StripeClient, kind: str, booking_id: str) -> list[A
 
 def meta(obj: Any) -> dict[str, Any]:
     return obj.metadata.to_dict() if obj.metadata else {}
+
+
+def intent_json(client: stripe.StripeClient, intent_id: str, **over: Any) -> dict[str, Any]:
+    obj: dict[str, Any] = client.v1.payment_intents.retrieve(intent_id).to_dict()
+    return obj | over
+
+
+def charge_without_recording(booking_id: str) -> str:
+    """Charge the deposit at Stripe as the payment route would, then 'crash' before the write."""
+    from keepslot import bootstrap
+
+    app = bootstrap.app()
+    booking, _ = app.store.get_booking(booking_id)
+    intent = app.payments.charge_deposit(booking)
+    assert intent.status == "succeeded"
+    return intent.id
