@@ -104,25 +104,21 @@ def refused(action: Item) -> Item:
     return {kind: op | {"ConditionExpression": "attribute_exists(never)"}}
 
 
-@pytest.mark.parametrize("failing", range(5))
+@pytest.mark.parametrize(
+    ("broken", "error"),
+    [*((n, "TransactionCanceled") for n in range(5)), ("named twice", "ValidationException")],
+)
 def test_a_failed_transaction_leaves_every_item_as_it_was(
-    dynamodb: DynamoDBClient, filled: str, failing: int
+    dynamodb: DynamoDBClient, filled: str, broken: int | str, error: str
 ) -> None:
+    """One action's condition fails (each in turn), or one item is named twice."""
     before = everything(dynamodb, filled)
     plan = actions(filled)
-    plan[failing] = refused(plan[failing])
-    with pytest.raises(ClientError, match="TransactionCanceled"):
-        dynamodb.transact_write_items(TransactItems=plan)  # type: ignore[arg-type]
-    assert everything(dynamodb, filled) == before
-
-
-def test_a_transaction_naming_one_item_twice_changes_nothing(
-    dynamodb: DynamoDBClient, filled: str
-) -> None:
-    before = everything(dynamodb, filled)
-    plan = actions(filled)
-    plan.append({"Delete": {"TableName": filled, "Key": key("BOOKING#9", "BOOKING")}})
-    with pytest.raises(ClientError, match="ValidationException"):
+    if isinstance(broken, int):
+        plan[broken] = refused(plan[broken])
+    else:
+        plan.append({"Delete": {"TableName": filled, "Key": key("BOOKING#9", "BOOKING")}})
+    with pytest.raises(ClientError, match=error):
         dynamodb.transact_write_items(TransactItems=plan)  # type: ignore[arg-type]
     assert everything(dynamodb, filled) == before
 
@@ -230,51 +226,41 @@ def test_a_concurrent_winner_is_never_erased(served: DynamoDBClient) -> None:
     other items: the winner's booking and lock stay, and no loser leaves a trace."""
     gate = threading.Barrier(80)
 
-    def claim(n: int) -> str:
+    def commits(actions: list[Item]) -> bool:
         gate.wait()
         try:
-            served.transact_write_items(
-                TransactItems=[
-                    {"Put": {"TableName": "keepslot", "Item": key(f"BOOKING#{n}", "BOOKING")}},
-                    {
-                        "Put": {
-                            "TableName": "keepslot",
-                            "Item": key("SLOT#thu-10", "LOCK") | {"by": {"S": str(n)}},
-                            "ConditionExpression": "attribute_not_exists(PK)",
-                        }
-                    },
-                ]
-            )
-            return f"won {n}"
+            served.transact_write_items(TransactItems=actions)  # type: ignore[arg-type]
         except ClientError:
-            return "lost"
+            return False
+        return True
 
-    def fail(n: int) -> str:
-        gate.wait()
-        try:
-            served.transact_write_items(
-                TransactItems=[
-                    {"Put": {"TableName": "keepslot", "Item": key(f"OTHER#{n}", "X")}},
-                    {
-                        "ConditionCheck": {
-                            "TableName": "keepslot",
-                            "Key": key("NOWHERE", "X"),
-                            "ConditionExpression": "attribute_exists(PK)",
-                        }
-                    },
-                ]
-            )
-            return "unexpected"
-        except ClientError:
-            return "rolled back"
+    def claim(n: int) -> list[Item]:
+        lock = key("SLOT#thu-10", "LOCK") | {"by": {"S": str(n)}}
+        return [
+            {"Put": {"TableName": "keepslot", "Item": key(f"BOOKING#{n}", "BOOKING")}},
+            {
+                "Put": {
+                    "TableName": "keepslot",
+                    "Item": lock,
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+        ]
+
+    def failing(n: int) -> list[Item]:
+        nowhere = {"Key": key("NOWHERE", "X"), "ConditionExpression": "attribute_exists(PK)"}
+        return [
+            {"Put": {"TableName": "keepslot", "Item": key(f"OTHER#{n}", "X")}},
+            {"ConditionCheck": {"TableName": "keepslot", **nowhere}},
+        ]
 
     with ThreadPoolExecutor(max_workers=80) as pool:
-        claims = [pool.submit(claim, n) for n in range(40)]
-        fails = [pool.submit(fail, n) for n in range(40)]
-        won = [f.result() for f in claims if f.result() != "lost"]
-        assert {f.result() for f in fails} == {"rolled back"}
+        claims = {n: pool.submit(commits, claim(n)) for n in range(40)}
+        fails = [pool.submit(commits, failing(n)) for n in range(40)]
+        won = [str(n) for n, f in claims.items() if f.result()]
+        assert not any(f.result() for f in fails)
     assert len(won) == 1, won
-    winner = won[0].split()[1]
+    winner = won[0]
     items = {(i["PK"]["S"], i["SK"]["S"]): i for i in everything(served, "keepslot")}
     assert items[("SLOT#thu-10", "LOCK")]["by"] == {"S": winner}
     assert {k for k in items if k[0].startswith(("BOOKING#", "OTHER#"))} == {
