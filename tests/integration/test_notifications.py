@@ -303,51 +303,10 @@ def test_no_show_is_marked_by_itself_only_when_the_policy_says_so(
     assert len(auto) == 1 and "nessuno ha risposto" in auto[0]["text"]
 
 
-@pytest.fixture
-def item_level_rollback(monkeypatch: pytest.MonkeyPatch) -> None:
-    """moto deep-copies the whole table once per transaction item, to roll back a failed
-    transaction. Saving only the items a transaction names gives the same all-or-nothing
-    result at a fraction of the cost, so 50 bookings and 600 clock runs fit in a minute."""
-    import copy
-
-    from moto.dynamodb import models
-    from moto.dynamodb.models.dynamo_type import DynamoType
-    from moto.dynamodb.models.table import Table
-
-    real = models.DynamoDBBackend.transact_write_items
-
-    class KeepTables:
-        @staticmethod
-        def deepcopy(obj: Any, memo: Any = None) -> Any:
-            return obj if isinstance(obj, Table) else copy.deepcopy(obj, memo)
-
-    def transact(self: Any, transact_items: list[dict[str, Any]]) -> None:
-        saved = []
-        for entry in transact_items:
-            _, op = next(iter(entry.items()))
-            table = self.get_table(op["TableName"])
-            attrs = op.get("Key") or op["Item"]
-            h, r = DynamoType(attrs[table.hash_key_attr]), DynamoType(attrs[table.range_key_attr])
-            saved.append((table, h, r, copy.deepcopy(table.items.get(h, {}).get(r))))
-        setattr(models, "copy", KeepTables)  # noqa: B010 (moto's module global)
-        try:
-            real(self, transact_items)
-        except Exception:
-            for table, h, r, old in reversed(saved):
-                if old is None:
-                    table.items.get(h, {}).pop(r, None)
-                else:
-                    table.items[h][r] = old
-            raise
-        finally:
-            setattr(models, "copy", copy)  # noqa: B010
-
-    monkeypatch.setattr(models.DynamoDBBackend, "transact_write_items", transact)
-
-
 def test_fifty_bookings_three_clocks_at_two_hundred_minutes_send_each_email_once(
-    api: Api, item_level_rollback: None
+    api: Api,
 ) -> None:
+    # Fits in a minute because the tests' moto rolls back per item (infra/local/moto_rollback.py).
     from keepslot import bootstrap
     from keepslot.domain.instants import parse_iso
 
