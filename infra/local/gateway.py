@@ -20,6 +20,7 @@ from infra.local.dev_routes import DevRoutes
 from infra.local.lambdas import Functions
 from infra.local.outbox import Outbox
 from infra.local.responses import json_error, json_response
+from infra.local.shared_run import SharedRun
 from infra.local.static import StaticSite
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ class Gateway:
         self._clock = clock
         self._outbox = outbox
         self._dev = DevRoutes(clock, outbox, self.settle, stripe, DevCalendar(self.sync_calendars))
+        self._after_request = SharedRun(self.settle)  # concurrent requests share one run
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         response = self.dispatch(Request(environ))
@@ -76,7 +78,7 @@ class Gateway:
             traceback.print_exc(file=sys.stderr)
             response = json_response({"message": "Internal Server Error"}, 500)  # API Gateway's
         try:
-            self.settle()  # even after a 500: the request may have written before failing
+            self._after_request()  # even after a 500: the request may have written before failing
         except Exception as err:
             traceback.print_exc(file=sys.stderr)
             response.headers["X-Keepslot-Dev-Jobs-Failed"] = " ".join(repr(err).split())[:200]
