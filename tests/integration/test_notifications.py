@@ -167,7 +167,7 @@ def test_no_show_needs_the_grace_then_follows_up_once(api: Api) -> None:
     assert wait["subject"] == "Ti aspetto fino alle 10:15"
     api.clock.at = THU_10_UTC + timedelta(minutes=15)
     api.tick()
-    [check] = [m for m in to(FREELANCER) if m["subject"] == "Anna è arrivato/a?"]
+    [check] = [m for m in to(FREELANCER) if m["subject"] == "Hai visto Anna? L'appuntamento è iniziato"]
     assert "?do=no-show#" in check["text"] and "?do=arrived#" in check["text"]
     assert "no-show" in api.get("/api/admin", token=admin).body["actions"]
     r = api.post("/api/admin/no-show", token=admin)
@@ -457,7 +457,7 @@ def test_fifty_bookings_three_clocks_at_two_hundred_minutes_send_each_email_once
         )
     alerts = Counter(m["subject"] for m in to(FREELANCER, sent))
     for i in range(50):
-        assert alerts[f"Cliente{i:02d} è arrivato/a?"] == 1
+        assert alerts[f"Hai visto Cliente{i:02d}? L'appuntamento è iniziato"] == 1
         assert sum(1 for s in alerts if s.startswith(f"Nuova prenotazione: Cliente{i:02d} ")) == 1
     digests = [s for s in alerts if s.startswith("La tua settimana")]
     assert len(digests) == 2  # Mondays 7 and 14 December

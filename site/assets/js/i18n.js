@@ -247,7 +247,7 @@
     "admin.action.block-client": "Blocca il cliente",
     "admin.action.decline-waiver": "Declina l'eccezione",
     "admin.action.offer": "Proponi un nuovo orario",
-    "admin.confirm.cancel": "Cancellare l'appuntamento? L'acconto torna per intero al cliente e la cancellazione non conta mai contro di lui.",
+    "admin.confirm.cancel": "Cancellare l'appuntamento? L'acconto torna per intero al cliente e la cancellazione non conta mai a suo sfavore.",
     "admin.confirm.no-show": "Registrare la mancata presentazione? L'acconto viene trattenuto secondo la politica e il cliente riceve l'invito a prenotare di nuovo.",
     "admin.confirm.decline": "Rifiutare la richiesta? L'orario torna disponibile.",
     "admin.confirm.block-client": "Bloccare il cliente? Non potrà più prenotare online.",
