@@ -128,7 +128,7 @@ def sent_mail() -> list[dict[str, Any]]:
         raw = getattr(m, "raw_data", None)
         if raw is None:
             continue
-        msg = email.message_from_string(raw, policy=policy.default)
+        msg = email.message_from_bytes(raw.encode("utf-8"), policy=policy.default)
         text = msg.get_body(preferencelist=("plain",))
         html = msg.get_body(preferencelist=("html",))
         out.append(

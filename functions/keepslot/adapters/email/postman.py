@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from email import policy
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -198,10 +200,10 @@ class SesPostman:
         b = self._config.business
         if not all(is_one_line(v) for v in (to, name, r.subject)):
             raise ValueError("a header value holds a line break or a control character")
-        msg = EmailMessage()
+        msg = EmailMessage(policy=policy.SMTP)
         msg["From"] = Address(b.sender_name or b.name, addr_spec=ascii_address(str(b.sender)))
         msg["To"] = Address(name, addr_spec=to)
-        msg["Subject"] = r.subject
+        msg.set_raw("Subject", folded_subject(r.subject))
         msg["Date"] = formatdate(usegmt=True)
         msg.set_content(r.text)
         msg.add_alternative(r.html, subtype="html")
@@ -214,3 +216,15 @@ class SesPostman:
                 params={"method": method},
             )
         return msg.as_bytes()
+
+
+def folded_subject(subject: str) -> str:
+    """The Subject value, folded so that every reader unfolds it to exactly `subject`.
+
+    The standard library's own folding can leave a space at the end of a line before
+    an encoded word, or move the whole value to a line of its own: unfolded, that reads
+    "Anna Bianchi,  lunedì" or " Your booking". `Header` folds between encoded words
+    (whose separating spaces readers drop) or at a space it keeps.
+    """
+    plain = subject.isascii() and "=?" not in subject
+    return Header(subject, "us-ascii" if plain else "utf-8", header_name="Subject").encode("\n")
