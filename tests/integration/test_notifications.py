@@ -167,7 +167,9 @@ def test_no_show_needs_the_grace_then_follows_up_once(api: Api) -> None:
     assert wait["subject"] == "Ti aspetto fino alle 10:15"
     api.clock.at = THU_10_UTC + timedelta(minutes=15)
     api.tick()
-    [check] = [m for m in to(FREELANCER) if m["subject"] == "Hai visto Anna? L'appuntamento è iniziato"]
+    [check] = [
+        m for m in to(FREELANCER) if m["subject"] == "Hai visto Anna? L'appuntamento è iniziato"
+    ]
     assert "?do=no-show#" in check["text"] and "?do=arrived#" in check["text"]
     assert "no-show" in api.get("/api/admin", token=admin).body["actions"]
     r = api.post("/api/admin/no-show", token=admin)
