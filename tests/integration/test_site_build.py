@@ -339,3 +339,48 @@ def test_a_broken_config_fails_the_build_naming_the_key(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert "policy.free_change_hours" in done.stderr
     assert not (tmp_path / "site" / "policy" / "index.html").exists()
+
+
+class VersionLine(HTMLParser):
+    """The policy page's version paragraph: its text, and whether it holds inline code."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside = 0
+        self.text = ""
+        self.code = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.inside:
+            self.inside += 1
+            self.code = self.code or tag == "code"
+        elif "policy-version" in (dict(attrs).get("class") or "").split():
+            self.inside = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        self.inside = max(0, self.inside - 1)
+
+    def handle_data(self, data: str) -> None:
+        if self.inside:
+            self.text += data
+
+
+@pytest.mark.parametrize("locale", ["it", "en"])
+def test_the_policy_version_ends_with_a_full_stop_right_after_it(
+    locale: str, italian: Built, english_site: Built
+) -> None:
+    site = italian if locale == "it" else english_site
+    line = VersionLine()
+    line.feed(site.html("policy/index.html"))
+    version = site.config.policy_version
+    assert line.text.endswith(f": {version}.")
+    # The theme pads inline code, which reads as a space before the full stop.
+    assert not line.code
+
+
+def test_the_admin_page_has_its_own_title(italian: Built, english_site: Built) -> None:
+    for site, own in ((english_site, "admin"), (italian, "amministrazione")):
+        admin, manage = (site.article(f"{p}/index.html").text.strip() for p in ("admin", "manage"))
+        assert admin != manage
+        assert own in admin.lower()
+        assert f"<title>{admin} - " in site.html("admin/index.html")

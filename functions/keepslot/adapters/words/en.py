@@ -29,7 +29,7 @@ STRINGS: dict[str, str] = {
     "nav.book": "Book",
     "title.book": "Book an appointment",
     "title.manage": "Your booking",
-    "title.admin": "Manage booking",
+    "title.admin": "Booking admin",
     # Outcomes (explain): present tense, for the preview and for the result alike.
     "out.head.nothing_paid": "No deposit has been paid, so there is nothing to keep.",
     "out.head.early_cancel": "This cancellation is in time: no penalty.",
@@ -238,7 +238,7 @@ STRINGS: dict[str, str] = {
         "no-shows still count towards your reliability record."
     ),
     "policy.version.heading": "Version",
-    "policy.version.body": "Version of this policy: `{version}`.",
+    "policy.version.body": "Version of this policy: {version}.",
     # Worked examples.
     "ex.title.early_cancel": "Cancelling in time",
     "ex.title.late_cancel": "Cancelling late, {lead} before",

@@ -33,7 +33,7 @@ STRINGS: dict[str, str] = {
     "nav.book": "Prenota",
     "title.book": "Prenota un appuntamento",
     "title.manage": "La tua prenotazione",
-    "title.admin": "Gestione della prenotazione",
+    "title.admin": "Amministrazione della prenotazione",
     # Outcomes (explain): present tense, for the preview and for the result alike.
     "out.head.nothing_paid": (
         "Non risulta alcun acconto versato, quindi non c'è nulla da trattenere."
@@ -266,7 +266,7 @@ STRINGS: dict[str, str] = {
         "storico di affidabilità."
     ),
     "policy.version.heading": "Versione",
-    "policy.version.body": "Versione di questa politica: `{version}`.",
+    "policy.version.body": "Versione di questa politica: {version}.",
     # Worked examples.
     "ex.title.early_cancel": "Cancellazione in tempo",
     "ex.title.late_cancel": "Cancellazione tardiva, {lead} prima",
