@@ -7,6 +7,7 @@ build with the message naming the key.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -20,6 +21,7 @@ from mkdocs.structure.pages import Page
 
 from keepslot.adapters.settings import ConfigError, KeepslotConfig, load_config
 from keepslot.adapters.words import Words
+from keepslot.adapters.words.formats import date_patterns
 from keepslot.adapters.words.pages import render_home, render_policy
 
 # Pages another engineer fills with forms: the hook only localises their title line.
@@ -78,6 +80,16 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         title = _state["words"](APP_TITLES[src])
         return H1.sub(lambda _: f"# {title}", markdown, count=1)
     return markdown
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Every page carries the locale's date patterns (Babel's), so the booking pages write
+    a date the way the emails and the policy page do. A JSON data block: never run, so the
+    deployed Content-Security-Policy needs no hash for it."""
+    data = json.dumps(date_patterns(_state["keepslot"].business.locale), ensure_ascii=False)
+    data = data.replace("</", "<\\/")  # nothing in it may close the script element
+    block = f'<script id="ks-dates" type="application/json">{data}</script>'
+    return output.replace("</head>", f"{block}\n</head>", 1)
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

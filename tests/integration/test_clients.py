@@ -1,8 +1,7 @@
-"""Knowing clients, against moto: tiers at booking, blocking, waivers, screening, feed."""
+"""Knowing clients, against moto: tiers at booking, blocking, waivers, screening."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,7 +10,6 @@ import boto3
 from keepslot.service.changes import Change, ClientEvent
 from tests.integration.conftest import Api, sent_mail
 from tests.integration.test_api_bookings import book, token_of
-from tests.support.apigw import LambdaContext, http_event
 
 EMAIL = "marco@example.com"
 THU = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)  # 10:00 in Rome
@@ -228,29 +226,3 @@ def test_three_strikes_wait_for_approval_then_approve_or_decline(api: Api) -> No
     assert no.body["booking"]["status"] == "declined"
     slots = api.get("/api/slots?service=strategia&from=2026-12-04&to=2026-12-04").body["slots"]
     assert z(FRI) in [s["start"] for s in slots]  # the slot is free again
-
-
-def feed(token: str) -> dict[str, Any]:
-    from keepslot.handlers import api
-
-    event = http_event("GET", f"/api/feed.ics?token={token}", None, {})
-    res: dict[str, Any] = api.handler(event, LambdaContext())
-    return res
-
-
-def test_calendar_feed_lists_every_booking_behind_a_secret_token(api: Api) -> None:
-    boto3.client("ssm").put_parameter(
-        Name="/keepslot/feed-token", Value="s3cret-feed", Type="SecureString"
-    )
-    book(api, start=z(THU), email=EMAIL, name="Marco Verdi", mode="video")
-    res = feed("s3cret-feed")
-    assert res["statusCode"] == 200
-    assert res["headers"]["Content-Type"].startswith("text/calendar")
-    from icalendar import Calendar
-
-    events = Calendar.from_ical(res["body"]).walk("VEVENT")
-    assert [str(e["summary"]) for e in events] == ["Marco Verdi (video, held)"]
-    assert events[0].decoded("dtstart") == THU
-    wrong = feed("guess")
-    assert wrong["statusCode"] == 401
-    assert json.loads(wrong["body"])["error"]["code"] == "bad_token"

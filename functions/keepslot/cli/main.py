@@ -146,7 +146,7 @@ def cmd_clients(cli: Cli) -> int:
 
 def _set_blocked(cli: Cli, blocked: bool) -> int:
     email = cli.args.email.strip().lower()
-    cli.admin.set_blocked(email, blocked, [])
+    cli.store.set_blocked(email, blocked, [])
     print(f"{email}: {'blocked' if blocked else 'unblocked'}", file=cli.out)
     return 0
 

@@ -1,4 +1,4 @@
-"""Answers of the HTTP API, in the shapes of DESIGN section 5."""
+"""Answers of the HTTP API: the JSON shapes its routes return."""
 
 from __future__ import annotations
 

@@ -47,6 +47,9 @@
     "deposit.forfeited": "trattenuto",
     "deposit.refunded": "rimborsato",
     "deposit.waived": "trattenuta annullata",
+    "deposit.split.credit": "trattenuta di {kept}; il resto, {back}, torna a te come credito",
+    "deposit.split.refund": "trattenuta di {kept}; il resto, {back}, ti viene rimborsato",
+    "deposit.split.carried": "trattenuta di {kept}; il resto, {back}, passa al nuovo appuntamento",
 
     "error.network": "Non riesco a raggiungere il server. Controlla la connessione e riprova.",
     "error.unknown": "Qualcosa non ha funzionato. Riprova tra poco.",
@@ -307,6 +310,9 @@
     "deposit.forfeited": "kept",
     "deposit.refunded": "refunded",
     "deposit.waived": "charge waived",
+    "deposit.split.credit": "{kept} kept; the rest, {back}, comes back to you as a credit",
+    "deposit.split.refund": "{kept} kept; the rest, {back}, is refunded to you",
+    "deposit.split.carried": "{kept} kept; the rest, {back}, moves to the new appointment",
 
     "error.network": "I can't reach the server. Please check your connection and try again.",
     "error.unknown": "Something went wrong. Please try again in a moment.",

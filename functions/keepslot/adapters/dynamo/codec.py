@@ -91,6 +91,9 @@ def booking_to_item(b: Booking, version: int) -> Item:
     if b.is_open:  # the calendar index holds open bookings only (sparse)
         item["GSI1PK"] = "CAL"
         item["GSI1SK"] = f"{iso(b.start)}#{b.id}"
+    # Every booking, by start: the freelancer's calendar feed reads it with one Query.
+    item["GSI3PK"] = "FEED"
+    item["GSI3SK"] = f"{iso(b.start)}#{b.id}"
     return item
 
 

@@ -21,8 +21,9 @@ from keepslot.adapters.email.render import Rendered, Renderer
 from keepslot.adapters.email_address import ascii_address
 from keepslot.adapters.explain import explain_view
 from keepslot.adapters.fields import is_one_line
+from keepslot.adapters.meetings import meeting
 from keepslot.adapters.settings import KeepslotConfig
-from keepslot.adapters.words import Words, format_datetime, format_money, format_when
+from keepslot.adapters.words import Words, format_money, format_time, format_when
 from keepslot.domain.instants import parse_iso
 from keepslot.service.dispatch import DeliveryFailed
 
@@ -99,7 +100,7 @@ class SesPostman:
             return format_when(parse_iso(raw), locale, tz) if raw else ""
 
         def time_of(raw: str) -> str:
-            return format_datetime(parse_iso(raw), locale, tz).rsplit(" ", 1)[-1]
+            return format_time(parse_iso(raw), locale, tz)
 
         view: dict[str, Any] = {
             "reason": "",
@@ -135,24 +136,10 @@ class SesPostman:
                 "free_until": format_when(deadline, locale, tz),
                 # Decided by the job at send time; the hours are a fallback for old items.
                 "free_open": context.get("free_open", (context.get("hours") or 0) > hours),
-                "meeting": self._meeting(booking["mode"]),
+                "meeting": meeting(self._config.modes, booking["mode"]),
                 "explanation": self._explain(context.get("outcome"), tz),
             }
         return view
-
-    def _meeting(self, mode: str) -> dict[str, Any]:
-        m = self._config.modes
-        if mode == "video" and m.video:
-            return {"kind": mode, "link": m.video.link, "test_link": m.video.test_link or ""}
-        if mode == "phone" and m.phone:
-            return {"kind": mode, "number": m.phone.number, "who_calls": m.phone.who_calls}
-        if mode == "in_person" and m.in_person:
-            return {
-                "kind": mode,
-                "address": m.in_person.address,
-                "directions": m.in_person.directions,
-            }
-        return {"kind": mode}
 
     def _explain(self, outcome: dict[str, Any] | None, tz: str) -> str:
         if not outcome:
@@ -179,9 +166,9 @@ class SesPostman:
         cfg = self._config
         start = parse_iso(booking["start"])
         end = max(start, parse_iso(booking["end"])) if booking.get("end") else start
-        meeting = self._meeting(booking["mode"])
+        how = meeting(self._config.modes, booking["mode"])
         service = cfg.service(booking["service"])
-        location = meeting.get("address") or meeting.get("link") or meeting.get("number") or ""
+        location = how.get("address") or how.get("link") or how.get("number") or ""
         return ics.invite(
             booking_id=booking_id,
             site_url=self._links.site,
@@ -191,7 +178,7 @@ class SesPostman:
             organizer=str(cfg.business.sender),
             now=self._now(),
             location=location,
-            url=meeting.get("link") or self._links.manage(booking_id, start),
+            url=how.get("link") or self._links.manage(booking_id, start),
             description=self._links.manage(booking_id, start),
             cancel=cancel,
         )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 STRINGS: dict[str, str] = {
     # Formats (Babel/CLDR patterns) and units.
-    "fmt.datetime": "EEEE d MMMM y, HH:mm",
     "fmt.day": "EEEE d MMMM y",
-    "fmt.day_short": "EEEE d MMMM",
+    "fmt.date": "d MMMM y",
+    "fmt.month_day": "d MMMM",
+    "fmt.day_abbr": "EEE d MMM",
     "fmt.time": "HH:mm",
     "fmt.at": "{day} at {time}",
     "unit.minute.one": "{n} minute",
@@ -23,6 +24,24 @@ STRINGS: dict[str, str] = {
     "mode.in_person": "in person",
     "mode.to.video": "video",
     "mode.to.phone": "phone",
+    # The freelancer's calendar feed (their own calendar app shows these).
+    "feed.summary": "{client} · {service} ({mode})",
+    "feed.summary.waiting": "{client} · {service} ({mode}, {status})",
+    "feed.line.status": "Status: {status}",
+    "feed.line.client": "Client: {name}, {email}",
+    "feed.line.phone": "Phone: {phone}",
+    "feed.line.where": "Where: {where}",
+    "feed.line.you_call": "By phone: you call",
+    "feed.line.they_call": "By phone: {name} calls you on {number}",
+    "feed.status.held": "awaiting the deposit",
+    "feed.status.pending_approval": "awaiting your approval",
+    "feed.status.confirmed": "confirmed",
+    "feed.status.cancelled": "cancelled",
+    "feed.status.rescheduled": "moved to another time",
+    "feed.status.declined": "declined",
+    "feed.status.completed": "took place",
+    "feed.status.no_show": "no-show",
+    "feed.status.expired": "expired, deposit not received",
     # Navigation and page titles.
     "nav.home": "Home",
     "nav.policy": "Cancellation policy",

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 STRINGS: dict[str, str] = {
     # Formats (Babel/CLDR patterns) and units.
-    "fmt.datetime": "EEEE d MMMM y, HH:mm",
     "fmt.day": "EEEE d MMMM y",
-    "fmt.day_short": "EEEE d MMMM",
+    "fmt.date": "d MMMM y",
+    "fmt.month_day": "d MMMM",
+    "fmt.day_abbr": "EEE d MMM",
     "fmt.time": "HH:mm",
     "fmt.at": "{day} alle {time}",
     "unit.minute.one": "{n} minuto",
@@ -27,6 +28,24 @@ STRINGS: dict[str, str] = {
     "mode.in_person": "di persona",
     "mode.to.video": "alla videochiamata",
     "mode.to.phone": "al telefono",
+    # The freelancer's calendar feed (their own calendar app shows these).
+    "feed.summary": "{client} · {service} ({mode})",
+    "feed.summary.waiting": "{client} · {service} ({mode}, {status})",
+    "feed.line.status": "Stato: {status}",
+    "feed.line.client": "Cliente: {name}, {email}",
+    "feed.line.phone": "Telefono: {phone}",
+    "feed.line.where": "Dove: {where}",
+    "feed.line.you_call": "Al telefono: chiami tu",
+    "feed.line.they_call": "Al telefono: {name} ti chiama al {number}",
+    "feed.status.held": "in attesa dell'acconto",
+    "feed.status.pending_approval": "da approvare",
+    "feed.status.confirmed": "confermata",
+    "feed.status.cancelled": "cancellata",
+    "feed.status.rescheduled": "spostata a un altro orario",
+    "feed.status.declined": "rifiutata",
+    "feed.status.completed": "svolta",
+    "feed.status.no_show": "mancata presentazione",
+    "feed.status.expired": "scaduta, acconto non arrivato",
     # Navigation and page titles.
     "nav.home": "Inizio",
     "nav.policy": "Politica di cancellazione",
