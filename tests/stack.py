@@ -58,6 +58,11 @@ class LocalStack:
         self.returncode: int | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         self._log = tempfile.NamedTemporaryFile(prefix="keepslot-stack-", suffix=".log")  # noqa: SIM115
+        # A folder of its own, where the stack tells the CLI its address: never the
+        # checkout's .local/, which a developer's `make serve` uses.
+        self._home = tempfile.TemporaryDirectory(prefix="keepslot-stack-home-")
+        self.home = Path(self._home.name)
+        self.stack_file = self.home / ".local" / "stack.json"
 
     @property
     def url(self) -> str:
@@ -80,6 +85,8 @@ class LocalStack:
                     str(self.config),
                     "--site",
                     str(self.site),
+                    "--stack-file",
+                    str(self.stack_file),
                 ],
                 cwd=ROOT,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -138,6 +145,7 @@ class LocalStack:
     ) -> None:
         self.stop()
         self._log.close()
+        self._home.cleanup()
 
     # -- HTTP ---------------------------------------------------------------
 

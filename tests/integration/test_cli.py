@@ -16,9 +16,16 @@ from tests.integration.test_api_bookings import book
 from tests.integration.test_clients import EMAIL, FRI, MON, THU, late_cancel, z
 
 
+@pytest.fixture(autouse=True)
+def away_from_a_running_stack(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A `make serve` running in the checkout must not be what these tests read."""
+    monkeypatch.chdir(tmp_path)
+
+
 def run(*argv: str) -> str:
+    """The CLI on moto in this process: moto answers the region's AWS endpoint."""
     out = io.StringIO()
-    assert main(list(argv), out=out) == 0
+    assert main([*argv, "--region", "eu-south-1"], out=out) == 0
     return out.getvalue()
 
 
@@ -74,7 +81,7 @@ def test_block_refuses_bookings_and_unblock_lets_the_client_back(api: Api) -> No
 
 def test_export_writes_bookings_and_ledger_as_csv(api: Api, tmp_path: Path) -> None:
     late_cancel(api, THU)
-    text = run("export", "--csv", "--out", str(tmp_path))
+    text = run("export", "--out", str(tmp_path))  # CSV is the default
     assert "bookings.csv (1 rows)" in text and "ledger.csv (2 rows)" in text
     ledger = (tmp_path / "ledger.csv").read_text().splitlines()
     assert ledger[0] == "at,booking_id,kind,amount,currency,ref,client"
@@ -105,6 +112,6 @@ def test_erase_leaves_no_personal_data_in_the_table(api: Api) -> None:
 
 def test_erase_asks_for_yes_first(api: Api, capsys: pytest.CaptureFixture[str]) -> None:
     late_cancel(api, THU)
-    assert main(["erase", EMAIL]) == 2
+    assert main(["erase", EMAIL, "--region", "eu-south-1"]) == 2
     assert "--yes" in capsys.readouterr().err
     assert "Marco Verdi" in run("bookings")
