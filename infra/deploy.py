@@ -261,17 +261,28 @@ def deploy(
     synced = sync_site(session.client("s3"), outputs["SiteBucketName"], SITE_DIR)
     invalidate(session.client("cloudfront"), outputs["DistributionId"])
     print(f"site: {len(synced.uploaded)} uploaded, {len(synced.deleted)} deleted")
-    _summary(outputs, pending, config, no_address)
+    feed = feed_url(ssm, secret_names(target.overrides), outputs["SiteUrl"])
+    summary(outputs, pending, config, feed, no_address)
     return outputs
 
 
-def _summary(
+def feed_url(ssm: Any, names: Mapping[str, str], site_url: str) -> str:
+    """The bookings feed's private address: the site's feed route and its token."""
+    name = names["FeedTokenParam"]
+    token = ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
+    return f"{site_url.rstrip('/')}/api/feed.ics?token={token}"
+
+
+def summary(
     outputs: Mapping[str, str],
     pending: list[str],
     config: KeepslotConfig,
+    feed: str,
     no_address: Sequence[str] = (),
 ) -> None:
     print(f"\nSite:        {outputs['SiteUrl']}\nStripe hook: {outputs['WebhookUrl']}")
+    # Private like a password: whoever has it sees every booking (README).
+    print(f"Bookings:    {feed}\n             (subscribe from your calendar app; keep it private)")
     if config.business.site_url.rstrip("/") != outputs["SiteUrl"].rstrip("/"):
         print(f"note: keepslot.yaml's business.site_url is {config.business.site_url}")
     for name in pending:

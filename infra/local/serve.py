@@ -178,7 +178,7 @@ def _banner(
            POST {{"advance_minutes": n}} or {{"now": "<iso>"}}
   calendar {site_url}{DEV_CALENDAR_PATH}: PUT an .ics there and its events are busy
   feed     {feed_url}
-           (your bookings, for your own calendar app: README, "Your calendar")
+           (your bookings, for your own calendar app: README, "Your bookings in your calendar")
   aws      moto at {moto_url} (in memory: stopping forgets everything)
   cli      `keepslot bookings` in another terminal finds this stack ({args.stack_file})
   config   {args.config.resolve()}
