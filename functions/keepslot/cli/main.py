@@ -150,11 +150,19 @@ def cmd_client(cli: Cli) -> int:
     if not snap.profile and not snap.events:
         print(f"keepslot: no client {email}", file=sys.stderr)
         return 1
-    record = reports.client_record(snap, cli.config, cli.now)
+    mine = [b for b in cli.admin.bookings() if b.client.key == email]
+    site = cli.local.site if cli.local else cli.config.business.site_url
+    record = reports.client_record(snap, cli.config, cli.now, mine, site)
     if cli.args.json:
         output.as_json(record, cli.out)
         return 0
     output.pairs(record["standing"], cli.out)
+    print("\nBookings", file=cli.out)
+    output.table(record["bookings"], ("start", "id", "status", "service", "policy"), cli.out)
+    print("\nPolicy accepted", file=cli.out)
+    for p in record["policies"]:
+        where = f"published now: {p['read']}" if p["current"] else "an earlier version"
+        print(f"{p['version']}  {where}\n  rules: {p['rules']}", file=cli.out)
     print("\nCredits", file=cli.out)
     output.table(record["credits"], ("amount", "until", "from_booking"), cli.out)
     print("\nHistory", file=cli.out)

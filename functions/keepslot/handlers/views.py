@@ -211,4 +211,28 @@ def admin(app: App, v: AdminView) -> dict[str, Any]:
         "answers": dict(b.answers),
         "notes": b.notes,
         "actions": v.actions,
+        "policy": accepted_policy(b, app.config),
+    }
+
+
+def accepted_policy(b: Booking, c: KeepslotConfig) -> dict[str, Any]:
+    """The policy version the client accepted and its rules, as the booking stored them:
+    the policy page shows only today's version."""
+    t = b.terms
+    return {
+        "version": t.version,
+        "current": t.version == c.policy_version,
+        "terms": {
+            "free_change_hours": t.free_change_hours,
+            "early_cancel": t.early_cancel.value,
+            "credit_rebook_days": t.credit_rebook_days,
+            "late_tiers": [
+                {"under_hours": tier.under_hours, "forfeit_percent": tier.forfeit_percent}
+                for tier in t.late_tiers
+            ],
+            "late_remainder": t.late_remainder.value,
+            "grace_minutes": t.grace_minutes,
+            "no_show_fee": _money(t.no_show_fee, b.deposit.amount.currency),
+            "waiver_returns_as": t.waiver_returns_as.value,
+        },
     }

@@ -375,6 +375,23 @@
 
   // ---- Booking pieces -----------------------------------------------------
 
+  // The policy's key numbers as the client reads them: today's config on the book page, a
+  // booking's stored terms on the admin page.
+  function policyPoints(p) {
+    const out = [];
+    if (p.free_change_hours) out.push(t("book.policy.free", { hours: KS.unit(p.free_change_hours, "hour") }));
+    if (p.early_cancel === "refund") out.push(t("book.policy.early_refund"));
+    else if (p.credit_rebook_days) out.push(t("book.policy.early_credit", { days: KS.unit(p.credit_rebook_days, "day") }));
+    for (const tier of p.late_tiers || []) {
+      out.push(t(tier.forfeit_percent >= 100 ? "book.policy.late_all" : "book.policy.late_part", { hours: KS.unit(tier.under_hours, "hour"), percent: tier.forfeit_percent + "%" }));
+    }
+    out.push(t("book.policy.switch"));
+    if (p.grace_minutes) out.push(t("book.policy.no_show", { minutes: KS.unit(p.grace_minutes, "minute") }));
+    if (p.no_show_fee && p.no_show_fee.amount > 0) out.push(t("book.policy.fee", { fee: KS.money(p.no_show_fee) }));
+    out.push(t("book.policy.emergency"));
+    return out;
+  }
+
   const serviceOf = (config, id) => (config.services || []).find((s) => s.id === id);
 
   // "€60.00 · kept", or when a tier kept only part: what was kept and how the rest came back.
@@ -415,6 +432,6 @@
     ApiError, api, loadConfig, hashToken, openLink, uuid,
     h, uid, focus, regions, errorNodes, fieldErrors, setFieldError, field, button, busy,
     clientTz, dateParts, addDays, fmt, when, time, day, zoneName, money, unit,
-    serviceOf, bookingSummary,
+    serviceOf, bookingSummary, policyPoints,
   });
 })(globalThis.KS || (globalThis.KS = {}));

@@ -306,7 +306,7 @@
       svc.deposit && svc.deposit.amount > 0
         ? h("p", { class: "ks-deposit", "data-testid": "deposit-note" }, t("book.policy.deposit", { amount: KS.money(svc.deposit), price: KS.money(svc.price) }))
         : h("p", { class: "ks-deposit", "data-testid": "deposit-note" }, t("book.policy.no_deposit")),
-      h("ul", { class: "ks-policy", "data-testid": "policy-summary" }, policyPoints(p).map((x) => h("li", { text: x }))),
+      h("ul", { class: "ks-policy", "data-testid": "policy-summary" }, KS.policyPoints(p).map((x) => h("li", { text: x }))),
       h(
         "div",
         { class: "ks-field ks-check" },
@@ -324,21 +324,6 @@
     return policyForm;
   }
 
-  // The key numbers, from the same config the functions enforce.
-  function policyPoints(p) {
-    const out = [];
-    if (p.free_change_hours) out.push(t("book.policy.free", { hours: KS.unit(p.free_change_hours, "hour") }));
-    if (p.early_cancel === "refund") out.push(t("book.policy.early_refund"));
-    else if (p.credit_rebook_days) out.push(t("book.policy.early_credit", { days: KS.unit(p.credit_rebook_days, "day") }));
-    for (const tier of p.late_tiers || []) {
-      out.push(t(tier.forfeit_percent >= 100 ? "book.policy.late_all" : "book.policy.late_part", { hours: KS.unit(tier.under_hours, "hour"), percent: tier.forfeit_percent + "%" }));
-    }
-    out.push(t("book.policy.switch"));
-    if (p.grace_minutes) out.push(t("book.policy.no_show", { minutes: KS.unit(p.grace_minutes, "minute") }));
-    if (p.no_show_fee && p.no_show_fee.amount > 0) out.push(t("book.policy.fee", { fee: KS.money(p.no_show_fee) }));
-    out.push(t("book.policy.emergency"));
-    return out;
-  }
 
   // ---- submit ----------------------------------------------------------
 
