@@ -243,7 +243,7 @@ def test_worked_examples_sit_at_a_weekday_10_00_and_inside_each_window(italian: 
     assert timedelta(0) < before["late_cancel"] < timedelta(hours=48)
     assert before["no_show"] == -timedelta(minutes=15)
     text = italian.article("policy/index.html").text
-    assert "cancelli domenica 29 novembre alle 09:00, 49 ore prima" in flat(text)
+    assert "cancelli domenica 29 novembre 2026 alle 09:00, 49 ore prima" in flat(text)
 
 
 def test_tiered_policy_gives_one_late_example_per_tier_matching_decide(tmp_path: Path) -> None:
