@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -69,10 +70,14 @@ class Cli:
         self.local = None if self.aws else _local_stack(args)
         self.endpoint: str | None = args.endpoint or (self.local.aws if self.local else None)
         self.table = args.table or (self.local.table if self.local else env.table_name)
-        config = args.config or (self.local.config if self.local else env.config_path)
-        self.config: KeepslotConfig = load_config(config)
+        self._config_path = args.config or (self.local.config if self.local else env.config_path)
         self._now: datetime | None = args.now
         self._dynamodb: DynamoDBClient | None = None
+
+    @cached_property
+    def config(self) -> KeepslotConfig:
+        """Read when a command needs it: a missing stack is the first thing to hear about."""
+        return load_config(self._config_path)
 
     @property
     def now(self) -> datetime:
@@ -348,20 +353,17 @@ def main(
     from botocore.exceptions import BotoCoreError, ClientError
 
     args = parser().parse_args(argv)
-    try:
-        cli = Cli(args, out or sys.stdout, stdin)
-    except ConfigError as err:
-        print(f"keepslot: {err}", file=sys.stderr)
-        return 2
+    cli = Cli(args, out or sys.stdout, stdin)
     try:
         return int(args.func(cli))
-    except NoStack as err:
+    except (NoStack, ConfigError) as err:
         print(f"keepslot: {err}", file=sys.stderr)
         return 2
     except (BotoCoreError, ClientError, OSError) as err:
         # One line that says where it failed, not a traceback.
         where = "AWS" if cli.aws else f"the local stack at {cli.endpoint}"
-        print(f"keepslot: cannot read {cli.table} from {where}: {err}", file=sys.stderr)
+        hint = "" if cli.aws else " (is `make serve` still running?)"
+        print(f"keepslot: cannot read {cli.table} from {where}{hint}: {err}", file=sys.stderr)
         return 1
 
 
