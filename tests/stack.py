@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -156,6 +156,19 @@ class LocalStack:
     def post(self, path: str, json: Any = None, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", HTTP_TIMEOUT)
         return requests.post(self.url + path, json=json, **kwargs)
+
+    def first_slot(self, service: str, days_ahead: int, days: int = 10) -> str:
+        """The first free start of `service` from `days_ahead` days after the dev clock's today."""
+        first = self.now().date() + timedelta(days=days_ahead)
+        last = first + timedelta(days=days)
+        r = self.get(f"/api/slots?service={service}&from={first}&to={last}")
+        return str(r.json()["slots"][0]["start"])
+
+    def book(self, service: str, start: str, **fields: Any) -> requests.Response:
+        """POST /api/bookings accepting the published policy; `fields` adds the client's."""
+        version = self.get("/api/config").json()["policy_version"]
+        body = {"service": service, "start": start, "policy_version": version} | fields
+        return self.post("/api/bookings", body)
 
     # -- dev routes ---------------------------------------------------------
 

@@ -16,6 +16,7 @@ import yaml
 from playwright.sync_api import Browser, Page, expect
 
 from keepslot.adapters.words import format_when
+from tests.e2e.conftest import open_page
 from tests.integration.test_site_build import mkdocs_build
 from tests.stack import LocalStack
 from tests.support.configs import INTAKE_ANSWERS, with_payments
@@ -55,14 +56,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
 @pytest.fixture
 def american(browser: Browser) -> Iterator[Page]:
     """A browser in American English: Intl would write "December 8 at 09:00 AM"."""
-    context = browser.new_context(locale="en-US", timezone_id=ROME)
-    errors: list[str] = []
-    page = context.new_page()
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-    assert not errors, f"the page raised: {errors}"
+    yield from open_page(browser, "en-US", ROME)
 
 
 def _mail(stack: LocalStack, to: str, subject: str) -> dict[str, Any]:
@@ -79,25 +73,18 @@ def _token(mail: dict[str, Any], kind: str) -> str:
 
 def _book(stack: LocalStack, days_ahead: int) -> tuple[datetime, str, str]:
     """Jane books the strategy session and pays; (start, manage token, admin token)."""
-    first = stack.now().date() + timedelta(days=days_ahead)
-    slots = stack.get(
-        f"/api/slots?service=strategia&from={first}&to={first + timedelta(days=7)}"
-    ).json()["slots"]
-    r = stack.post(
-        "/api/bookings",
-        {
-            "service": "strategia",
-            "start": slots[0]["start"],
-            "mode": "video",
-            "name": "Jane Doe",
-            "email": EMAIL,
-            "timezone": ROME,
-            "policy_version": stack.get("/api/config").json()["policy_version"],
-            "answers": INTAKE_ANSWERS,
-        },
+    start_iso = stack.first_slot("strategia", days_ahead)
+    r = stack.book(
+        "strategia",
+        start_iso,
+        mode="video",
+        name="Jane Doe",
+        email=EMAIL,
+        timezone=ROME,
+        answers=INTAKE_ANSWERS,
     )
     assert r.status_code == 201, r.text
-    start = datetime.fromisoformat(slots[0]["start"].replace("Z", "+00:00"))
+    start = datetime.fromisoformat(start_iso.replace("Z", "+00:00"))
     admin = _token(_mail(stack, FREELANCER, "Jane Doe"), "admin")
     paid = stack.post(
         "/api/admin/confirm-deposit", {}, headers={"Authorization": f"Bearer {admin}"}

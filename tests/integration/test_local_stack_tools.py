@@ -64,27 +64,20 @@ def _link(stack: LocalStack, to: str, kind: str) -> str:
 
 def late_cancel(stack: LocalStack) -> dict[str, Any]:
     """Carla books, pays by transfer, and cancels 24 h before: a strike at the dev clock."""
-    first = stack.now().date() + timedelta(days=5)
-    slots = stack.get(
-        f"/api/slots?service=strategia&from={first}&to={first + timedelta(days=10)}"
-    ).json()["slots"]
-    booked = stack.post(
-        "/api/bookings",
-        {
-            "service": "strategia",
-            "start": slots[0]["start"],
-            "mode": "phone",
-            "name": "Carla Neri",
-            "email": EMAIL,
-            "phone": "+39 347 555 0101",
-            "policy_version": stack.get("/api/config").json()["policy_version"],
-            "answers": INTAKE_ANSWERS,
-        },
+    start_iso = stack.first_slot("strategia", days_ahead=5)
+    booked = stack.book(
+        "strategia",
+        start_iso,
+        mode="phone",
+        name="Carla Neri",
+        email=EMAIL,
+        phone="+39 347 555 0101",
+        answers=INTAKE_ANSWERS,
     )
     assert booked.status_code == 201, booked.text
     admin = {"Authorization": f"Bearer {_link(stack, FREELANCER, 'admin')}"}
     assert stack.post("/api/admin/confirm-deposit", {}, headers=admin).status_code == 200
-    start = datetime.fromisoformat(slots[0]["start"].replace("Z", "+00:00"))
+    start = datetime.fromisoformat(start_iso.replace("Z", "+00:00"))
     stack.move_to(start - timedelta(hours=24))
     manage = {"Authorization": f"Bearer {booked.json()['manage_url'].split('#', 1)[1]}"}
     done = stack.post("/api/manage/cancel", {}, headers=manage)
