@@ -24,7 +24,8 @@ pytest_plugins = ["tests.integration.conftest_stripe"]
 
 def erase(email: str) -> dict[str, Any]:
     out = io.StringIO()
-    assert main(["erase", email, "--yes", "--json"], out=out) == 0
+    # --region: moto in this process answers the region's AWS endpoint.
+    assert main(["erase", email, "--yes", "--json", "--region", "eu-south-1"], out=out) == 0
     return dict(json.loads(out.getvalue()))
 
 
@@ -108,6 +109,9 @@ def test_erase_stops_before_touching_the_table_when_stripe_is_down(
 ) -> None:
     booking_id, _ = pay(stripe_api, localstripe)
     monkeypatch.setenv("STRIPE_API_BASE", "http://127.0.0.1:9")  # nothing listens there
-    assert main(["erase", "anna@example.com", "--yes"], out=io.StringIO()) == 1
+    assert (
+        main(["erase", "anna@example.com", "--yes", "--region", "eu-south-1"], out=io.StringIO())
+        == 1
+    )
     # Nothing erased yet, so running it again later still finds the Customer to delete.
     assert booking_item(stripe_api, booking_id).client.email == "anna@example.com"
