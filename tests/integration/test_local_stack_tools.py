@@ -86,7 +86,7 @@ def late_cancel(stack: LocalStack) -> dict[str, Any]:
 
 
 def test_the_banner_prints_a_feed_url_that_answers_with_the_bookings(stack: LocalStack) -> None:
-    found = re.search(r"^\s+calendar\s+(\S+/api/feed\.ics\?token=\S+)$", stack.output(), re.M)
+    found = re.search(r"^\s+feed\s+(\S+/api/feed\.ics\?token=\S+)$", stack.output(), re.M)
     assert found, stack.output()
     feed_url = found.group(1)
     assert feed_url.startswith(stack.url)

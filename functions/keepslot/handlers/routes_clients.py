@@ -104,7 +104,7 @@ def post_block(body: BlockBody) -> dict[str, Any]:
 def get_feed() -> Response[Any]:
     from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
-    from keepslot.adapters.calendar_feed import calendar
+    from keepslot.adapters.bookings_feed import calendar
     from keepslot.adapters.dynamo.feed import FeedBookings
 
     app = bootstrap.app()

@@ -1,4 +1,4 @@
-"""The freelancer's calendar feed (`/api/feed.ics`): every booking as an event their own
+"""The bookings feed (`/api/feed.ics`): every booking as an event the freelancer's own
 calendar app can subscribe to, in their language."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def calendar(bookings: list[Booking], config: KeepslotConfig, now: datetime) -> 
     cal.add("x-wr-calname", config.business.name)
     for b in bookings:
         ev = Event()
-        ev.add("uid", f"{b.id}@keepslot")
+        ev.add("uid", f"{b.id}@keepslot")  # calendars/expand.py knows these as our own
         ev.add("dtstamp", now)
         ev.add("dtstart", b.start)
         ev.add("dtend", b.end)
