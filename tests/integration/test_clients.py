@@ -9,7 +9,7 @@ import boto3
 
 from keepslot.service.changes import Change, ClientEvent
 from tests.integration.conftest import Api, sent_mail
-from tests.integration.test_api_bookings import book, token_of
+from tests.integration.test_api_bookings import book, emailed_token, token_of
 
 EMAIL = "marco@example.com"
 THU = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)  # 10:00 in Rome
@@ -49,8 +49,8 @@ def late_cancel(api: Api, start: datetime, email: str = EMAIL) -> tuple[dict[str
     r = book(api, start=z(start), email=email, name="Marco Verdi")
     assert r.status == 201, r.body
     assert api.post("/api/admin/confirm-deposit", token=admin_of(r.body["booking"])).status == 200
+    manage = emailed_token(api, r.body["booking"]["id"])
     api.clock.at = start - timedelta(hours=24)
-    manage = token_of(r.body["manage_url"])
     done = api.post("/api/manage/cancel", {}, token=manage)
     assert done.body["outcome"]["reason"] == "late_cancel"
     return done.body["booking"], manage
@@ -78,7 +78,9 @@ def test_a_first_booking_has_no_tier(api: Api) -> None:
     assert r.body["booking"]["deposit"]["amount"] == 6000
 
 
-def test_a_blocked_client_is_refused_politely_and_keeps_open_bookings(api: Api) -> None:
+def test_a_blocked_address_gets_the_answer_anyone_gets_and_a_farewell_by_email(
+    api: Api,
+) -> None:
     r = book(api, start=z(THU), email=EMAIL)
     blocked = api.post(
         "/api/admin/block-client", {"farewell": True}, token=admin_of(r.body["booking"])
@@ -86,15 +88,30 @@ def test_a_blocked_client_is_refused_politely_and_keeps_open_bookings(api: Api) 
     assert blocked.status == 200
     assert snapshot().blocked
     again = book(api, start=z(FRI), email=EMAIL.upper())
-    assert again.status == 403
-    assert again.body["error"]["code"] == "client_blocked"
-    assert "get in touch" in again.body["error"]["message"]
+    anyone = book(api, start=z(MON), email="someone.else@example.com")
+    assert again.status == anyone.status == 201
+    assert again.body.keys() == anyone.body.keys()
+    mine, theirs = again.body["booking"], anyone.body["booking"]
+    assert mine.keys() == theirs.keys()
+    assert (mine["status"], mine["deposit"]) == (theirs["status"], theirs["deposit"])
+    assert again.body["payment"] == anyone.body["payment"]
+    assert again.body["manage_url"].split("#")[0] == anyone.body["manage_url"].split("#")[0]
+    # Nothing was booked: the time is still free, and the client's partition is unchanged.
+    slots = api.get("/api/slots?service=strategia&from=2026-12-04&to=2026-12-04").body["slots"]
+    assert z(FRI) in [s["start"] for s in slots]
+    assert snapshot().holds == [r.body["booking"]["id"]]
+    # A taken time answers 409 to a blocked address too.
+    taken = book(api, start=z(MON), email=EMAIL)
+    assert taken.status == 409 and taken.body["error"]["code"] == "slot_taken"
     manage = api.get("/api/manage", token=token_of(r.body["manage_url"]))
     assert manage.body["booking"]["status"] == "held"  # untouched
+    book(api, start=z(TUE), email=EMAIL)  # a second try the same day: no second email
     api.tick()
-    farewell = [m for m in mail_to(EMAIL) if m["subject"].startswith("Grazie")]
-    assert len(farewell) == 1
-    assert "auguro il meglio" in farewell[0]["text"]
+    to_marco = [m for m in sent_mail() if EMAIL in m["to"].lower()]  # as typed: MARCO@...
+    farewell = [m for m in to_marco if m["subject"].startswith("Grazie")]
+    assert len(farewell) == 2  # the freelancer's, and the one answering the attempt
+    assert all("auguro il meglio" in m["text"] for m in farewell)
+    assert any("non è stato prenotato nulla" in m["text"] for m in farewell)
 
 
 def test_a_waiver_request_reaches_the_freelancer_and_waiving_removes_the_strike(
@@ -139,8 +156,11 @@ def test_the_waiver_credit_pays_the_next_deposit(api: Api) -> None:
     booking, _ = late_cancel(api, THU)
     assert api.post("/api/admin/waive", {}, token=admin_of(booking)).status == 200
     r = book(api, start=z(MON), email=EMAIL)
-    assert r.body["booking"]["status"] == "confirmed"
-    assert r.body["booking"]["deposit"]["status"] == "paid"
+    assert r.body["booking"]["status"] == "held"  # the credit waits for the emailed Confirm
+    assert len(snapshot().credits) == 1
+    done = api.post("/api/manage/confirm", token=emailed_token(api, r.body["booking"]["id"]))
+    assert done.body["booking"]["status"] == "confirmed"
+    assert done.body["booking"]["deposit"]["status"] == "paid"
     assert snapshot().credits == []
 
 

@@ -110,11 +110,19 @@ def payment(step: PaymentStep) -> dict[str, Any]:
 
 
 def booked(app: App, done: Booked) -> dict[str, Any]:
+    """The booking answer. Whoever typed the address reads it, so its link only looks and
+    pays (the emailed one acts), and a blocked address's answer looks like anyone's."""
     b = done.booking
+    if done.decoy:
+        from keepslot.service import turned_away
+
+        step = turned_away.payment_step(app.ctx, b)
+    else:
+        step = payment_step(app.ctx, b)
     out = {
         "booking": booking_view(b),
-        "manage_url": app.links.manage(b.id, b.start),
-        "payment": payment(payment_step(app.ctx, b)),
+        "manage_url": app.links.view(b.id, b.start),
+        "payment": payment(step),
     }
     if done.tier:
         from keepslot.adapters.words import Words
@@ -153,7 +161,9 @@ def preview(app: App, p: Preview) -> dict[str, Any]:
             },
             "actions": p.actions,
             "free_change_until": iso(b.start - timedelta(hours=b.terms.free_change_hours)),
+            "access": "manage" if p.can_act else "view",
         }
+        | ({"credit": _money(p.credit, b.deposit.amount.currency)} if p.credit else {})
         | ({"waiver": p.waiver} if p.waiver else {})
         | ({"payment": payment(step)} if step.kind != "none" else {})
     )

@@ -166,12 +166,14 @@ def approve(ctx: Context, booking_id: str, now: datetime) -> Booking:
     if booking.status is not BookingStatus.PENDING_APPROVAL:
         raise NotAllowedNow(f"this booking is {booking.status.value}")
     change = Change()
-    if booking.deposit.status is DepositStatus.PENDING:
+    # Nothing to pay and no Confirm pressed yet: the address has still to prove itself.
+    unproven = booking.deposit.status is DepositStatus.NONE and booking.confirmed_at is None
+    if booking.deposit.status is DepositStatus.PENDING or unproven:
         done = replace(
             booking.move_to(BookingStatus.HELD), hold_until=now + ctx.config.hold_length()
         )
         change.jobs = [j for j in jobs_for(done, ctx.config, now) if j.kind == "hold_expiry"]
-        event = "booking_held"
+        event = "booking_to_confirm" if unproven else "booking_held"
     else:
         done = replace(booking.move_to(BookingStatus.CONFIRMED), hold_until=None)
         change.holds_closed.append(Hold.of(booking))

@@ -61,7 +61,16 @@ def _job_change(ctx: Context, item: DueItem, now: datetime) -> Change:
             change.updated.append((done, version))
             change += free_slot(ctx, booking)
             change.holds_closed.append(Hold.of(booking))
-            change.outbox += notify(ctx, done, now, "hold_expired")
+            # A booking nobody confirmed by email never reached the freelancer: no alert now.
+            unheard = booking.awaits_click
+            change.outbox += notify(
+                ctx,
+                done,
+                now,
+                "hold_expired",
+                freelancer=not unheard,
+                extra={"unconfirmed": unheard},
+            )
     elif kind is JobKind.REMINDER:
         if booking.status is BookingStatus.CONFIRMED and booking.start > now:
             hours = json.loads(item.item.get("data") or "{}").get("hours")

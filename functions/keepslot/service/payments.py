@@ -29,6 +29,7 @@ crash between the provider's call and the write is repaired by the next run.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 
 from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
@@ -95,21 +96,28 @@ __all__ = [
 # ---- booking: the payment step and the saved card ---------------------------
 
 
-def payment_step(ctx: Context, booking: Booking) -> PaymentStep:
-    """How the client pays `booking` now; only a held booking takes a deposit.
+def payment_step(
+    ctx: Context,
+    booking: Booking,
+    prepare: Callable[[Context, Booking], CardSetup | None] | None = None,
+) -> PaymentStep:
+    """How the client pays `booking` now; only a held booking with a deposit due takes one.
 
-    By card this prepares the SetupIntent the page confirms (`start`). It is asked
-    after the booking is saved (a new booking, a reschedule) or only to show it (the
-    manage page), so a provider failure never fails the request: it comes back inside
-    the step, and the booking's manage page offers the card form again later.
+    By card this prepares the SetupIntent the page confirms (`prepare`, `start` unless
+    given). It is asked after the booking is saved (a new booking, a reschedule) or only
+    to show it (the manage page), so a provider failure never fails the request: it comes
+    back inside the step, and the booking's manage page offers the card form again later.
     """
-    if booking.status is not BookingStatus.HELD:
+    if (
+        booking.status is not BookingStatus.HELD
+        or booking.deposit.status is not DepositStatus.PENDING
+    ):
         return NOTHING_DUE
     if ctx.config.payments.mode != "stripe":
         return PaymentStep("offline", instructions=ctx.config.payments.offline_instructions)
     gw = gateway(ctx)
     try:
-        setup = start(ctx, booking)
+        setup = (prepare or start)(ctx, booking)
     except PaymentUnavailable as e:
         return PaymentStep("stripe", unavailable=e.message)
     if setup is None or gw is None:

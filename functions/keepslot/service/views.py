@@ -25,6 +25,8 @@ def booking_view(b: Booking) -> dict[str, Any]:
         view["hold_until"] = iso(b.hold_until)
     if b.rescheduled_to:
         view["rescheduled_to"] = b.rescheduled_to
+    if b.confirmed_at:
+        view["confirmed_at"] = iso(b.confirmed_at)
     return view
 
 

@@ -86,6 +86,7 @@ def booking_to_item(b: Booking, version: int) -> Item:
         "payment_ref": dict(b.payment_ref) or None,
         # Kept only while the booking holds: closing the hold needs it, nothing after does.
         "ip_hash": b.ip_hash if b.status in HOLDING else None,
+        "confirmed_at": iso(b.confirmed_at) if b.confirmed_at else None,
         "version": version,
     }
     if b.is_open:  # the calendar index holds open bookings only (sparse)
@@ -126,6 +127,7 @@ def item_to_booking(item: Item) -> tuple[Booking, int]:
         rescheduled_to=it.get("rescheduled_to"),
         payment_ref=it.get("payment_ref") or {},
         ip_hash=it.get("ip_hash"),
+        confirmed_at=parse_iso(it["confirmed_at"]) if it.get("confirmed_at") else None,
     )
     return booking, it["version"]
 

@@ -6,7 +6,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from keepslot.adapters.dynamo.codec import Item, booking_to_item, credit_to_item, dump, values
@@ -23,6 +23,7 @@ from keepslot.service.changes import (
     IdempotencyTaken,
     Job,
     Message,
+    NetworkDay,
 )
 
 LOCK_TTL = timedelta(days=7)  # a lock outlives its slot briefly, then TTL sweeps it
@@ -36,6 +37,10 @@ MAIL_TTL = timedelta(days=90)  # a message is sent in minutes; failures show in 
 def ttl(at: datetime) -> int:
     """DynamoDB's TTL attribute: epoch seconds."""
     return int(at.timestamp())
+
+
+def _day_end(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=2), datetime.min.time(), UTC)
 
 
 class ConcurrentChange(Conflict):
@@ -86,6 +91,7 @@ class Translator:
             )
             if hold.ip_hash:
                 ops.append(self._ip_holds(hold, -1))
+        ops += [self._network_day(n) for n in c.network_days]
         ops += [self._client_seen(b) for b in c.client_seen]
         ops += [self._event(ev) for ev in c.events]
         ops += [self.job(j) for j in c.jobs]
@@ -279,6 +285,19 @@ class Translator:
                 names=names,
             )
         return self._update(key, expr, lambda: ConcurrentChange("ip holds"), vals=vals, names=names)
+
+    def _network_day(self, n: NetworkDay) -> Op:
+        """A network's bookings of one day: only ever counted up, swept the day after."""
+        return self._update(
+            {"PK": f"IP#{n.ip_hash}", "SK": f"DAY#{n.day.isoformat()}"},
+            "SET #type = :t, expires_at = :until ADD booked :one",
+            lambda: TooManyHolds(
+                "many bookings came from this connection today; please try again tomorrow"
+            ),
+            cond="attribute_not_exists(booked) OR booked < :cap",
+            vals={"t": "ip_day", "until": ttl(_day_end(n.day)), "one": 1, "cap": n.cap},
+            names={"#type": "type"},
+        )
 
     def _client_seen(self, b: Booking) -> Op:
         return self._update(

@@ -130,6 +130,7 @@ class SesPostman:
                 "service_name": service.name if service else booking["service"],
                 "when": format_when(start, locale, tz),
                 "manage_url": self._links.manage(booking_id, start),
+                "confirm_url": self._links.manage(booking_id, start, "confirm"),
                 "admin_url": self._links.admin(booking_id, mailed),
                 "admin_action": lambda action: self._links.admin(booking_id, mailed, action),
                 "admin_until": format_when(mailed + ADMIN_LINK_LIFETIME, locale, tz),

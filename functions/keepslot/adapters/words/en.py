@@ -218,7 +218,10 @@ STRINGS: dict[str, str] = {
     "policy.reliability.prepay": "with {n} or more: the deposit equals the full price",
     "policy.reliability.approval": "with {n} or more: new bookings need my approval",
     "policy.reliability.never": "Emergency waivers and cancellations made by me never count.",
-    "policy.reliability.own": "Each client learns their own tier only when booking, privately.",
+    "policy.reliability.own": (
+        "Your tier applies when you book: the booking page shows the deposit it asks and "
+        "whether I confirm the booking personally; the email I send you says why."
+    ),
     "policy.reliability.new_clients": "Bookings from new clients need my approval.",
     "policy.reminders.heading": "Reminders",
     "policy.reminders.body": "You receive an email reminder {hours} before the appointment.",
@@ -245,6 +248,35 @@ STRINGS: dict[str, str] = {
         "I keep your name, email, phone and answers for {days} after your last appointment; "
         "then they are deleted automatically. You can ask me to delete them sooner, at any "
         "time: only the payment records stay, without your name."
+    ),
+    "policy.privacy.stranger": (
+        "Knowing your email address is not enough to act for you. Someone who types it on "
+        "the booking page never sees your appointments, your history or your credit, and "
+        "cannot tell whether you can book online with me: an address I no longer take "
+        "online bookings from gets the same answer as any other, nothing is booked, and its "
+        "owner hears from me by email. What they can learn is only what a new booking with "
+        "your address would ask:"
+    ),
+    "policy.privacy.stranger_intake": (
+        "whether the questions for a first booking are asked, so whether you have had an "
+        "appointment with me before;"
+    ),
+    "policy.privacy.stranger_tier": (
+        "the deposit your reliability tier asks, and whether I confirm the booking "
+        "personally (never why);"
+    ),
+    "policy.privacy.stranger_none": "nothing else.",
+    "policy.confirm.heading": "Confirming by email",
+    "policy.confirm.body": (
+        "After you book, I send you an email with a link that is yours alone: only that link "
+        "can confirm, move or cancel the booking, switch how we meet, ask for an emergency "
+        "waiver or use a credit. The link shown on the booking page right after you book "
+        "can only show the booking and take its deposit."
+    ),
+    "policy.confirm.press": (
+        "A booking that pays nothing here (a free service, or a deposit your credit covers) "
+        "is confirmed when you press Confirm in that email, and a credit is used only then. "
+        "Until you press it, the time is held for {hold}; then it is released."
     ),
     "policy.examples.heading": "Examples",
     "policy.examples.intro": (
@@ -285,11 +317,11 @@ STRINGS: dict[str, str] = {
     # Reliability, at booking time and on the manage page (issue 6).
     "tier.prepay": (
         "Thank you for booking again. For this appointment I ask for the full price in "
-        "advance, as the cancellation policy states after recent late changes."
+        "advance, as the cancellation policy provides; the email I have sent you says why."
     ),
     "tier.approval": (
-        "Thank you for your request. After recent late changes, I confirm this appointment "
-        "personally: you will hear from me soon."
+        "Thank you for your request. As the cancellation policy provides, I confirm this "
+        "appointment personally: you will hear from me soon, by email."
     ),
     "waiver.why.not_eligible": (
         "An emergency waiver applies to a late cancellation or a missed appointment."

@@ -238,7 +238,9 @@ STRINGS: dict[str, str] = {
         "Le deroghe per emergenza e le cancellazioni fatte da me non contano mai."
     ),
     "policy.reliability.own": (
-        "Ognuno scopre il proprio livello solo al momento di prenotare, in modo riservato."
+        "Il tuo livello vale quando prenoti: la pagina di prenotazione mostra l'acconto "
+        "richiesto e se confermo io personalmente la prenotazione; l'email che ti invio "
+        "spiega il perché."
     ),
     "policy.reliability.new_clients": (
         "Le prenotazioni dei nuovi clienti richiedono la mia approvazione."
@@ -272,6 +274,36 @@ STRINGS: dict[str, str] = {
         "dopo il tuo ultimo appuntamento; poi vengono cancellati automaticamente. Puoi "
         "chiedermi di cancellarli prima, in qualsiasi momento: restano solo le registrazioni "
         "dei pagamenti, senza il tuo nome."
+    ),
+    "policy.privacy.stranger": (
+        "Conoscere il tuo indirizzo email non basta per agire al posto tuo. Chi lo scrive "
+        "nella pagina di prenotazione non vede i tuoi appuntamenti, la tua storia o il tuo "
+        "credito, e non può sapere se puoi prenotare online con me: un indirizzo da cui non "
+        "accetto più prenotazioni online riceve la stessa risposta di tutti gli altri, non "
+        "viene prenotato nulla e chi lo possiede riceve una mia email. Può sapere solo ciò "
+        "che chiederebbe una nuova prenotazione con il tuo indirizzo:"
+    ),
+    "policy.privacy.stranger_intake": (
+        "se vengono fatte le domande per la prima prenotazione, quindi se hai già avuto un "
+        "appuntamento con me;"
+    ),
+    "policy.privacy.stranger_tier": (
+        "l'acconto richiesto dal tuo livello di affidabilità, e se confermo io personalmente "
+        "la prenotazione (mai il perché);"
+    ),
+    "policy.privacy.stranger_none": "nient'altro.",
+    "policy.confirm.heading": "La conferma via email",
+    "policy.confirm.body": (
+        "Dopo la prenotazione ti invio un'email con un link che è solo tuo: solo quel link "
+        "permette di confermare, spostare o cancellare la prenotazione, cambiare modalità, "
+        "chiedere un'eccezione per un'emergenza o usare un credito. Il link mostrato sulla "
+        "pagina subito dopo la prenotazione serve solo a vederla e a pagarne l'acconto."
+    ),
+    "policy.confirm.press": (
+        "Una prenotazione che qui non paga nulla (un servizio gratuito, o un acconto coperto "
+        "dal tuo credito) si conferma quando premi Conferma in quell'email, e il credito "
+        "viene usato solo allora. Finché non lo premi, l'orario resta riservato per {hold}; "
+        "poi viene liberato."
     ),
     "policy.examples.heading": "Esempi",
     "policy.examples.intro": (
@@ -313,12 +345,12 @@ STRINGS: dict[str, str] = {
     # Affidabilità, alla prenotazione e nella pagina di gestione (issue 6).
     "tier.prepay": (
         "Grazie di aver prenotato di nuovo. Per questo appuntamento ti chiedo il prezzo "
-        "intero in anticipo, come prevede la politica di cancellazione dopo i recenti "
-        "cambi dell'ultimo momento."
+        "intero in anticipo, come prevede la politica di cancellazione; l'email che ti ho "
+        "inviato spiega il perché."
     ),
     "tier.approval": (
-        "Grazie della richiesta. Dopo i recenti cambi dell'ultimo momento, confermo io "
-        "personalmente questo appuntamento: ti scrivo a breve."
+        "Grazie della richiesta. Come prevede la politica di cancellazione, confermo io "
+        "personalmente questo appuntamento: ti scrivo a breve, via email."
     ),
     "waiver.why.not_eligible": (
         "L'esonero per emergenza vale per una cancellazione tardiva o un appuntamento mancato."
