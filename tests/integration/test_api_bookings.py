@@ -18,12 +18,20 @@ def token_of(url: str) -> str:
 
 def emailed_token(api: Api, booking_id: str) -> str:
     """The token of the link the client received by email: the only one that may act."""
-    api.tick()  # the dispatcher sends what is waiting in the outbox
-    link = re.compile(rf"/manage/(?:\?do=[a-z-]+)?#({re.escape(booking_id)}\.manage\.[\w.-]+)")
+    return emailed_tokens(api, [booking_id])[booking_id]
+
+
+def emailed_tokens(api: Api, booking_ids: list[str]) -> dict[str, str]:
+    """Booking id -> the token of its emailed manage link (the dispatcher sends first)."""
+    api.tick()
+    link = re.compile(r"/manage/(?:\?do=[a-z-]+)?#([\w-]+)(\.manage\.[\w.-]+)")
+    found: dict[str, str] = {}
     for mail in reversed(sent_mail()):
-        if found := link.search(mail["text"]):
-            return found[1]
-    raise AssertionError(f"no email carries a manage link for booking {booking_id}")
+        for m in link.finditer(mail["text"]):
+            found.setdefault(m[1], m[1] + m[2])
+    missing = [b for b in booking_ids if b not in found]
+    assert not missing, f"no email carries a manage link for {missing}"
+    return {b: found[b] for b in booking_ids}
 
 
 def body(api: Api, **over: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import boto3
 from keepslot import bootstrap
 from keepslot.domain.instants import parse_iso
 from tests.integration.conftest import Api
-from tests.integration.test_api_bookings import book, token_of
+from tests.integration.test_api_bookings import book, emailed_token
 from tests.integration.test_clients import FRI, THU, admin_of, z
 from tests.integration.test_faults import TABLE
 from tests.support.consistency import scan
@@ -32,7 +32,8 @@ def a_month_of_bookings(api: Api) -> list[dict[str, Any]]:
         assert r.status == 201, r.body
         assert api.post("/api/admin/confirm-deposit", token=admin_of(r.body["booking"])).status
         bookings.append(r.body)
-    assert api.post("/api/manage/cancel", {}, token=token_of(bookings[0]["manage_url"])).status
+    anna = emailed_token(api, bookings[0]["booking"]["id"])
+    assert api.post("/api/manage/cancel", {}, token=anna).status
     api.clock.at = FRI + timedelta(minutes=20)
     assert api.post("/api/admin/no-show", token=admin_of(bookings[1]["booking"])).status == 200
     api.tick()
