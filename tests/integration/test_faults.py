@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 
 from keepslot import bootstrap
 from tests.integration.conftest import Api
-from tests.integration.test_api_bookings import THU_LATER, body, book, token_of
+from tests.integration.test_api_bookings import THU_LATER, body, book, emailed_token
 from tests.integration.test_security import CONTEXT, mail_parts
 from tests.support.consistency import assert_consistent, check
 
@@ -76,7 +76,7 @@ def confirmed(api: Api, **over: Any) -> str:
     assert r.status == 201, r.body
     app = bootstrap.app()
     confirm_deposit(app.ctx, r.body["booking"]["id"], app.clock.now())
-    return token_of(r.body["manage_url"])
+    return emailed_token(api, r.body["booking"]["id"])
 
 
 # ---- the checker itself ------------------------------------------------------
@@ -98,8 +98,10 @@ def test_checker_passes_a_normal_flow_and_catches_a_lost_lock(api: Api) -> None:
 def test_checker_follows_the_money_through_credits_moves_and_forfeits(api: Api) -> None:
     token = confirmed(api)
     assert api.post("/api/manage/cancel", {}, token=token).status == 200  # early: a credit
-    paid_by_credit = book(api, start=THU_LATER)  # the credit pays it
-    assert paid_by_credit.body["booking"]["deposit"]["status"] == "paid"
+    paid_by_credit = book(api, start=THU_LATER)
+    credit = emailed_token(api, paid_by_credit.body["booking"]["id"])
+    used = api.post("/api/manage/confirm", token=credit)  # the credit pays it
+    assert used.body["booking"]["deposit"]["status"] == "paid"
     moved = confirmed(api, start="2026-12-04T09:00:00Z", email="m@example.com")
     r = api.post("/api/manage/reschedule", {"start": "2026-12-07T09:00:00Z"}, token=moved)
     assert r.status == 200

@@ -16,7 +16,7 @@ from tests.integration.conftest_stripe import (
     ledger,
     outbox_templates,
 )
-from tests.integration.test_api_bookings import THU_10, THU_LATER, body, token_of
+from tests.integration.test_api_bookings import THU_10, THU_LATER, body, emailed_token, token_of
 
 pytest_plugins = ["tests.integration.conftest_stripe"]
 
@@ -34,12 +34,14 @@ def book_and_save_card(
 
 
 def pay(api: Api, ls: LocalStripe, **over: Any) -> tuple[str, str]:
-    """Book, save the card in the page, report it: the booking id and its manage token."""
+    """Book, save the card in the page and report it with the booking answer's link (which
+    may pay): the booking id and the token of the link emailed to the client."""
     booked, token = book_and_save_card(api, ls, **over)
     r = api.post("/api/manage/payment", {"setup_intent": "ignored"}, token=token)
     assert r.status == 200, r.body
     assert r.body["booking"]["status"] == "confirmed"
-    return booked["booking"]["id"], token
+    booking_id = booked["booking"]["id"]
+    return booking_id, emailed_token(api, booking_id)
 
 
 def booking_item(api: Api, booking_id: str) -> Any:
