@@ -108,12 +108,17 @@ def test_early_cancel_gives_a_credit_and_the_rebooking_pays_nothing(
     before = len(stripe_client.v1.payment_intents.list(params={"limit": 100}).data)
     again = stripe_api.post("/api/bookings", body(stripe_api, start=THU_LATER))
     assert again.status == 201
-    assert again.body["booking"]["status"] == "confirmed"
-    assert again.body["payment"] == {"kind": "none"}
-    assert again.body["booking"]["deposit"]["status"] == "paid"
+    # The answer is anyone's (the card form): the credit waits for the emailed Confirm.
+    assert again.body["booking"]["status"] == "held"
+    assert again.body["payment"]["kind"] == "stripe"
+    assert ledger(again.body["booking"]["id"]) == []
+    new_id = again.body["booking"]["id"]
+    used = stripe_api.post("/api/manage/confirm", token=emailed_token(stripe_api, new_id))
+    assert used.body["booking"]["status"] == "confirmed"
+    assert used.body["booking"]["deposit"]["status"] == "paid"
     after = len(stripe_client.v1.payment_intents.list(params={"limit": 100}).data)
     assert after == before  # no second charge
-    assert [e["kind"] for e in ledger(again.body["booking"]["id"])] == ["credit_applied"]
+    assert [e["kind"] for e in ledger(new_id)] == ["credit_applied"]
     assert sorted(e["kind"] for e in ledger(booking_id)) == ["credit_issued", "paid"]
 
 
