@@ -23,6 +23,7 @@ from keepslot.domain.booking import Mode
 from keepslot.domain.errors import DomainError
 from keepslot.service import manage
 from keepslot.service.booking import BookingRequest, book
+from keepslot.service.confirm import confirm
 from tests.integration.test_race import NOW, served_moto  # noqa: F401 (the fixture)
 from tests.support.configs import INTAKE_ANSWERS
 from tests.support.consistency import assert_consistent, scan
@@ -45,7 +46,7 @@ def app(served_moto: bootstrap.App) -> Iterator[bootstrap.App]:  # noqa: F811
 
 def _book(app: bootstrap.App, who: str, start: datetime) -> str:
     req = BookingRequest(
-        service="conoscitiva",  # free: confirmed at once, so it can be moved
+        service="conoscitiva",  # free: confirmed by the client's Confirm, then it can move
         start=start,
         mode=Mode.VIDEO,
         name=who,
@@ -53,7 +54,9 @@ def _book(app: bootstrap.App, who: str, start: datetime) -> str:
         policy_version=app.config.policy_version,
         answers=INTAKE_ANSWERS,
     )
-    return book(app.ctx, req, NOW).booking.id
+    booking_id = book(app.ctx, req, NOW).booking.id
+    confirm(app.ctx, booking_id, NOW)  # the client presses Confirm on the emailed link
+    return booking_id
 
 
 def _together(app: bootstrap.App, moves: list[tuple[str, datetime]]) -> list[str]:

@@ -61,12 +61,14 @@ def _still_open(booking: Booking, now: datetime) -> None:
         raise NotAllowedNow("the time was held until the link's deadline, which has passed")
 
 
-def usable_credit(snap: ClientSnapshot, booking: Booking, now: datetime) -> int:
+def usable_credit(snap: ClientSnapshot, booking: Booking) -> int:
     """What the client's credit would pay toward what `booking` still asks."""
     if booking.deposit.status is not DepositStatus.PENDING:
         return 0
     due = booking.deposit.amount.amount - booking.deposit.paid
-    _, left = apply_credits(snap.credits, due, now, currency=booking.deposit.amount.currency)
+    cur = booking.deposit.amount.currency
+    # A credit pays a booking made by its deadline, however late the Confirm comes.
+    _, left = apply_credits(snap.credits, due, booking.created_at, currency=cur)
     return due - left
 
 
@@ -75,7 +77,8 @@ def _spend_credit(ctx: Context, booking: Booking, now: datetime) -> tuple[Bookin
     snap = ctx.store.client_snapshot(booking.client.key)
     dep = booking.deposit
     cur = dep.amount.currency
-    used, left = apply_credits(snap.credits, dep.amount.amount - dep.paid, now, currency=cur)
+    due = dep.amount.amount - dep.paid
+    used, left = apply_credits(snap.credits, due, booking.created_at, currency=cur)
     taken = sum(amount for _, amount in used)
     change = Change(credits_used=used)
     if not taken:

@@ -56,7 +56,7 @@ def preview(ctx: Context, booking_id: str, now: datetime, *, can_act: bool = Tru
     credit = 0
     if booking.confirmed_at is None and booking.status is not BookingStatus.CONFIRMED:
         if booking.deposit.status is DepositStatus.PENDING:
-            credit = usable_credit(ctx.store.client_snapshot(booking.client.key), booking, now)
+            credit = usable_credit(ctx.store.client_snapshot(booking.client.key), booking)
         if credit or booking.deposit.status is DepositStatus.NONE:
             actions.insert(0, "confirm")
     return Preview(

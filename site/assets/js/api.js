@@ -345,6 +345,10 @@
     return `${money(dep)} · ${t("deposit." + dep.status)}`;
   }
 
+  // Held with nothing to pay: what is missing is the client's Confirm in the email.
+  const awaitsConfirm = (b) => b.status === "held" && (b.deposit || {}).status === "none";
+  const statusKey = (b) => (awaitsConfirm(b) ? "to_confirm" : b.status);
+
   // A <dl> of the booking, the same on all three pages.
   function bookingSummary(booking, config, { hold = true } = {}) {
     const svc = serviceOf(config, booking.service);
@@ -354,7 +358,7 @@
       ["summary.service", svc ? svc.name : booking.service, "booking-service"],
       ["summary.when", KS.when(booking.start, biz.timezone, biz.name), "booking-when"],
       ["summary.mode", t("mode." + booking.mode), "booking-mode"],
-      ["summary.status", t("status." + booking.status), "booking-status", { "data-status": booking.status }],
+      ["summary.status", t("status." + statusKey(booking)), "booking-status", { "data-status": booking.status }],
     ];
     if (dep.amount > 0) {
       rows.push(["summary.deposit", depositText(dep), "booking-deposit", { "data-deposit-status": dep.status }]);
@@ -374,6 +378,6 @@
     ApiError, api, loadConfig, hashToken, openLink, uuid,
     h, uid, focus, regions, errorNodes, fieldErrors, setFieldError, field, button, busy,
     clientTz, dateParts, addDays, zoneName, money, unit,
-    serviceOf, bookingSummary, policyPoints,
+    serviceOf, bookingSummary, policyPoints, awaitsConfirm,
   });
 })(globalThis.KS || (globalThis.KS = {}));

@@ -427,10 +427,14 @@
     const pay = res.payment || { kind: "none" };
     const s = section("result");
     renderProgress(-1);
-    const known = KS.has("book.result.title." + b.status) ? b.status : "held";
+    // Held with nothing to pay: the client confirms from the email, so say so first.
+    const known = KS.awaitsConfirm(b) ? "to_confirm" : KS.has("book.result.title." + b.status) ? b.status : "held";
+    const biz = state.config.business;
+    const until = b.hold_until ? KS.when(b.hold_until, biz.timezone, biz.name) : "";
     const parts = [
       h("p", { class: "ks-lead", text: t("book.result.lead." + known) }),
-      KS.bookingSummary(b, state.config, { hold: pay.kind === "none" }),
+      h("p", { class: "ks-callout ks-inbox", "data-testid": "check-inbox", "data-when": known }, t("book.result.inbox." + known, { email, until })),
+      KS.bookingSummary(b, state.config, { hold: pay.kind === "none" && known !== "to_confirm" }),
     ];
     if (res.tier && (res.tier.message || res.tier.rule)) {
       parts.push(h("div", { class: "ks-callout", "data-testid": "tier", "data-rule": res.tier.rule || "" }, res.tier.message || t("book.tier." + res.tier.rule)));
@@ -443,6 +447,7 @@
     );
     parts.push(
       h("p", { "data-testid": "emailed" }, t("book.result.emailed", { email })),
+      res.manage_url ? h("p", { class: "ks-note", "data-testid": "view-only-note", text: t("book.result.view_only") }) : null,
       res.manage_url ? h("p", {}, h("a", { href: res.manage_url, "data-testid": "manage-link" }, t("book.result.manage"))) : null,
       h("div", { class: "ks-actions" }, KS.button(t("book.again"), { onclick: again, "data-testid": "book-again" }))
     );

@@ -78,11 +78,12 @@ STRINGS: dict[str, str] = {
     "out.what.rest": "The rest, {amount},",
     "out.what.kept": "The amount kept, {amount},",
     "out.back.credit_until": (
-        "{what} comes back to you as a credit, applied automatically if you book a new "
-        "appointment by {until}; otherwise it lapses."
+        "{what} comes back to you as a credit, used when you confirm a new booking from "
+        "its email by {until}; otherwise it lapses."
     ),
     "out.back.credit": (
-        "{what} comes back to you as a credit, applied automatically to your next booking."
+        "{what} comes back to you as a credit, used when you confirm your next booking from "
+        "its email."
     ),
     "out.back.refund": "{what} is refunded to you.",
     "out.fee": "A no-show fee of {fee} is also charged to your saved card.",
@@ -149,8 +150,9 @@ STRINGS: dict[str, str] = {
     "policy.early.cancel_credit": (
         "If you cancel in time, your deposit becomes a credit in your name. The credit is "
         "kept if you make a new booking within {days} of the original appointment's start "
-        "(the new appointment itself may be later), and it is applied automatically to "
-        "that booking, made with the same email. If you do not use it by then, it lapses."
+        "(the new appointment itself may be later): book with the same email, then press "
+        "Confirm in the email I send you, and the credit pays that deposit. If you do not "
+        "use it by then, it lapses."
     ),
     "policy.early.cancel_refund": "If you cancel in time, your deposit is refunded in full.",
     "policy.early.reschedule": (
@@ -167,8 +169,8 @@ STRINGS: dict[str, str] = {
     "policy.late.keep_all": "the whole deposit is kept",
     "policy.late.keep_none": "nothing is kept",
     "policy.late.rest_credit": (
-        "The part not kept comes back to you as a credit, applied automatically if you make "
-        "a new booking within {days} of the original appointment's start."
+        "The part not kept comes back to you as a credit, used when you confirm a new "
+        "booking from its email within {days} of the original appointment's start."
     ),
     "policy.late.rest_refund": "The part not kept is refunded to you.",
     "policy.late.reschedule": "If you reschedule late, the new appointment needs a new deposit.",

@@ -88,11 +88,12 @@ STRINGS: dict[str, str] = {
     "out.what.rest": "Il resto, {amount},",
     "out.what.kept": "L'importo trattenuto, {amount},",
     "out.back.credit_until": (
-        "{what} ti torna come credito, applicato automaticamente se prenoti "
-        "un nuovo appuntamento entro {until}; altrimenti decade."
+        "{what} ti torna come credito, usato quando confermi dall'email una nuova "
+        "prenotazione entro {until}; altrimenti decade."
     ),
     "out.back.credit": (
-        "{what} ti torna come credito, applicato automaticamente alla tua prossima prenotazione."
+        "{what} ti torna come credito, usato quando confermi dall'email la tua prossima "
+        "prenotazione."
     ),
     "out.back.refund": "{what} ti viene rimborsato.",
     "out.fee": "Viene inoltre addebitata una penale di {fee} sulla carta salvata.",
@@ -160,9 +161,9 @@ STRINGS: dict[str, str] = {
     "policy.early.cancel_credit": (
         "Se cancelli in tempo, l'acconto diventa un credito a tuo nome. Il credito resta "
         "valido se fai una nuova prenotazione entro {days} dall'inizio dell'appuntamento "
-        "originale (il nuovo appuntamento può anche essere più avanti) e viene applicato "
-        "automaticamente a quella prenotazione, fatta con la stessa email. Se non lo usi "
-        "entro quel termine, il credito decade."
+        "originale (il nuovo appuntamento può anche essere più avanti): prenota con la "
+        "stessa email, poi premi Conferma nell'email che ti invio, e il credito paga "
+        "quell'acconto. Se non lo usi entro quel termine, il credito decade."
     ),
     "policy.early.cancel_refund": (
         "Se cancelli in tempo, l'acconto ti viene rimborsato per intero."
@@ -181,7 +182,7 @@ STRINGS: dict[str, str] = {
     "policy.late.keep_all": "viene trattenuto l'intero acconto",
     "policy.late.keep_none": "nessuna trattenuta",
     "policy.late.rest_credit": (
-        "La parte non trattenuta ti torna come credito, applicato automaticamente se fai "
+        "La parte non trattenuta ti torna come credito, usato quando confermi dall'email "
         "una nuova prenotazione entro {days} dall'inizio dell'appuntamento originale."
     ),
     "policy.late.rest_refund": "La parte non trattenuta ti viene rimborsata.",
