@@ -447,7 +447,7 @@
     );
     parts.push(
       h("p", { "data-testid": "emailed" }, t("book.result.emailed", { email })),
-      res.manage_url ? h("p", { class: "ks-note", "data-testid": "view-only-note", text: t("book.result.view_only") }) : null,
+      res.manage_url ? h("p", { class: "ks-note", "data-testid": "view-only-note", text: t(pay.kind === "none" ? "book.result.view_only_free" : "book.result.view_only") }) : null,
       res.manage_url ? h("p", {}, h("a", { href: res.manage_url, "data-testid": "manage-link" }, t("book.result.manage"))) : null,
       h("div", { class: "ks-actions" }, KS.button(t("book.again"), { onclick: again, "data-testid": "book-again" }))
     );
