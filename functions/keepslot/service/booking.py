@@ -183,12 +183,17 @@ def _intake_of_new_client(ctx: Context, req: BookingRequest, now: datetime) -> d
         # Same answer for everyone when the time is gone: "intake needed" on a taken slot
         # would tell a stranger whether an address belongs to a client. This read happens
         # only on a request that cannot book; a booking stays 1 read + 1 transaction.
-        service = service_of(ctx, req.service)
-        day = timedelta(days=1)
-        agenda = ctx.store.agenda(req.start - day, req.start + day)
-        schedule = ctx.config.schedule()
-        check_start(schedule, service.minutes, req.start, agenda.bookings, now, agenda.blocked)
+        refuse_if_taken(ctx, req, service_of(ctx, req.service), now)
         raise
+
+
+def refuse_if_taken(ctx: Context, req: BookingRequest, service: Service, now: datetime) -> None:
+    """SlotTaken (or the day's cap) as a booking's locks would answer, read instead of
+    written: for the requests that must answer like a booking without making one."""
+    day = timedelta(days=1)
+    agenda = ctx.store.agenda(req.start - day, req.start + day)
+    schedule = ctx.config.schedule()
+    check_start(schedule, service.minutes, req.start, agenda.bookings, now, agenda.blocked)
 
 
 def intake_answers(ctx: Context, given: dict[str, str] | None) -> dict[str, str]:

@@ -14,12 +14,11 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from keepslot.adapters.settings import Service, minor_units
-from keepslot.domain.availability import check_start
 from keepslot.domain.booking import Booking, BookingStatus, Client, Deposit, DepositStatus
 from keepslot.domain.errors import DomainError, TooManyHolds
 from keepslot.domain.money import Money
 from keepslot.service import payments
-from keepslot.service.booking import Booked, BookingRequest, network_day
+from keepslot.service.booking import Booked, BookingRequest, network_day, refuse_if_taken
 from keepslot.service.changes import Change
 from keepslot.service.context import Context
 from keepslot.service.mail import notify
@@ -28,10 +27,7 @@ from keepslot.service.payments import CardSetup, PaymentStep
 
 def turn_away(ctx: Context, req: BookingRequest, service: Service, now: datetime) -> Booked:
     config = ctx.config
-    # A real booking would meet the slot's locks; this one reads the calendar instead.
-    day = timedelta(days=1)
-    busy = ctx.store.calendar(req.start - day, req.start + day)
-    check_start(config.schedule(), service.minutes, req.start, busy, now)
+    refuse_if_taken(ctx, req, service, now)  # a taken time answers 409, as for anyone
     price = config.money(minor_units(service.price))
     due = service.deposit_minor()
     unbooked = Booking(
