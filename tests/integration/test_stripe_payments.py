@@ -122,6 +122,35 @@ def test_early_cancel_gives_a_credit_and_the_rebooking_pays_nothing(
     assert sorted(e["kind"] for e in ledger(booking_id)) == ["credit_issued", "paid"]
 
 
+def test_a_card_charged_while_confirm_spent_the_credit_goes_back_in_full(
+    stripe_api: Api,
+    localstripe: LocalStripe,
+    stripe_client: stripe.StripeClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from keepslot import bootstrap
+    from keepslot.service.confirm import confirm
+
+    _, token = pay(stripe_api, localstripe)
+    assert stripe_api.post("/api/manage/cancel", {}, token=token).status == 200  # a credit
+    booked, seen = book_and_save_card(stripe_api, localstripe, start=THU_LATER)
+    new_id = booked["booking"]["id"]
+    app = bootstrap.app()
+    real = app.payments.charge_deposit
+
+    def pressed_meanwhile(booking: Any) -> Any:
+        confirm(app.ctx, new_id, app.clock.now())  # Confirm in the email spends the credit
+        return real(booking)
+
+    monkeypatch.setattr(app.payments, "charge_deposit", pressed_meanwhile)
+    r = stripe_api.post("/api/manage/payment", {}, token=seen)
+    assert r.status == 200, r.body
+    assert r.body["booking"]["deposit"]["status"] == "paid"
+    stripe_api.tick()  # the clock gives the card charge back
+    rows = sorted((e["kind"], e["amount"]) for e in ledger(new_id))
+    assert rows == [("credit_applied", 6000), ("paid", 6000), ("refunded", 6000)]
+
+
 def test_late_cancel_in_the_first_tier_refunds_half_through_the_refund_api(
     stripe_api: Api, localstripe: LocalStripe, stripe_client: stripe.StripeClient
 ) -> None:

@@ -199,10 +199,15 @@ def confirm(ctx: Context, booking_id: str, now: datetime) -> Booking:
     try:
         ctx.store.commit(change)
     except DomainError:
-        again, _ = ctx.store.get_booking(booking_id)
-        if again.deposit.status is DepositStatus.PAID:
-            return again  # the webhook recorded the same payment first
-        raise
+        again, again_version = ctx.store.get_booking(booking_id)
+        if again.deposit.status is not DepositStatus.PAID:
+            raise
+        mine = again.payment_ref.get("payment_intent") == intent.id
+        if not mine and intent.id not in returned(again):
+            # Paid meanwhile another way (the client's credit, on Confirm): this charge
+            # goes back rather than sit untracked.
+            ctx.store.commit(give_back(again, again_version, intent, now))
+        return again  # the webhook recorded the same payment first, or the credit did
     return done
 
 
