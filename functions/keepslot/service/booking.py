@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from keepslot.adapters.settings import Service, minor_units
@@ -121,26 +122,11 @@ def book(ctx: Context, req: BookingRequest, now: datetime) -> Booked:
     needs_approval = tier.approval or (
         config.reliability.new_clients_require_approval and snap.is_new
     )
-    booking = Booking(
-        id=ctx.new_id(),
-        service=service.id,
-        start=start,
-        end=start + timedelta(minutes=service.minutes),
-        mode=req.mode,
-        client=client,
-        status=BookingStatus.PENDING_APPROVAL if needs_approval else BookingStatus.HELD,
-        deposit=Deposit(
-            Money(due, price.currency), DepositStatus.PENDING if due else DepositStatus.NONE
-        ),
-        terms=config.terms(),
-        created_at=now,
-        price=price,
-        hold_until=now + config.hold_length(),
-        timezone=req.timezone,
-        notes=req.notes,
-        answers=answers,
-        ip_hash=req.ip_hash,
+    booking = held_booking(
+        ctx, req, service, due, now, notes=req.notes, answers=answers, ip_hash=req.ip_hash
     )
+    if needs_approval:
+        booking = replace(booking, status=BookingStatus.PENDING_APPROVAL)
     change = Change(new_bookings=[booking], client_seen=[booking])
     change.events.append(ClientEvent(client.key, "booked", now, booking.id))
     change += take_slot(ctx, booking)
@@ -167,6 +153,33 @@ def book(ctx: Context, req: BookingRequest, now: datetime) -> Booked:
             return replay
         raise
     return Booked(booking, tier.rule.value if tier.rule else None)
+
+
+def held_booking(
+    ctx: Context, req: BookingRequest, service: Service, due: int, now: datetime, **more: Any
+) -> Booking:
+    """A new booking held from `now`: for its deposit `due`, or, when nothing is due, for
+    the client's Confirm on the emailed link."""
+    config = ctx.config
+    price = config.money(minor_units(service.price))
+    return Booking(
+        id=ctx.new_id(),
+        service=service.id,
+        start=req.start,
+        end=req.start + timedelta(minutes=service.minutes),
+        mode=req.mode,
+        client=Client(req.name.strip(), req.email.strip(), req.phone),
+        status=BookingStatus.HELD,
+        deposit=Deposit(
+            Money(due, price.currency), DepositStatus.PENDING if due else DepositStatus.NONE
+        ),
+        terms=config.terms(),
+        created_at=now,
+        price=price,
+        hold_until=now + config.hold_length(),
+        timezone=req.timezone,
+        **more,
+    )
 
 
 def network_day(ctx: Context, req: BookingRequest, now: datetime) -> list[NetworkDay]:

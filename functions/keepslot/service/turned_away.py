@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from keepslot.adapters.settings import Service, minor_units
-from keepslot.domain.booking import Booking, BookingStatus, Client, Deposit, DepositStatus
+from keepslot.adapters.settings import Service
+from keepslot.domain.booking import Booking
 from keepslot.domain.errors import DomainError, TooManyHolds
-from keepslot.domain.money import Money
 from keepslot.service import payments
-from keepslot.service.booking import Booked, BookingRequest, network_day, refuse_if_taken
+from keepslot.service.booking import (
+    Booked,
+    BookingRequest,
+    held_booking,
+    network_day,
+    refuse_if_taken,
+)
 from keepslot.service.changes import Change
 from keepslot.service.context import Context
 from keepslot.service.mail import notify
@@ -26,27 +31,8 @@ from keepslot.service.payments import CardSetup, PaymentStep
 
 
 def turn_away(ctx: Context, req: BookingRequest, service: Service, now: datetime) -> Booked:
-    config = ctx.config
     refuse_if_taken(ctx, req, service, now)  # a taken time answers 409, as for anyone
-    price = config.money(minor_units(service.price))
-    due = service.deposit_minor()
-    unbooked = Booking(
-        id=ctx.new_id(),
-        service=service.id,
-        start=req.start,
-        end=req.start + timedelta(minutes=service.minutes),
-        mode=req.mode,
-        client=Client(req.name.strip(), req.email.strip(), req.phone),
-        status=BookingStatus.HELD,
-        deposit=Deposit(
-            Money(due, price.currency), DepositStatus.PENDING if due else DepositStatus.NONE
-        ),
-        terms=config.terms(),
-        created_at=now,
-        price=price,
-        hold_until=now + config.hold_length(),
-        timezone=req.timezone,
-    )
+    unbooked = held_booking(ctx, req, service, service.deposit_minor(), now)
     key = hashlib.sha256(f"{unbooked.client.key}|{now.date()}".encode()).hexdigest()[:24]
     farewell = notify(ctx, unbooked, now, "farewell", freelancer=False, extra={"attempt": True})
     change = Change(outbox=[replace(m, id=f"farewell-{key}") for m in farewell])
