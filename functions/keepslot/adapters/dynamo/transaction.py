@@ -180,7 +180,8 @@ class Translator:
 
     def _credit(self, credit: Credit) -> Op:
         item = credit_to_item(credit) | {"expires_at": ttl(credit.until + self.retention)}
-        return self._put(item, None, ConcurrentChange)
+        # Never over another credit under the same key: that one's money would be lost.
+        return self._put(item, "attribute_not_exists(PK)", ConcurrentChange)
 
     def _put_booking_version(self, b: Booking, version: int) -> Op:
         item = self._booking(b, version + 1)

@@ -67,6 +67,7 @@ STRINGS: dict[str, str] = {
     "out.head.freelancer_cancel": (
         "I have to cancel this appointment, and I am sorry: there are no consequences for you."
     ),
+    "out.head.hold_expired": "The time held for the deposit has run out.",
     "out.head.credit_expired": (
         "The credit of {amount} was not used within the time allowed, so it lapses."
     ),
@@ -85,6 +86,11 @@ STRINGS: dict[str, str] = {
         "{what} comes back to you as a credit, applied automatically to your next booking."
     ),
     "out.back.refund": "{what} is refunded to you.",
+    "out.back.refund_split": (
+        "{what} comes back to you: {card} as a refund, and {credit}, which an earlier "
+        "credit paid, as a credit, applied automatically if you book a new appointment "
+        "by {until}; otherwise it lapses."
+    ),
     "out.fee": "A no-show fee of {fee} is also charged to your saved card.",
     "out.fee_due": "A no-show fee of {fee} is also due.",
     "out.strike": "It counts towards your reliability record.",

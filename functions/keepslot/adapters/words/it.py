@@ -75,6 +75,7 @@ STRINGS: dict[str, str] = {
     "out.head.freelancer_cancel": (
         "Sono io a dover cancellare l'appuntamento, e me ne scuso: per te non ci sono conseguenze."
     ),
+    "out.head.hold_expired": "Il tempo per completare l'acconto è scaduto.",
     "out.head.credit_expired": (
         "Il credito di {amount} non è stato usato entro il termine previsto, quindi decade."
     ),
@@ -95,6 +96,11 @@ STRINGS: dict[str, str] = {
         "{what} ti torna come credito, applicato automaticamente alla tua prossima prenotazione."
     ),
     "out.back.refund": "{what} ti viene rimborsato.",
+    "out.back.refund_split": (
+        "{what} ti torna così: {card} come rimborso e {credit}, pagati con un credito "
+        "precedente, come credito, applicato automaticamente se prenoti un nuovo "
+        "appuntamento entro {until}; altrimenti decade."
+    ),
     "out.fee": "Viene inoltre addebitata una penale di {fee} sulla carta salvata.",
     "out.fee_due": "È inoltre dovuta una penale di {fee}.",
     "out.strike": "Conta nel tuo storico di affidabilità.",
