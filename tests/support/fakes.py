@@ -135,6 +135,16 @@ class FakeGateway:
         return out
 
 
+class RecordingPostman:
+    """Sends nothing; keeps what it was given (template, to, booking id, context)."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, str, dict[str, Any]]] = []
+
+    def deliver(self, template: str, to: str, booking_id: str, context: dict[str, Any]) -> None:
+        self.sent.append((template, to, booking_id, context))
+
+
 def fake_context(
     config: KeepslotConfig, gateway: FakeGateway | None = None, store: FakeStore | None = None
 ) -> PaymentsContext:

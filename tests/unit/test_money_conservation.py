@@ -1,0 +1,22 @@
+"""Money is conserved through any sequence of bookings, payments, changes and time passing.
+
+The state machine and what it checks after every step: tests/unit/money_machine.py.
+`make bench` runs a longer profile of the same machine.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, settings
+
+from tests.unit.money_machine import MoneyMachine
+
+EXAMPLES = 200
+STEPS = 30
+
+MoneyMachine.TestCase.settings = settings(
+    max_examples=EXAMPLES,
+    stateful_step_count=STEPS,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+TestMoneyIsConservedThroughAnySequenceOfSteps = MoneyMachine.TestCase
