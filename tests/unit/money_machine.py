@@ -46,6 +46,7 @@ from tests.support.fakes import FakeGateway, FakeStore, RecordingPostman, fake_c
 from tests.unit.factories import config
 
 T = TypeVar("T")
+STEPS = 30  # steps per sequence, in `make test` and `make bench` alike
 START = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)  # a Monday, 08:00 in Rome
 ROME = ZoneInfo("Europe/Rome")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

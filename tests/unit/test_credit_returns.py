@@ -7,6 +7,7 @@ first cancels late under a 50 % tier, which leaves a credit of 30.00; the next b
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -145,3 +146,25 @@ def test_a_waiver_credit_that_lapses_is_written_in_the_ledger() -> None:
     booking, _ = ctx.store.get_booking(first)
     assert booking.deposit.kept == 6000  # kept again, as the lapsed credit's money
     consistent(ctx)
+
+
+def test_the_expired_hold_email_tells_the_client_their_credit_is_back() -> None:
+    from keepslot.adapters.email.links import Links
+    from keepslot.adapters.email.postman import SesPostman
+    from keepslot.adapters.tokens import TokenSigner
+
+    ctx, _ = context()
+    second = half_paid_by_credit(ctx)
+    run_jobs(ctx, LATE + timedelta(hours=1))
+    store = ctx.store
+    assert isinstance(store, FakeStore)
+    mail = next(
+        it
+        for it in store.items()
+        if it["SK"] == "OUTBOX" and it["template"] == "client/hold_expired"
+    )
+    assert mail["booking_id"] == second
+    links = Links("https://example.com", lambda: TokenSigner([b"k" * 32]))
+    postman = SesPostman(lambda: None, ctx.config, links)  # type: ignore[arg-type,return-value]
+    text = postman.render(mail["template"], "client", second, json.loads(mail["context"])).text
+    assert "€30.00" in text and "comes back to you as a credit" in text, text

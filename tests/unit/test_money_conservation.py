@@ -1,17 +1,16 @@
 """Money is conserved through any sequence of bookings, payments, changes and time passing.
 
 The state machine and what it checks after every step: tests/unit/money_machine.py.
-`make bench` runs a longer profile of the same machine.
+`make bench` runs a longer profile of the same machine (bench/money.py).
 """
 
 from __future__ import annotations
 
 from hypothesis import HealthCheck, settings
 
-from tests.unit.money_machine import MoneyMachine
+from tests.unit.money_machine import STEPS, MoneyMachine
 
 EXAMPLES = 200
-STEPS = 30
 
 MoneyMachine.TestCase.settings = settings(
     max_examples=EXAMPLES,

@@ -67,7 +67,7 @@ STRINGS: dict[str, str] = {
     "out.head.freelancer_cancel": (
         "I have to cancel this appointment, and I am sorry: there are no consequences for you."
     ),
-    "out.head.hold_expired": "The time held for the deposit has run out.",
+    "out.head.hold_expired": "What you already paid with a credit is not lost.",
     "out.head.credit_expired": (
         "The credit of {amount} was not used within the time allowed, so it lapses."
     ),
@@ -142,6 +142,10 @@ STRINGS: dict[str, str] = {
     "policy.hold.card": (
         "After you book, the time is held for {minutes} while you pay by card; then it "
         "becomes available again."
+    ),
+    "policy.hold.credit": (
+        "If part of the deposit was already paid with a credit and the time is released, "
+        "that part comes back to you as a credit."
     ),
     "policy.acceptance": (
         "By booking you accept this policy. Your booking records the version you accepted: "
@@ -245,6 +249,10 @@ STRINGS: dict[str, str] = {
     "policy.freelancer.body": (
         "If I have to cancel, I give your deposit back in full (as a refund, or as a credit "
         "if you paid it with a credit), and the cancellation never counts against you."
+    ),
+    "policy.refund.credit_part": (
+        "Whenever a refund is due, what you paid by card or bank transfer is refunded, and "
+        "what you paid with an earlier credit comes back to you as a credit: it is never lost."
     ),
     "policy.privacy.heading": "Your data",
     "policy.privacy.body": (
