@@ -116,6 +116,14 @@ def test_a_freelancer_cancel_refunds_the_card_part_and_gives_back_the_credit_par
     assert credits(ctx) == {second: 3000}
     rows = ledger(ctx, second)
     assert (rows["refund_due"], rows["refunded"], rows["credit_issued"]) == (3000, 3000, 3000)
+    store = ctx.store
+    assert isinstance(store, FakeStore)
+    reminders = [
+        json.loads(it["context"])["credit_amount"]
+        for it in store.items()
+        if it["SK"] == "OUTBOX" and it["template"] == "client/credit_reminder"
+    ]
+    assert reminders[-1] == 3000  # "your credit expires on ..." names the credit part
     consistent(ctx)
 
 
