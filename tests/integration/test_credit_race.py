@@ -16,13 +16,13 @@ from itertools import count
 import boto3
 
 from keepslot.adapters.dynamo.store import DynamoStore
-from keepslot.domain.booking import Mode
 from keepslot.domain.errors import DomainError
 from keepslot.service import admin, manage
-from keepslot.service.booking import BookingRequest, book
+from keepslot.service.booking import book
 from keepslot.service.context import Context
 from keepslot.service.snapshots import ClientSnapshot
 from tests.support.consistency import check
+from tests.support.flows import booked, request
 from tests.unit.factories import config
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -49,22 +49,11 @@ class ReadTogether(DynamoStore):
             super().commit(change)  # type: ignore[arg-type]
 
 
-def request(ctx: Context, start: datetime) -> BookingRequest:
-    return BookingRequest(
-        service="strategia",
-        start=start,
-        mode=Mode.VIDEO,
-        name="Ada Lovelace",
-        email=EMAIL,
-        policy_version=ctx.config.policy_version,
-    )
-
-
 def test_two_bookings_at_once_spend_one_credit_once(table: str) -> None:
     store = ReadTogether(table)
     ids = count(1)
     ctx = Context(store=store, config=config(), new_id=lambda: f"b{next(ids)}")
-    first = book(ctx, request(ctx, datetime(2026, 12, 1, 9, 0, tzinfo=UTC)), NOW).booking.id
+    first = booked(ctx, EMAIL, datetime(2026, 12, 1, 9, 0, tzinfo=UTC), NOW)
     admin.confirm_deposit(ctx, first, NOW)
     manage.cancel(ctx, first, NOW)  # in time: the 60.00 deposit becomes a credit
     assert [c.amount for c in store.client_snapshot(EMAIL).credits] == [6000]
@@ -74,10 +63,10 @@ def test_two_bookings_at_once_spend_one_credit_once(table: str) -> None:
 
     def attempt(start: datetime) -> str:
         try:
-            booked = book(ctx, request(ctx, start), NOW).booking
+            made = book(ctx, request(ctx, EMAIL, start), NOW).booking
         except DomainError as e:
             return e.code
-        return f"{booked.status.value}:{booked.deposit.from_credit}"
+        return f"{made.status.value}:{made.deposit.from_credit}"
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = sorted(pool.map(attempt, starts))

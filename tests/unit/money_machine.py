@@ -37,12 +37,13 @@ from keepslot.domain.errors import (
     TooManyHolds,
 )
 from keepslot.service import admin, clients, manage, payments
-from keepslot.service.booking import BookingRequest, book
+from keepslot.service.booking import book
 from keepslot.service.dispatch import deliver_pending
 from keepslot.service.jobs import run_jobs
 from keepslot.service.payments import PaymentDeclined
 from tests.support.consistency import check_items
 from tests.support.fakes import FakeGateway, FakeStore, RecordingPostman, fake_context
+from tests.support.flows import request
 from tests.unit.factories import config
 
 T = TypeVar("T")
@@ -183,14 +184,7 @@ class MoneyMachine(RuleBasedStateMachine):
 
     @rule(**BOOKING)
     def book(self, email: str, service: str, day: int, slot: int, pay: bool) -> None:
-        req = BookingRequest(
-            service=service,
-            start=self._start(day, slot),
-            mode=Mode.VIDEO,
-            name=email.split("@")[0].title(),
-            email=email,
-            policy_version=self.ctx.config.policy_version,
-        )
+        req = request(self.ctx, email, self._start(day, slot), service)
         done = self._try("book", lambda: book(self.ctx, req, self.now))
         if done is not None:
             self.ids.append(done.booking.id)

@@ -16,13 +16,12 @@ from typing import Any
 
 import pytest
 
-from keepslot.domain.booking import Mode
-from keepslot.service import admin, clients, manage, payments
-from keepslot.service.booking import BookingRequest, book
+from keepslot.service import admin, clients, manage
 from keepslot.service.jobs import run_jobs
 from keepslot.service.payments import PaymentsContext
 from tests.support.consistency import check_items
 from tests.support.fakes import FakeGateway, FakeStore, fake_context
+from tests.support.flows import booked, pay
 from tests.unit.factories import config
 
 Items = list[dict[str, Any]]
@@ -56,25 +55,6 @@ class Table:
         return check_items(self.items, self.ctx.config.schedule())
 
 
-def _book(ctx: PaymentsContext, email: str, start: datetime, now: datetime, **kw: Any) -> str:
-    req = BookingRequest(
-        service="strategia",
-        start=start,
-        mode=Mode.VIDEO,
-        name=email.split("@")[0].title(),
-        email=email,
-        policy_version=ctx.config.policy_version,
-        **kw,
-    )
-    return book(ctx, req, now).booking.id
-
-
-def _pay(ctx: PaymentsContext, booking_id: str, now: datetime) -> None:
-    booking, _ = ctx.store.get_booking(booking_id)
-    payments.start(ctx, booking)
-    payments.confirm(ctx, booking_id, now)
-
-
 def build() -> Table:
     cfg = config(
         payments={"mode": "stripe"},
@@ -89,12 +69,12 @@ def build() -> Table:
     ids: dict[str, str] = {}
 
     def paid(name: str, email: str, start: datetime, now: datetime = T0) -> str:
-        ids[name] = _book(ctx, email, start, now)
-        _pay(ctx, ids[name], now)
+        ids[name] = booked(ctx, email, start, now)
+        pay(ctx, ids[name], now)
         return ids[name]
 
     manage.cancel(ctx, paid("cancelled", ada, FIRST_TUE), T0)  # early: a credit of 60.00
-    ids["on_credit"] = _book(ctx, ada, MON, T0)  # ... spent here in full
+    ids["on_credit"] = booked(ctx, ada, MON, T0)  # ... spent here in full
     paid("by_card", ada, TUE + 2 * HOUR)
     manage.cancel(ctx, paid("open_credit", ada, MON + 14 * 24 * HOUR), T0)  # still open
     moved = manage.reschedule(ctx, paid("moved", bruno, FIRST_TUE + HOUR), T0, TUE)
@@ -112,7 +92,7 @@ def build() -> Table:
     clients.waive(ctx, ids["late"], late)  # the half kept comes back as a credit ...
     lapsed = FIRST_TUE + 3 * 24 * HOUR + 3 * HOUR
     run_jobs(ctx, lapsed)  # ... which nobody uses
-    ids["held"] = _book(ctx, "eve@example.com", TUE + HOUR, lapsed, ip_hash="net-1")
+    ids["held"] = booked(ctx, "eve@example.com", TUE + HOUR, lapsed, ip_hash="net-1")
     store = ctx.store
     assert isinstance(store, FakeStore)
     return Table(store.items(), ids, ctx)

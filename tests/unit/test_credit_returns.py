@@ -12,13 +12,13 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from keepslot.domain.booking import BookingStatus, DepositStatus, Mode
-from keepslot.service import admin, clients, manage, payments
-from keepslot.service.booking import BookingRequest, book
+from keepslot.domain.booking import BookingStatus, DepositStatus
+from keepslot.service import admin, clients, manage
 from keepslot.service.jobs import run_jobs
 from keepslot.service.payments import PaymentsContext
 from tests.support.consistency import check_items
 from tests.support.fakes import FakeGateway, FakeStore, fake_context
+from tests.support.flows import booked, pay
 from tests.unit.factories import config
 
 EMAIL = "ada@example.com"
@@ -37,33 +37,12 @@ def context(mode: str = "stripe", **policy: Any) -> tuple[PaymentsContext, FakeG
     return fake_context(cfg, gateway if mode == "stripe" else None), gateway
 
 
-def booked(ctx: PaymentsContext, start: datetime, now: datetime) -> str:
-    req = BookingRequest(
-        service="strategia",
-        start=start,
-        mode=Mode.VIDEO,
-        name="Ada Lovelace",
-        email=EMAIL,
-        policy_version=ctx.config.policy_version,
-    )
-    return book(ctx, req, now).booking.id
-
-
-def pay(ctx: PaymentsContext, booking_id: str, now: datetime) -> None:
-    if ctx.config.payments.mode == "stripe":
-        booking, _ = ctx.store.get_booking(booking_id)
-        payments.start(ctx, booking)
-        payments.confirm(ctx, booking_id, now)
-    else:
-        admin.confirm_deposit(ctx, booking_id, now)
-
-
 def half_paid_by_credit(ctx: PaymentsContext) -> str:
     """A held booking whose deposit an earlier credit paid half of."""
-    first = booked(ctx, FIRST, NOW)
+    first = booked(ctx, EMAIL, FIRST, NOW)
     pay(ctx, first, NOW)
     manage.cancel(ctx, first, LATE)
-    second = booked(ctx, SECOND, LATE)
+    second = booked(ctx, EMAIL, SECOND, LATE)
     booking, _ = ctx.store.get_booking(second)
     assert (booking.status, booking.deposit.paid, booking.deposit.from_credit) == (
         BookingStatus.HELD,
@@ -142,7 +121,7 @@ def test_an_early_cancel_under_a_refund_policy_gives_back_the_credit_part_as_cre
 
 def test_a_waiver_credit_that_lapses_is_written_in_the_ledger() -> None:
     ctx, _ = context(mode="offline", late_tiers=[{"under_hours": 48, "forfeit_percent": 100}])
-    first = booked(ctx, FIRST, NOW)
+    first = booked(ctx, EMAIL, FIRST, NOW)
     pay(ctx, first, NOW)
     manage.cancel(ctx, first, LATE)  # all 60.00 kept
     clients.waive(ctx, first, LATE + timedelta(hours=1))  # given back as a credit
