@@ -155,3 +155,18 @@ def test_the_expired_hold_email_tells_the_client_their_credit_is_back() -> None:
     postman = SesPostman(lambda: None, ctx.config, links)  # type: ignore[arg-type,return-value]
     text = postman.render(mail["template"], "client", second, json.loads(mail["context"])).text
     assert "€30.00" in text and "comes back to you as a credit" in text, text
+
+
+def test_a_waiver_in_the_same_second_as_the_late_cancel_it_forgives_is_recorded() -> None:
+    ctx, gateway = context(late_remainder="refund", waiver_returns_as="refund")
+    first = booked(ctx, EMAIL, FIRST, NOW)
+    pay(ctx, first, NOW)
+    manage.cancel(ctx, first, LATE)  # half kept, half owed back to the card
+    clients.waive(ctx, first, LATE)  # the same second: the half kept goes back too
+    run_jobs(ctx, LATE)
+    assert ledger(ctx, first) == {"paid": 6000, "forfeited": 3000, "waived": 3000} | {
+        "refund_due": 6000,
+        "refunded": 6000,
+    }
+    assert [c.refunded for c in gateway.charges.values()] == [6000]
+    consistent(ctx)
