@@ -12,10 +12,10 @@ from tests.unit.money_machine import STEPS, MoneyMachine
 
 EXAMPLES = 200
 
-MoneyMachine.TestCase.settings = settings(
+TestMoneyIsConservedThroughAnySequenceOfSteps = MoneyMachine.TestCase  # a new class per access
+TestMoneyIsConservedThroughAnySequenceOfSteps.settings = settings(
     max_examples=EXAMPLES,
     stateful_step_count=STEPS,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-TestMoneyIsConservedThroughAnySequenceOfSteps = MoneyMachine.TestCase
