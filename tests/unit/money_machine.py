@@ -171,7 +171,11 @@ class MoneyMachine(RuleBasedStateMachine):
         return at.astimezone(UTC)
 
     def _advance(self, to: datetime) -> None:
-        """Time passes to `to`; the clock runs every job and sends every message due by then."""
+        """Time passes to `to`; the clock runs every job and sends every message due by then.
+
+        A job the clock cannot finish (it swallows the error and tries again next tick)
+        fails the test: a refund or a lapse that never happens is money out of place.
+        """
         self.now = max(self.now, to)
         for _ in range(10):
             due = self.store.due(self.now, limit=200)
@@ -179,6 +183,8 @@ class MoneyMachine(RuleBasedStateMachine):
                 return
             run_jobs(self.ctx, self.now, due)
             deliver_pending(self.ctx, self.store, self.postman, self.now, due)
+        stuck = [d.sk for d in self.store.due(self.now, limit=200) if not d.is_mail]
+        assert not stuck, f"jobs the clock cannot finish: {stuck}"
 
     # ---- what clients and the freelancer do -----------------------------------
 
