@@ -152,7 +152,7 @@ def test_the_expired_hold_email_tells_the_client_their_credit_is_back() -> None:
     )
     assert mail["booking_id"] == second
     links = Links("https://example.com", lambda: TokenSigner([b"k" * 32]))
-    postman = SesPostman(lambda: None, ctx.config, links)  # type: ignore[arg-type,return-value]
+    postman = SesPostman(lambda: None, ctx.config, links, lambda: LATE)  # type: ignore[arg-type,return-value]
     text = postman.render(mail["template"], "client", second, json.loads(mail["context"])).text
     assert "€30.00" in text and "comes back to you as a credit" in text, text
 
