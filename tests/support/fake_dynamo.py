@@ -249,6 +249,6 @@ class FakeDynamo:
         return {"Items": [self._dump(it) for it in found]}
 
     def scan(self, **req: Any) -> dict[str, Any]:
-        if req.get("FilterExpression"):
-            raise NotImplementedError("scan filters")
-        return {"Items": [self._dump(it) for it in self.items.values()]}
+        expr, wanted = Expr(req), req.get("FilterExpression")
+        found = [it for it in self.items.values() if expr.holds(wanted, it)]
+        return {"Items": [self._dump(it) for it in found]}

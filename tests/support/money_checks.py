@@ -142,7 +142,9 @@ def _credits(
 
 
 def _client(b: Item) -> str:
-    return str(b["client"]["email"]).strip().lower()
+    """The client key a booking's credits are filed under. An erased client's bookings say
+    `<pseudonym>@invalid`; their credits stay under the pseudonym (dynamo/erasure.py)."""
+    return str(b["client"]["email"]).strip().lower().removesuffix("@invalid")
 
 
 def _refunds(bookings: dict[str, Item], rows: dict[str, list[Item]]) -> list[str]:

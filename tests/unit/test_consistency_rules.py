@@ -117,6 +117,18 @@ def test_the_table_the_use_cases_left_is_consistent(table: Table) -> None:
     assert table.problems() == []
 
 
+def test_an_erased_client_still_adds_up() -> None:
+    """Erasing moves the client's credits and relabels their rows under a pseudonym."""
+    from keepslot.adapters.dynamo.erasure import TableErasure
+
+    built = build()
+    store = built.ctx.store
+    assert isinstance(store, FakeStore)
+    counts = TableErasure(lambda: store.db, store.table).erase("ada@example.com", "p1")  # type: ignore[arg-type, return-value]
+    assert counts["credits"] == 1 and counts["bookings"] == 4
+    assert check_items(store.items(), built.ctx.config.schedule()) == []
+
+
 def _drop(table: Table, item: dict[str, Any]) -> None:
     table.items.remove(item)
 
