@@ -21,7 +21,7 @@ from keepslot.adapters.dynamo.store import DynamoStore
 from keepslot.adapters.settings import KeepslotConfig
 from keepslot.domain.booking import Booking
 from keepslot.service.changes import Change
-from keepslot.service.payments import (
+from keepslot.service.payment_port import (
     CardSetup,
     Intent,
     PaymentDeclined,
@@ -54,7 +54,7 @@ class Charge:
     booking_id: str
     client: str
     amount: int
-    kind: str  # "deposit" or "fee"
+    kind: str  # "deposit" or "no_show_fee"
     refunded: int = 0
 
 
@@ -68,6 +68,7 @@ class FakeGateway:
         self._ids = itertools.count(1)
         self.charges: dict[str, Charge] = {}
         self.refunds: dict[str, Refund] = {}  # by idempotency key: a retry gets the same one
+        self.refunded_from: dict[str, str] = {}  # idempotency key -> the intent it refunded
         self.declining: set[str] = set()  # booking ids whose card is refused
         self.declined: dict[str, str] = {}  # refused intent -> its booking
         self.cancelled: set[str] = set()
@@ -88,7 +89,7 @@ class FakeGateway:
         return self._charge(booking, due, "deposit")
 
     def charge_fee(self, booking: Booking) -> Intent:
-        return self._charge(booking, booking.terms.no_show_fee, "fee")
+        return self._charge(booking, booking.terms.no_show_fee, "no_show_fee")
 
     def _charge(self, booking: Booking, amount: int, kind: str) -> Intent:
         intent = self._id("pi")
@@ -96,15 +97,16 @@ class FakeGateway:
             self.declined[intent] = booking.id
             raise PaymentDeclined("the card was declined", intent_id=intent)
         self.charges[intent] = Charge(intent, booking.id, booking.client.key, amount, kind)
-        cur = booking.deposit.amount.currency
-        return Intent(intent, "succeeded", amount, cur, "pm_card", booking.id)
+        return self.retrieve_intent(intent)
 
     def retrieve_intent(self, intent_id: str) -> Intent:
         c = self.charges.get(intent_id)
         if c is None:
             status = "canceled" if intent_id in self.cancelled else "requires_payment_method"
             return Intent(intent_id, status, 0, "EUR", None, self.declined.get(intent_id))
-        return Intent(intent_id, "succeeded", c.amount, "EUR", "pm_card", c.booking_id)
+        return Intent(
+            intent_id, "succeeded", c.amount, "EUR", "pm_card", c.booking_id, c.amount, c.kind
+        )
 
     def cancel_intent(self, intent_id: str) -> Intent:
         self.cancelled.add(intent_id)
@@ -120,8 +122,15 @@ class FakeGateway:
                 f"refunded {charge.refunded} already"
             )
         charge.refunded += amount
-        self.refunds[key] = Refund(self._id("re"), amount)
+        self.refunds[key] = Refund(self._id("re"), amount, key=key, currency="EUR")
+        self.refunded_from[key] = intent_id
         return self.refunds[key]
+
+    def refunds_of(self, intent_id: str) -> list[Refund]:
+        return [r for k, r in self.refunds.items() if self.refunded_from[k] == intent_id]
+
+    def delete_customer(self, customer_id: str) -> None:
+        return None
 
     def parse_event(self, payload: bytes, signature: str) -> dict[str, Any]:
         raise NotImplementedError("webhook events are not part of these tests")

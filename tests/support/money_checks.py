@@ -1,9 +1,9 @@
 """The consistency checker's money rules: every ledger row, credit and refund reconciled
 against the bookings (sums by ledger kind; no-show fee rows apart).
 
-- deposit in: `paid` rows (a late payment, given back, aside) + `credit_applied` + what
-  the booking it was moved from `carried` equal the deposit's `paid`, which never exceeds
-  the deposit: a move cannot carry more than the new booking asks;
+- deposit in: `paid` rows (a payment the booking did not accept, given back, aside) +
+  `credit_applied` + what the booking it was moved from `carried` equal the deposit's
+  `paid`; a move never carries more than the new booking's deposit;
 - kept: the deposit's `kept` equals `forfeited` + `credit_expired` - `waived`;
 - refunded: the deposit's `refunded` equals its `refund_due` rows;
 - balance: what came in = kept + credited (`credit_issued` - `credit_expired`) + `carried`
@@ -11,8 +11,9 @@ against the bookings (sums by ledger kind; no-show fee rows apart).
 - credits: for each CREDIT#<key>, issued - applied - lapsed is what the item has left
   (never below zero: one credit cannot pay twice), filed under the client it was given
   to and spent only by that client's bookings;
-- card refunds: none recorded twice, never more than was owed back, and the refunds a
-  booking names are the ones in its ledger;
+- card refunds: none recorded twice, never more than was owed back (a refund made outside
+  keepslot, in the provider's Dashboard, shows here: the booking still counts that money),
+  and the refunds a booking names are the ones in its ledger;
 - no-show fees: settled once and only on a no-show; a charge is the booking's own fee on
   the intent it names, no more of it comes back than was charged; and a no-show with a
   fee has it charged, asked for, declined or waived, or a charge still pending.
@@ -50,25 +51,29 @@ def _sums(entries: list[Item]) -> Counter[str]:
     return s
 
 
-def _late_payment(b: Item, entries: list[Item]) -> int:
-    """A payment that reached a booking no longer taking it: recorded, and given back."""
-    late = (b.get("payment_ref") or {}).get("late_intent")
-    return sum(int(e["amount"]) for e in entries if e["kind"] == "paid" and e.get("ref") == late)
+def _returned_payment(b: Item, entries: list[Item]) -> int:
+    """Payments the booking did not accept (late, or not matching its deposit): recorded as
+    received, and refunded in full (service/deposits.py)."""
+    ref = b.get("payment_ref") or {}
+    ids = {i for k in ("returned", "late_intent") for i in str(ref.get(k, "")).split(",") if i}
+    return sum(int(e["amount"]) for e in entries if e["kind"] == "paid" and e.get("ref") in ids)
 
 
 def _deposits(bookings: dict[str, Item], rows: dict[str, list[Item]]) -> list[str]:
     out = []
     for bid, b in bookings.items():
         dep, s = b["deposit"], _sums(rows.get(bid, []))
-        came_in = s["paid"] - _late_payment(b, rows.get(bid, [])) + s["credit_applied"]
+        came_in = s["paid"] - _returned_payment(b, rows.get(bid, [])) + s["credit_applied"]
         pred = b.get("rescheduled_from")
-        if pred:  # a move brings what the old booking carried, all of it
-            came_in += _sums(rows.get(pred, []))["carried"]
+        carried_in = _sums(rows.get(pred, []))["carried"] if pred else 0
+        came_in += carried_in  # a move brings what the old booking carried, all of it
         paid = int(dep["paid"])
         if came_in != paid:
             out.append(f"booking {bid}: deposit paid {paid}, the ledger says {came_in} came in")
-        if paid > int(dep["amount"]):
-            out.append(f"booking {bid}: paid {paid} on a deposit of {dep['amount']}")
+        if carried_in > int(dep["amount"]):
+            out.append(
+                f"booking {bid}: a move carried {carried_in} into a deposit of {dep['amount']}"
+            )
         kept = s["forfeited"] + s["credit_expired"] - s["waived"]
         if int(dep.get("kept", 0)) != kept:
             out.append(
@@ -156,9 +161,10 @@ def _refunds(bookings: dict[str, Item], rows: dict[str, list[Item]]) -> list[str
             f"booking {bid}: refund {ref} recorded {n} times" for ref, n in refs.items() if n > 1
         ]
         s = _sums(entries)
-        owed = s["refund_due"] + _late_payment(b, entries)
-        if s["refunded"] > owed:
-            out.append(f"booking {bid}: {s['refunded']} refunded to the card, {owed} owed back")
+        owed = s["refund_due"] + _returned_payment(b, entries)
+        back = s["refunded"] - s["refund_failed"]  # a failed refund never reached the card
+        if back > owed:
+            out.append(f"booking {bid}: {back} refunded to the card, {owed} owed back")
         named = {r for r in (b.get("payment_ref") or {}).get("refunds", "").split(",") if r}
         if named != set(refs):
             out.append(f"booking {bid}: names refunds {sorted(named)}, ledger has {sorted(refs)}")

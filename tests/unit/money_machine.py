@@ -40,7 +40,7 @@ from keepslot.service import admin, clients, manage, payments
 from keepslot.service.booking import book
 from keepslot.service.dispatch import deliver_pending
 from keepslot.service.jobs import run_jobs
-from keepslot.service.payments import PaymentDeclined
+from keepslot.service.payment_port import PaymentDeclined
 from tests.support.consistency import check_items
 from tests.support.fakes import FakeGateway, FakeStore, RecordingPostman, fake_context
 from tests.support.flows import request
@@ -173,8 +173,9 @@ class MoneyMachine(RuleBasedStateMachine):
     def _advance(self, to: datetime) -> None:
         """Time passes to `to`; the clock runs every job and sends every message due by then.
 
-        A job the clock cannot finish (it swallows the error and tries again next tick)
-        fails the test: a refund or a lapse that never happens is money out of place.
+        A job the clock cannot finish (it counts the error and tries again next tick) or
+        gives up on fails the test: a refund or a lapse that never happens is money out of
+        place.
         """
         self.now = max(self.now, to)
         for _ in range(10):
@@ -185,6 +186,8 @@ class MoneyMachine(RuleBasedStateMachine):
             deliver_pending(self.ctx, self.store, self.postman, self.now, due)
         stuck = [d.sk for d in self.store.due(self.now, limit=200) if not d.is_mail]
         assert not stuck, f"jobs the clock cannot finish: {stuck}"
+        failed = [it["SK"] for it in self.store.items() if it.get("GSI2PK") == "FAILED"]
+        assert not failed, f"jobs the clock gave up on: {failed}"
 
     # ---- what clients and the freelancer do -----------------------------------
 
@@ -347,4 +350,4 @@ class MoneyMachine(RuleBasedStateMachine):
                 pending = owed[email] - made[email]
                 net = self.gateway.net()[email]
                 assert net == holding[email] + pending, (email, net, holding[email], pending)
-                assert self.gateway.net("fee")[email] == fees[email], (email, fees)
+                assert self.gateway.net("no_show_fee")[email] == fees[email], (email, fees)

@@ -266,7 +266,7 @@ BREAKS: list[tuple[Callable[[Table], None], str]] = [
     (_forfeit_unrecorded, "(forfeited 0"),
     (_lapse_unrecorded, "credit expired 0"),
     (_fee_never_asked, "its fee of 1500 was never asked for"),
-    (_move_carries_more, "9000 came in"),
+    (_move_carries_more, "a move carried 9000 into a deposit of 6000"),
     (_refund_not_owed, "refunded 0, the ledger owes back 6000"),
     (_given_up_still_holds, "still holds its paid deposit"),
     (_credit_filed_elsewhere, "is filed under CLIENT#bruno@example.com"),
