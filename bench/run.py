@@ -271,6 +271,7 @@ def calendar_slots(api: Any) -> dict[str, Any]:
 def main() -> None:
     from bench.api_rss import measure as api_rss
     from bench.coldstart import measure_with_server
+    from bench.money import measure as money_machine
 
     results: dict[str, Any] = {}
     results |= availability()
@@ -281,6 +282,7 @@ def main() -> None:
     results |= in_process(calendar_slots)
     results |= {"cold_start": measure_with_server(int(os.environ.get("BENCH_COLD_RUNS", "15")))}
     results |= {"api_rss": api_rss(int(os.environ.get("BENCH_RSS_REQUESTS", "200")))}
+    results |= {"money": money_machine(int(os.environ.get("BENCH_MONEY_EXAMPLES", "2000")))}
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2))
     print_table(results)
 
@@ -374,6 +376,15 @@ def print_table(r: dict[str, Any]) -> None:
             f"{rss['peak_rss_mb']} MB",
             f"{rss['requests']} requests, own process",
             "< 128 MB",
+        )
+    )
+    money = r["money"]
+    rows.append(
+        (
+            "money state machine, long profile",
+            f"{money['sequences']} sequences",
+            f"{money['steps']} checked steps, {money['seconds']} s",
+            "money conserved at every step",
         )
     )
     width = max(len(x[0]) for x in rows)

@@ -156,7 +156,7 @@ LIFECYCLE = Lifecycle(
     emails=7,
     read_units=16.0,
     write_units=142,
-    stored_bytes=3227,
+    stored_bytes=3240,
 )
 IDLE_TICK = Tick(read_units=1.0)
 

@@ -62,7 +62,12 @@ def only_in(locale: str, other: str) -> set[str]:
 
 
 def every_outcome() -> list[Outcome]:
-    returns = [None, Give(Returned.CREDIT, 3000), Give(Returned.REFUND, 3000)]
+    returns = [
+        None,
+        Give(Returned.CREDIT, 3000),
+        Give(Returned.REFUND, 3000),
+        Give(Returned.REFUND, 3000, credit=1000),
+    ]
     untils = [None, START + timedelta(days=3)]
     return [
         Outcome(

@@ -89,6 +89,7 @@ class Deposit:
     paid: int = 0  # minor units actually received (card, transfer, carried or credit)
     from_credit: int = 0  # the part of `paid` that came from an earlier credit
     kept: int = 0  # the part the freelancer kept (forfeited), waivable
+    refunded: int = 0  # the part given back to the card (or by hand, offline)
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,8 +124,10 @@ def reschedule(ctx: Context, booking_id: str, now: datetime, start: datetime) ->
         raise InvalidInput("that is the current time of the booking", field="start")
     outcome = decide(booking, Action.RESCHEDULE, now)
     new = _moved(ctx, booking, start, now, outcome)
+    # A late move's credit pays the new deposit at once: that part moves there (`carried`).
+    carry = 0 if outcome.fate is Fate.CARRIED else new.deposit.paid
     old_change, old_done = settle(
-        ctx, booking, outcome, now, BookingStatus.RESCHEDULED, credit_elsewhere=True
+        ctx, booking, outcome, now, BookingStatus.RESCHEDULED, carry=carry
     )
     old_done = replace(old_done, rescheduled_to=new.id)
     change = Change(new_bookings=[new], updated=[(old_done, version)])
@@ -163,10 +165,11 @@ def _moved(ctx: Context, old: Booking, start: datetime, now: datetime, o: Outcom
     )
     if o.fate in (Fate.CARRIED, Fate.NONE) and old.deposit.status is not DepositStatus.PENDING:
         return base
-    # A late move: the returned part (as credit) pays toward the new deposit straight away.
+    # A late move: the returned part (as credit) pays toward the new deposit straight away;
+    # any rest stays a credit (settle issues it).
     credit = o.returned.amount if o.returned and o.returned.as_ is Returned.CREDIT else 0
-    paid = min(credit, old.deposit.amount.amount)
     due = old.deposit.amount.amount
+    paid = min(credit, due)
     return replace(
         base,
         status=BookingStatus.CONFIRMED if paid >= due else BookingStatus.HELD,
@@ -176,6 +179,7 @@ def _moved(ctx: Context, old: Booking, start: datetime, now: datetime, o: Outcom
             paid=paid,
             from_credit=paid,
             kept=0,
+            refunded=0,
         ),
         hold_until=None if paid >= due else now + ctx.config.hold_length(),
     )

@@ -224,13 +224,18 @@ def _declined(ctx: Context, booking: Booking, version: int, intent_id: str | Non
 
 
 def card_refund(booking: Booking, amount: int, reason: str, now: datetime) -> Job | None:
-    """The refund job for `amount` of a card-paid deposit (None when no card paid it)."""
+    """The refund job for `amount` of a card-paid deposit (None when no card charge holds
+    it: a deposit confirmed by hand is paid back by hand, like the ledger's refund_due)."""
     intent_id = booking.payment_ref.get("payment_intent")
-    by_card = booking.deposit.paid - booking.deposit.from_credit
-    amount = min(amount, by_card)
+    d = booking.deposit
+    if amount > d.paid - d.from_credit - d.refunded:
+        # decide() refunds only what the card paid; trimming here would lose the rest.
+        raise ValueError(f"a refund of {amount} exceeds what the card paid for {booking.id}")
     if not intent_id or amount <= 0:
         return None
-    return refund_job(booking, intent_id, amount, booking.deposit.amount.currency, reason, now)
+    cur = booking.deposit.amount.currency
+    # Its own item: a late cancel's refund and a waiver's may be decided in one second.
+    return refund_job(booking, intent_id, amount, cur, reason, now, tag=reason)
 
 
 def run_refund(

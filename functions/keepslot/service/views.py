@@ -63,6 +63,8 @@ def outcome_view(o: Outcome) -> dict[str, Any]:
         view["forfeited"] = o.forfeited
     if o.returned:
         view["returned"] = {"as": o.returned.as_.value, "amount": o.returned.amount}
+        if o.returned.credit:  # of a refund, the part that comes back as credit
+            view["returned"]["credit"] = o.returned.credit
     if o.credit_until:
         view["credit_until"] = iso(o.credit_until)
     if o.fee:

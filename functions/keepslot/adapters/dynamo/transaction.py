@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from keepslot.adapters.dynamo.codec import Item, booking_to_item, credit_to_item, dump, values
+from keepslot.adapters.dynamo.ledger import ledger_items
 from keepslot.domain.booking import Booking
 from keepslot.domain.credit import Credit
 from keepslot.domain.errors import Conflict, InvalidInput, SlotTaken, TooManyHolds
@@ -98,18 +99,10 @@ class Translator:
         ops += [self._job_done(bid, key) for bid, key in c.jobs_done]
         ops += [self._message(m) for m in c.outbox]
         ops += [self._provider_event(event_id) for event_id in c.provider_events]
-        for n, entry in enumerate(c.ledger):
-            item = {
-                "PK": f"BOOKING#{entry.booking_id}",
-                "SK": f"LEDGER#{iso(entry.at)}#{entry.kind}#{n}",
-                "type": "ledger",
-                "kind": entry.kind,
-                "amount": entry.amount,
-                "currency": entry.currency,
-                "at": iso(entry.at),
-                "ref": entry.ref,
-            }
-            ops.append(self._put(item, "attribute_not_exists(PK)", ConcurrentChange))
+        ops += [
+            self._put(item, "attribute_not_exists(PK)", ConcurrentChange)
+            for item in ledger_items(c)
+        ]
         return ops
 
     def job(self, job: Job) -> Op:
@@ -186,7 +179,8 @@ class Translator:
 
     def _credit(self, credit: Credit) -> Op:
         item = credit_to_item(credit) | {"expires_at": ttl(credit.until + self.retention)}
-        return self._put(item, None, ConcurrentChange)
+        # Never over another credit under the same key: that one's money would be lost.
+        return self._put(item, "attribute_not_exists(PK)", ConcurrentChange)
 
     def _put_booking_version(self, b: Booking, version: int) -> Op:
         item = self._booking(b, version + 1)

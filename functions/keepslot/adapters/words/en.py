@@ -67,6 +67,7 @@ STRINGS: dict[str, str] = {
     "out.head.freelancer_cancel": (
         "I have to cancel this appointment, and I am sorry: there are no consequences for you."
     ),
+    "out.head.hold_expired": "What you already paid with a credit is not lost.",
     "out.head.credit_expired": (
         "The credit of {amount} was not used within the time allowed, so it lapses."
     ),
@@ -86,6 +87,11 @@ STRINGS: dict[str, str] = {
         "its email."
     ),
     "out.back.refund": "{what} is refunded to you.",
+    "out.back.refund_split": (
+        "{what} comes back to you: {card} as a refund, and {credit}, which an earlier "
+        "credit paid, as a credit, applied automatically if you book a new appointment "
+        "by {until}; otherwise it lapses."
+    ),
     "out.fee": "A no-show fee of {fee} is also charged to your saved card.",
     "out.fee_due": "A no-show fee of {fee} is also due.",
     "out.strike": "It counts towards your reliability record.",
@@ -137,6 +143,10 @@ STRINGS: dict[str, str] = {
     "policy.hold.card": (
         "After you book, the time is held for {minutes} while you pay by card; then it "
         "becomes available again."
+    ),
+    "policy.hold.credit": (
+        "If part of the deposit was already paid with a credit and the time is released, "
+        "that part comes back to you as a credit."
     ),
     "policy.acceptance": (
         "By booking you accept this policy. Your booking records the version you accepted: "
@@ -244,6 +254,10 @@ STRINGS: dict[str, str] = {
     "policy.freelancer.body": (
         "If I have to cancel, I give your deposit back in full (as a refund, or as a credit "
         "if you paid it with a credit), and the cancellation never counts against you."
+    ),
+    "policy.refund.credit_part": (
+        "Whenever a refund is due, what you paid by card or bank transfer is refunded, and "
+        "what you paid with an earlier credit comes back to you as a credit: it is never lost."
     ),
     "policy.privacy.heading": "Your data",
     "policy.privacy.body": (

@@ -75,6 +75,7 @@ STRINGS: dict[str, str] = {
     "out.head.freelancer_cancel": (
         "Sono io a dover cancellare l'appuntamento, e me ne scuso: per te non ci sono conseguenze."
     ),
+    "out.head.hold_expired": "Quanto avevi già pagato con un credito non va perso.",
     "out.head.credit_expired": (
         "Il credito di {amount} non è stato usato entro il termine previsto, quindi decade."
     ),
@@ -96,6 +97,11 @@ STRINGS: dict[str, str] = {
         "prenotazione."
     ),
     "out.back.refund": "{what} ti viene rimborsato.",
+    "out.back.refund_split": (
+        "{what} ti torna così: {card} come rimborso e {credit}, pagati con un credito "
+        "precedente, come credito, applicato automaticamente se prenoti un nuovo "
+        "appuntamento entro {until}; altrimenti decade."
+    ),
     "out.fee": "Viene inoltre addebitata una penale di {fee} sulla carta salvata.",
     "out.fee_due": "È inoltre dovuta una penale di {fee}.",
     "out.strike": "Conta nel tuo storico di affidabilità.",
@@ -148,6 +154,10 @@ STRINGS: dict[str, str] = {
     "policy.hold.card": (
         "Dopo la prenotazione, l'orario resta riservato per {minutes} in attesa del "
         "pagamento con carta; poi torna disponibile."
+    ),
+    "policy.hold.credit": (
+        "Se una parte dell'acconto era già stata pagata con un credito e l'orario torna "
+        "disponibile, quella parte ti torna come credito."
     ),
     "policy.acceptance": (
         "Prenotando accetti questa politica. La prenotazione registra la versione che hai "
@@ -268,6 +278,11 @@ STRINGS: dict[str, str] = {
         "Se sono io a dover cancellare, ti restituisco l'acconto per intero (come rimborso, "
         "o come credito se lo avevi pagato con un credito) e la cancellazione non conta "
         "mai contro di te."
+    ),
+    "policy.refund.credit_part": (
+        "Ogni volta che è previsto un rimborso, quanto hai pagato con carta o bonifico ti "
+        "viene rimborsato, e quanto hai pagato con un credito precedente ti torna come "
+        "credito: non va mai perso."
     ),
     "policy.privacy.heading": "I tuoi dati",
     "policy.privacy.body": (
