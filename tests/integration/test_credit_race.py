@@ -1,6 +1,7 @@
-"""Two bookings at once from a client with one credit: exactly one of them spends it.
+"""Two bookings confirmed at once by a client with one credit: exactly one spends it.
 
-Both requests read the client's credit before either writes (a barrier holds each
+A credit is spent when its owner presses Confirm on the emailed link (service/confirm.py).
+Both presses read the client's credit before either writes (a barrier holds each
 after its read), then both commit to moto's table: the credit's condition lets one
 transaction through and refuses the other, and the consistency checker finds the
 credit spent once.
@@ -19,6 +20,7 @@ from keepslot.adapters.dynamo.store import DynamoStore
 from keepslot.domain.errors import DomainError
 from keepslot.service import admin, manage
 from keepslot.service.booking import book
+from keepslot.service.confirm import confirm
 from keepslot.service.context import Context
 from keepslot.service.snapshots import ClientSnapshot
 from tests.support.consistency import check
@@ -58,18 +60,19 @@ def test_two_bookings_at_once_spend_one_credit_once(table: str) -> None:
     manage.cancel(ctx, first, NOW)  # in time: the 60.00 deposit becomes a credit
     assert [c.amount for c in store.client_snapshot(EMAIL).credits] == [6000]
 
-    store.barrier = threading.Barrier(2)
     starts = [datetime(2026, 12, 7, 9, 0, tzinfo=UTC), datetime(2026, 12, 8, 9, 0, tzinfo=UTC)]
+    held = [book(ctx, request(ctx, EMAIL, start), NOW).booking.id for start in starts]
+    store.barrier = threading.Barrier(2)
 
-    def attempt(start: datetime) -> str:
+    def attempt(booking_id: str) -> str:
         try:
-            made = book(ctx, request(ctx, EMAIL, start), NOW).booking
+            made = confirm(ctx, booking_id, NOW)
         except DomainError as e:
             return e.code
         return f"{made.status.value}:{made.deposit.from_credit}"
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = sorted(pool.map(attempt, starts))
+        results = sorted(pool.map(attempt, held))
     store.barrier = None
 
     assert results == ["confirmed:6000", "not_allowed_now"]  # the other is asked to retry
