@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from keepslot.service import admin, clients, manage
+from keepslot.service.confirm import confirm
 from keepslot.service.jobs import run_jobs
 from keepslot.service.payments import PaymentsContext
 from tests.support.consistency import check_items
@@ -74,7 +75,8 @@ def build() -> Table:
         return ids[name]
 
     manage.cancel(ctx, paid("cancelled", ada, FIRST_TUE), T0)  # early: a credit of 60.00
-    ids["on_credit"] = booked(ctx, ada, MON, T0)  # ... spent here in full
+    ids["on_credit"] = booked(ctx, ada, MON, T0)  # ... spent here in full, on Confirm
+    confirm(ctx, ids["on_credit"], T0)
     paid("by_card", ada, TUE + 2 * HOUR)
     manage.cancel(ctx, paid("open_credit", ada, MON + 14 * 24 * HOUR), T0)  # still open
     moved = manage.reschedule(ctx, paid("moved", bruno, FIRST_TUE + HOUR), T0, TUE)

@@ -14,6 +14,7 @@ from typing import Any
 
 from keepslot.domain.booking import BookingStatus, DepositStatus
 from keepslot.service import admin, clients, manage
+from keepslot.service.confirm import confirm
 from keepslot.service.jobs import run_jobs
 from keepslot.service.payments import PaymentsContext
 from tests.support.consistency import check_items
@@ -43,6 +44,7 @@ def half_paid_by_credit(ctx: PaymentsContext) -> str:
     pay(ctx, first, NOW)
     manage.cancel(ctx, first, LATE)
     second = booked(ctx, EMAIL, SECOND, LATE)
+    confirm(ctx, second, LATE)  # the client's press on the emailed link spends the credit
     booking, _ = ctx.store.get_booking(second)
     assert (booking.status, booking.deposit.paid, booking.deposit.from_credit) == (
         BookingStatus.HELD,
