@@ -1,7 +1,7 @@
 """The HTTP API (API Gateway HTTP API v2): each route parses, calls one use case, answers.
 
 Use cases other than booking are imported by the routes that run them: GET /api/slots,
-the first request of most cold starts, needs none of them (DESIGN 9, cold start).
+the first request of most cold starts, needs none of them (a shorter cold start).
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from keepslot.service.changes import (
 LOCK_TTL = timedelta(days=7)  # a lock outlives its slot briefly, then TTL sweeps it
 PROVIDER_EVENT_TTL = timedelta(days=60)  # Stripe retries an event for 3 days at most
 # Personal data is kept for `privacy.retention_days` after it was last needed, then the
-# table's TTL deletes it (DESIGN 9). Ledger rows carry no personal data and stay.
+# table's TTL deletes it (privacy.retention_days). Ledger rows carry no personal data and stay.
 DEFAULT_RETENTION = timedelta(days=730)
 MAIL_TTL = timedelta(days=90)  # a message is sent in minutes; failures show in the digest
 

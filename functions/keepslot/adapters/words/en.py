@@ -330,7 +330,7 @@ STRINGS: dict[str, str] = {
         "Your appointment was on {start}; an emergency kept you from coming and from letting "
         "me know, and you write to me on {at}."
     ),
-    # Reliability, at booking time and on the manage page (issue 6).
+    # Reliability, at booking time and on the manage page.
     "tier.prepay": (
         "Thank you for booking again. For this appointment I ask for the full price in "
         "advance, as the cancellation policy provides; the email I have sent you says why."

@@ -358,7 +358,7 @@ STRINGS: dict[str, str] = {
         "Il tuo appuntamento era {start}; un'emergenza ti ha impedito di venire e di "
         "avvisare, e me lo scrivi {at}."
     ),
-    # Affidabilità, alla prenotazione e nella pagina di gestione (issue 6).
+    # Affidabilità, alla prenotazione e nella pagina di gestione.
     "tier.prepay": (
         "Grazie di aver prenotato di nuovo. Per questo appuntamento ti chiedo il prezzo "
         "intero in anticipo, come prevede la politica di cancellazione; l'email che ti ho "
