@@ -260,6 +260,7 @@ def main() -> None:
     from bench import local_stack
     from bench.api_rss import measure as api_rss
     from bench.coldstart import measure_with_server
+    from bench.money import measure as money_machine
 
     results: dict[str, Any] = {}
     results |= availability()
@@ -273,6 +274,7 @@ def main() -> None:
     results |= {
         "local_stack": local_stack.measure(int(os.environ.get("BENCH_LOCAL_BOOKINGS", "1000")))
     }
+    results |= {"money": money_machine(int(os.environ.get("BENCH_MONEY_EXAMPLES", "2000")))}
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2))
     print_table(results)
 
@@ -371,6 +373,15 @@ def print_table(r: dict[str, Any]) -> None:
         )
     )
     rows.append(local_stack_row(r["local_stack"]))
+    money = r["money"]
+    rows.append(
+        (
+            "money state machine, long profile",
+            f"{money['sequences']} sequences",
+            f"{money['steps']} checked steps, {money['seconds']} s",
+            "money conserved at every step",
+        )
+    )
     width = max(len(x[0]) for x in rows)
     for name, a, b, target in rows:
         print(f"{name:<{width}}  {a:<28} {b:<36} {target}")

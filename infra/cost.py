@@ -54,6 +54,11 @@ CLOUDFRONT_FUNCTION = 0.10 / 1e6
 SCHEDULER_INVOCATION = 1.00 / 1e6
 ALARM_MONTH = 0.10  # standard resolution, one metric
 LOGS_GB_INGESTED = 0.50
+# The optional booking firewall (template.yaml's BookingRateLimit): AWS WAF on CloudFront.
+WAF_WEB_ACL_MONTH = 5.00
+WAF_RULE_MONTH = 1.00
+WAF_REQUEST = 0.60 / 1e6  # every request the distribution serves is inspected
+WAF_RULES = 1  # the rate-based rule on POST /api/bookings
 
 # Always-free monthly allowances (the 12-month trials of SES and API Gateway are left out).
 FREE = {
@@ -150,8 +155,8 @@ LIFECYCLE = Lifecycle(
     dispatcher_runs=5,
     emails=7,
     read_units=16.0,
-    write_units=140,
-    stored_bytes=3178,
+    write_units=142,
+    stored_bytes=3240,
 )
 IDLE_TICK = Tick(read_units=1.0)
 
@@ -212,7 +217,7 @@ def month(bookings: int, template: dict[str, Any]) -> list[Line]:
     writes = lc.write_units * bookings
     stored_gb = lc.stored_bytes * bookings * 12 / 1e9  # a year of bookings kept
     visits = VISITS_PER_BOOKING * bookings
-    cf_requests = visits * SITE_REQUESTS_PER_VISIT + runs["Api"]
+    cf_requests = cloudfront_requests(bookings)
     cf_gb = visits * SITE_KB_PER_VISIT / 1e6
     cf_functions = cf_requests  # the site's directory index and /api's viewer address
     log_gb = (requests * LOG_BYTES_PER_INVOCATION + runs["Api"] * ACCESS_LOG_BYTES) / 1e9
@@ -272,6 +277,18 @@ def month(bookings: int, template: dict[str, Any]) -> list[Line]:
     ]
 
 
+def cloudfront_requests(bookings: int) -> float:
+    """The site's requests and the API's, all through the distribution."""
+    visits = VISITS_PER_BOOKING * bookings
+    return visits * SITE_REQUESTS_PER_VISIT + invocations(bookings)["Api"]
+
+
+def firewall(bookings: int) -> float:
+    """A month of the optional booking firewall: the web ACL, its rule, the inspections."""
+    inspected = cloudfront_requests(bookings)
+    return WAF_WEB_ACL_MONTH + WAF_RULES * WAF_RULE_MONTH + inspected * WAF_REQUEST
+
+
 def _usd(amount: float) -> str:
     cents = Decimal(str(amount)).quantize(Decimal("0.01"))
     return f"${cents:,}" if cents or not amount else "< $0.01"
@@ -313,6 +330,22 @@ def render(template: dict[str, Any]) -> str:
     lc = LIFECYCLE
     out += ["", *memory_section(invocations(1_000), 1_000, template)]
     out += [
+        "",
+        "## Optional: the booking firewall",
+        "",
+        "The functions cap bookings per email, per network at once and per network a day.",
+        "Behind them, `template.yaml`'s `BookingRateLimit` parameter (off by default) adds an",
+        "AWS WAF rate-based rule on `POST /api/bookings`: one IP address sending more than",
+        "that many bookings in 5 minutes gets 429 from CloudFront. Its web ACL costs",
+        f"{_usd(WAF_WEB_ACL_MONTH)} a month, plus {_usd(WAF_RULE_MONTH)} for the rule and"
+        f" {_usd(WAF_REQUEST * 1e6)} per million requests inspected (every request the site"
+        " serves), on top of the totals above. CloudFront's web ACLs live in us-east-1, so the",
+        "rule needs the stack deployed there.",
+        "",
+        f"| | {head} |",
+        f"|{rule}|",
+        "| Booking firewall | " + " | ".join(_usd(firewall(n)) for n in VOLUMES) + " |",
+        "",
         "## How it is computed",
         "",
         "One booking's whole life (book, confirm the deposit, two reminders, the no-show",

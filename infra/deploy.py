@@ -124,6 +124,27 @@ def deploy_parameters(
     return params
 
 
+WAF_MIN_RATE = 10  # AWS WAF refuses a rate-based limit below this
+
+
+def check_firewall(target: Target) -> None:
+    """The optional booking firewall (BookingRateLimit) is a CloudFront web ACL, which AWS
+    only creates in us-east-1, with a limit WAF accepts: say so before sam fails late."""
+    raw = target.overrides.get("BookingRateLimit", "0") or "0"
+    if not raw.isdigit():
+        raise DeployError(f"BookingRateLimit: must be a whole number, got {raw!r}")
+    limit = int(raw)
+    if limit == 0:
+        return
+    if limit < WAF_MIN_RATE:
+        raise DeployError(f"BookingRateLimit: 0 (off) or at least {WAF_MIN_RATE}, got {limit}")
+    if target.region != "us-east-1":
+        raise DeployError(
+            f"BookingRateLimit needs the stack in us-east-1 (CloudFront's web ACLs live "
+            f"there); [{target.config_env}] deploys to {target.region}: set it to 0 there"
+        )
+
+
 def sam_command(target: Target, params: Mapping[str, str]) -> list[str]:
     """`sam deploy`; each value wrapped in double quotes, which sam's override parser
     strips (so "" stays empty and the CSP hashes keep their spaces and single quotes)."""
@@ -237,6 +258,7 @@ def deploy(
             "the AWS SAM CLI is missing: https://docs.aws.amazon.com/serverless-"
             "application-model/latest/developerguide/install-sam-cli.html"
         )
+    check_firewall(target)
     config = load_config(config_path)
     session = boto3.Session(region_name=target.region)
     cfn = session.client("cloudformation")
@@ -261,17 +283,28 @@ def deploy(
     synced = sync_site(session.client("s3"), outputs["SiteBucketName"], SITE_DIR)
     invalidate(session.client("cloudfront"), outputs["DistributionId"])
     print(f"site: {len(synced.uploaded)} uploaded, {len(synced.deleted)} deleted")
-    _summary(outputs, pending, config, no_address)
+    feed = feed_url(ssm, secret_names(target.overrides), outputs["SiteUrl"])
+    summary(outputs, pending, config, feed, no_address)
     return outputs
 
 
-def _summary(
+def feed_url(ssm: Any, names: Mapping[str, str], site_url: str) -> str:
+    """The bookings feed's private address: the site's feed route and its token."""
+    name = names["FeedTokenParam"]
+    token = ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
+    return f"{site_url.rstrip('/')}/api/feed.ics?token={token}"
+
+
+def summary(
     outputs: Mapping[str, str],
     pending: list[str],
     config: KeepslotConfig,
+    feed: str,
     no_address: Sequence[str] = (),
 ) -> None:
     print(f"\nSite:        {outputs['SiteUrl']}\nStripe hook: {outputs['WebhookUrl']}")
+    # Private like a password: whoever has it sees every booking (README).
+    print(f"Bookings:    {feed}\n             (subscribe from your calendar app; keep it private)")
     if config.business.site_url.rstrip("/") != outputs["SiteUrl"].rstrip("/"):
         print(f"note: keepslot.yaml's business.site_url is {config.business.site_url}")
     for name in pending:

@@ -13,6 +13,7 @@ names no path: it ships with the site, harmlessly.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from pathlib import Path
@@ -26,6 +27,7 @@ from mkdocs.structure.pages import Page
 
 from keepslot.adapters.settings import ConfigError, KeepslotConfig, load_config
 from keepslot.adapters.words import Words
+from keepslot.adapters.words.formats import date_patterns
 from keepslot.adapters.words.pages import render_home, render_policy
 
 # Pages another engineer fills with forms: the hook only localises their title line.
@@ -104,6 +106,16 @@ def site_built_from(site_dir: Path, keepslot_yaml: Path) -> bool:
 
 def _fingerprint(keepslot_yaml: Path) -> str:
     return hashlib.sha256(keepslot_yaml.read_bytes()).hexdigest()
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Every page carries the locale's date patterns (Babel's), so the booking pages write
+    a date the way the emails and the policy page do. A JSON data block: never run, so the
+    deployed Content-Security-Policy needs no hash for it."""
+    data = json.dumps(date_patterns(_state["keepslot"].business.locale), ensure_ascii=False)
+    data = data.replace("</", "<\\/")  # nothing in it may close the script element
+    block = f'<script id="ks-dates" type="application/json">{data}</script>'
+    return output.replace("</head>", f"{block}\n</head>", 1)
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -13,6 +13,7 @@ REGION = "eu-south-1"
 ACCOUNT_ID = "123456789012"  # moto's default account (fake keys map to it)
 TABLE_NAME = "keepslot"
 TOKEN_KEY_PARAM = "/keepslot/token-key"
+FEED_TOKEN_PARAM = "/keepslot/feed-token"
 STRIPE_SECRET_PARAM = "/keepslot/stripe-secret"
 STRIPE_WEBHOOK_PARAM = "/keepslot/stripe-webhook-secret"
 CALENDAR_PARAM_PREFIX = "/keepslot/calendar/"
@@ -58,6 +59,7 @@ def local_environment(
         "TABLE_NAME": TABLE_NAME,
         "KEEPSLOT_CONFIG": str(config_path.resolve()),
         "TOKEN_KEY_PARAM": TOKEN_KEY_PARAM,
+        "FEED_TOKEN_PARAM": FEED_TOKEN_PARAM,
         "SITE_URL": site_url,
         "CALENDAR_PARAM_PREFIX": CALENDAR_PARAM_PREFIX,
         "CALENDAR_LOOPBACK_HTTP": "1",  # the dev calendar's feed is served by this gateway

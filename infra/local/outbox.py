@@ -62,7 +62,7 @@ def parse(message: Any) -> Email:
         to = getattr(message, "destinations", {}).get("ToAddresses", [])
         body = str(getattr(message, "body", ""))
         return _fields(message.id, message.source, to, message.subject, body, "", [])
-    msg = email.message_from_string(raw, policy=policy.default)
+    msg = email.message_from_bytes(_raw_bytes(raw), policy=policy.default)
     assert isinstance(msg, EmailMessage)  # policy.default makes EmailMessage
     to = [a.addr_spec for a in getattr(msg["To"], "addresses", ())] or list(message.destinations)
     text = msg.get_body(preferencelist=("plain",))
@@ -81,6 +81,12 @@ def parse(message: Any) -> Email:
         _content(rich),
         attachments,
     )
+
+
+def _raw_bytes(raw: str | bytes) -> bytes:
+    """The message as sent. moto keeps it as text decoded from UTF-8; a text part sent
+    8bit is parsed right only from the bytes (as text it reads "affidabilit\ufffd")."""
+    return raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogateescape")
 
 
 def _content(part: Any) -> str:

@@ -34,6 +34,7 @@ from infra.local.moto_server import MotoServer, ses_sent_messages
 from infra.local.outbox import Outbox
 from infra.local.provision import provision
 from infra.local.static import StaticSite
+from keepslot.cli.local_stack import STACK_FILE, LocalStack, forget
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -51,6 +52,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--config", type=Path, default=Path("keepslot.yaml"))
     parser.add_argument(
         "--site", type=Path, default=Path("build/site"), help="the built site (make site)"
+    )
+    parser.add_argument(
+        "--stack-file",
+        type=Path,
+        default=STACK_FILE,
+        help=f"where to tell the `keepslot` CLI this stack's address (default {STACK_FILE})",
     )
     return parser.parse_args(argv)
 
@@ -96,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _raise_stop)
     site_url = f"http://{HOST}:{server.server_port}"
     clock = DevClock()
+    stack: LocalStack | None = None
     moto = MotoServer(HOST)
     stripe = localstripe.LocalStripe(HOST)
     try:
@@ -111,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
                 stripe_publishable_key=localstripe.PUBLISHABLE_KEY if dev_stripe else "",
             )
         )
-        provision(
+        feed_token = provision(
             config,
             environment.TABLE_NAME,
             environment.TOKEN_KEY_PARAM,
@@ -121,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             }
             if dev_stripe
             else None,
+            feed_token_param=environment.FEED_TOKEN_PARAM,
         )
         boto3.client("ssm").put_parameter(  # what `keepslot calendar set dev` would store
             Name=f"{environment.CALENDAR_PARAM_PREFIX}{DEV_CALENDAR}",
@@ -131,7 +140,10 @@ def main(argv: list[str] | None = None) -> int:
         functions = load_functions(clock)
         outbox = Outbox(lambda: moto.read(lambda: ses_sent_messages(environment.REGION)), clock.now)
         server.app = Gateway(StaticSite(args.site), functions, clock, outbox, dev_stripe)
-        _banner(site_url, moto.url, args, clock)
+        # For `keepslot` in another terminal: moto's port changes at every start.
+        stack = LocalStack(moto.url, site_url, environment.TABLE_NAME, str(args.config.resolve()))
+        stack.write(args.stack_file)
+        _banner(site_url, moto.url, args, clock, f"{site_url}/api/feed.ics?token={feed_token}")
         if dev_stripe:
             print(f"  stripe   localstripe at {stripe.url} (test card 4242 4242 4242 4242)")
         server.serve_forever()  # returns on Ctrl-C: werkzeug swallows KeyboardInterrupt
@@ -139,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         print("\nkeepslot: stopping.", flush=True)
+        if stack is not None:
+            forget(args.stack_file, stack)
         server.server_close()
         moto.stop()
         stripe.stop()
@@ -163,7 +177,9 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
     raise _Stop
 
 
-def _banner(site_url: str, moto_url: str, args: argparse.Namespace, clock: DevClock) -> None:
+def _banner(
+    site_url: str, moto_url: str, args: argparse.Namespace, clock: DevClock, feed_url: str
+) -> None:
     print(
         f"""keepslot is running at {site_url}/
   site     {site_url}/  (from {args.site})
@@ -172,7 +188,10 @@ def _banner(site_url: str, moto_url: str, args: argparse.Namespace, clock: DevCl
   clock    {site_url}/_dev/clock  (now {iso(clock.now())}); move it forward with
            POST {{"advance_minutes": n}} or {{"now": "<iso>"}}
   calendar {site_url}{DEV_CALENDAR_PATH}: PUT an .ics there and its events are busy
+  feed     {feed_url}
+           (your bookings, for your own calendar app: README, "Your bookings in your calendar")
   aws      moto at {moto_url} (in memory: stopping forgets everything)
+  cli      `keepslot bookings` in another terminal finds this stack ({args.stack_file})
   config   {args.config.resolve()}
 Ctrl-C to stop.""",
         flush=True,

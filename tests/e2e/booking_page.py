@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -22,7 +23,8 @@ def submit_booking(
         page.get_by_test_id("intake-goal").select_option(goal)
         page.get_by_test_id("details-next").click()
         page.get_by_test_id("book-submit").click()
-    expect(page.get_by_test_id("result")).to_be_visible()
+    # moto's transactions copy the whole table: late in a run a booking takes seconds.
+    expect(page.get_by_test_id("result")).to_be_visible(timeout=15_000)
 
 
 def book_by_api(
@@ -51,3 +53,17 @@ def book_by_api(
     )
     assert booked.status_code == 201, booked.text
     return start
+
+
+def confirm_from_email(page: Page, stack: LocalStack, email: str) -> None:
+    """Opens the Confirm button of the newest email to `email` and presses Confirm."""
+    links = [
+        found[1]
+        for m in stack.outbox()
+        if any(email in to for to in m["to"])
+        and (found := re.search(r"(https?://\S+/manage/\?do=confirm#[A-Za-z0-9_.-]+)", m["text"]))
+    ]
+    assert links, f"no email to {email} asks for a Confirm"
+    page.goto(links[-1])
+    page.get_by_test_id("action-confirm").click()
+    expect(page.get_by_test_id("outcome")).to_be_visible()

@@ -33,10 +33,10 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def open_page(browser: Browser, locale: str, timezone: str = "Europe/Rome") -> Iterator[Page]:
+    """A phone-sized page in a browser set to `locale`; fails the test if a script raised."""
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, timezone_id="Europe/Rome", locale="it-IT"
+        viewport={"width": 390, "height": 844}, timezone_id=timezone, locale=locale
     )
     errors: list[str] = []
     pg = context.new_page()
@@ -45,6 +45,11 @@ def page(browser: Browser) -> Iterator[Page]:
     yield pg
     context.close()
     assert not errors, f"the page raised: {errors}"
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    yield from open_page(browser, "it-IT")
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.booking_page import confirm_from_email
 from tests.e2e.mails import mail_to
 from tests.support.stack import LocalStack
 
@@ -49,7 +50,9 @@ def test_new_client_answers_the_intake_and_a_returning_client_is_not_asked(
     page.get_by_test_id("details-next").click()
     expect(page.get_by_test_id("policy-accept")).to_be_checked()  # accepted once is enough
     page.get_by_test_id("book-submit").click()
-    expect(page.get_by_test_id("result")).to_have_attribute("data-status", "confirmed")
+    expect(page.get_by_test_id("result")).to_have_attribute("data-status", "held")
+    confirm_from_email(page, stack, EMAIL)  # a free call is confirmed from the inbox
+    expect(page.get_by_test_id("booking-status")).to_have_attribute("data-status", "confirmed")
 
     # The answers reach the freelancer with the alert.
     alert = mail_to(stack, "giulia@giuliarossi.it", "Chiara Galli")
@@ -62,8 +65,9 @@ def test_new_client_answers_the_intake_and_a_returning_client_is_not_asked(
 
     # Back for a second meeting: no questions, straight to the result.
     fill_details_and_submit(page, stack)
-    expect(page.get_by_test_id("result")).to_have_attribute("data-status", "confirmed")
+    expect(page.get_by_test_id("result")).to_have_attribute("data-status", "held")
     expect(page.get_by_test_id("intake")).to_be_hidden()
+    confirm_from_email(page, stack, EMAIL)
     alerts = [
         m
         for m in stack.outbox()

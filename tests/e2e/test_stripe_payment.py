@@ -11,7 +11,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.booking_page import submit_booking
+from tests.e2e.booking_page import confirm_from_email, submit_booking
+from tests.e2e.mails import link, mail_to
 from tests.support.configs import stripe_with_tiers
 from tests.support.stack import LocalStack
 
@@ -55,17 +56,23 @@ def test_pay_with_the_test_card_cancel_early_and_rebook_for_free(
     expect(page.get_by_test_id("payment-done")).to_be_visible()
     expect(page.get_by_test_id("booking-status")).to_have_attribute("data-status", "confirmed")
 
+    # The page's link shows the booking; the one that can cancel came by email.
     manage = page.get_by_test_id("manage-link").get_attribute("href")
     assert manage
     page.goto(manage)
     expect(page.get_by_test_id("booking-status")).to_have_attribute("data-status", "confirmed")
+    expect(page.get_by_test_id("action-cancel")).to_have_count(0)
+    page.goto(link(mail_to(stripe_stack, "anna.card@example.com", "Acconto ricevuto"), "manage"))
     expect(page.get_by_test_id("preview-cancel")).to_contain_text("credito")
     page.get_by_test_id("action-cancel").click()
     page.get_by_test_id("cancel-confirm").click()
     expect(page.get_by_test_id("booking-status")).to_have_attribute("data-status", "cancelled")
     expect(page.get_by_test_id("outcome-explanation")).to_contain_text("credito")
 
-    book(page, stripe_stack)  # the credit pays the new deposit: no card asked
+    # The next booking is answered as anyone's; Confirm in the email spends the credit.
+    book(page, stripe_stack)
+    expect(page.get_by_test_id("booking-status")).to_have_attribute("data-status", "held")
+    confirm_from_email(page, stripe_stack, "anna.card@example.com")
     expect(page.get_by_test_id("booking-status")).to_have_attribute("data-status", "confirmed")
     expect(page.get_by_test_id("pay-submit")).to_have_count(0)
 

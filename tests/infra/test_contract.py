@@ -251,6 +251,16 @@ def test_no_role_allows_a_dynamodb_action_the_code_never_calls(template: dict[st
                 assert action in allowed, (function, action, resource)
 
 
+@pytest.mark.parametrize("function", ["Api", "Webhook", "Clock", "Dispatcher"])
+def test_no_function_scans_the_table(
+    template: dict[str, Any], functions: dict[str, dict[str, Any]], function: str
+) -> None:
+    # Scans are the CLI's (the freelancer's own credentials); the feed is a Query.
+    assert not {a for a, _ in pm.grants(template, function) if a == "dynamodb:Scan"}
+    reached = imported_modules(handler_file(functions[function]))
+    assert not {m.name for m in reached if "dynamodb:Scan" in dynamodb_actions(m)[0]}
+
+
 # ---- roles: written out, narrow -----------------------------------------------------------
 
 

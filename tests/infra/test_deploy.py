@@ -209,6 +209,17 @@ def test_make_deploy_anyway_passes_the_flag() -> None:
     assert "--deploy-anyway" not in dry_run()
 
 
+def test_the_deploy_ends_by_printing_the_bookings_feed_url(
+    ssm: SSMClient, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    ensure_secrets(ssm, NAMES, {})
+    url = deploy.feed_url(ssm, NAMES, "https://d1.cloudfront.net/")
+    assert url == f"https://d1.cloudfront.net/api/feed.ics?token={_value(ssm, '/t/feed-token')}"
+    outputs = {"SiteUrl": "https://d1.cloudfront.net", "WebhookUrl": "https://d1/x"}
+    deploy.summary(outputs, [], load_config(with_payments("offline", tmp_path)), url)
+    assert f"Bookings:    {url}" in capsys.readouterr().out
+
+
 # ---- the site -----------------------------------------------------------------------------
 
 

@@ -53,7 +53,7 @@ def test_created_table_has_the_template_gsis(
         for g in declared["GlobalSecondaryIndexes"]
     }
     assert got == want
-    assert set(got) == {"calendar", "due"}
+    assert set(got) == {"calendar", "due", "feed"}
 
 
 def test_created_table_streams_new_and_old_images(

@@ -82,12 +82,13 @@ def test_table_is_on_demand_with_pk_sk(table_props: dict[str, Any]) -> None:
         {"AttributeName": "SK", "KeyType": "RANGE"},
     ]
     types = {a["AttributeName"]: a["AttributeType"] for a in table_props["AttributeDefinitions"]}
-    assert types == dict.fromkeys(["PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK"], "S")
+    keys = ["PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK"]
+    assert types == dict.fromkeys(keys, "S")
 
 
 @pytest.mark.parametrize(
     ("index", "hash_key", "range_key"),
-    [("calendar", "GSI1PK", "GSI1SK"), ("due", "GSI2PK", "GSI2SK")],
+    [("calendar", "GSI1PK", "GSI1SK"), ("due", "GSI2PK", "GSI2SK"), ("feed", "GSI3PK", "GSI3SK")],
 )
 def test_table_has_gsi(
     table_props: dict[str, Any], index: str, hash_key: str, range_key: str
@@ -100,10 +101,11 @@ def test_table_has_gsi(
     assert gsis[index]["Projection"] == {"ProjectionType": "ALL"}
 
 
-def test_table_has_exactly_the_two_documented_gsis(table_props: dict[str, Any]) -> None:
+def test_table_has_exactly_the_three_documented_gsis(table_props: dict[str, Any]) -> None:
     assert sorted(g["IndexName"] for g in table_props["GlobalSecondaryIndexes"]) == [
         "calendar",
         "due",
+        "feed",
     ]
 
 

@@ -12,6 +12,7 @@ from tests.support.api import (
     body,
     book,
     confirmed,
+    emailed_token,
     sent_mail,
     token_of,
 )
@@ -60,11 +61,43 @@ def test_offline_booking_is_held_until_the_deposit_is_confirmed(api: Api) -> Non
     assert r.body["manage_url"].startswith("http://127.0.0.1:8000/manage/#")
 
 
-def test_free_service_is_confirmed_at_once(api: Api) -> None:
+def test_a_free_booking_is_held_until_its_client_confirms_from_the_email(api: Api) -> None:
     r = book(api, service="conoscitiva", mode="video")
     assert r.status == 201
-    assert r.body["booking"]["status"] == "confirmed"
+    held = r.body["booking"]
+    assert held["status"] == "held" and held["deposit"]["status"] == "none"
+    assert held["hold_until"] == "2026-12-01T08:00:00Z"
     assert r.body["payment"]["kind"] == "none"
+    # The answer's link only looks: whoever typed the address cannot confirm with it.
+    seen = token_of(r.body["manage_url"])
+    refused = api.post("/api/manage/confirm", token=seen)
+    assert refused.status == 403 and refused.body["error"]["code"] == "email_link_needed"
+    token = emailed_token(api, held["id"])
+    assert "confirm" in api.get("/api/manage", token=token).body["actions"]
+    done = api.post("/api/manage/confirm", token=token)
+    assert done.status == 200, done.body
+    assert done.body["booking"]["status"] == "confirmed"
+    at = done.body["booking"]["confirmed_at"]
+    assert at == "2026-11-30T08:00:00Z"
+    api.clock.advance(minutes=5)
+    again = api.post("/api/manage/confirm", token=token)
+    assert again.status == 200 and again.body["booking"]["confirmed_at"] == at
+    assert api.get("/api/manage", token=seen).body["booking"]["status"] == "confirmed"
+
+
+def test_an_unconfirmed_free_booking_is_released_and_the_freelancer_never_hears(
+    api: Api,
+) -> None:
+    r = book(api, service="conoscitiva", mode="video")
+    api.tick()
+    assert not [m for m in sent_mail() if "giulia@" in m["to"]]
+    api.clock.advance(hours=24, minutes=1)
+    api.tick()
+    seen = token_of(r.body["manage_url"])
+    assert api.get("/api/manage", token=seen).body["booking"]["status"] == "expired"
+    assert not [m for m in sent_mail() if "giulia@" in m["to"]]
+    released = [m for m in sent_mail() if m["subject"].startswith("Prenotazione liberata")]
+    assert "non è stata confermata" in released[0]["text"]
 
 
 def test_taken_start_gets_409_slot_taken(api: Api) -> None:
@@ -144,7 +177,10 @@ def test_client_gets_manage_link_and_freelancer_an_alert(api: Api) -> None:
     to_client = [m for m in mail if "anna@example.com" in m["to"]]
     to_freelancer = [m for m in mail if "giulia@giuliarossi.it" in m["to"]]
     assert len(to_client) == 1 and len(to_freelancer) == 1
-    assert r.body["manage_url"] in to_client[0]["text"]
+    # The email carries the link that acts; the answer's link (which only looks) is another.
+    emailed = emailed_token(api, r.body["booking"]["id"])
+    assert emailed in to_client[0]["text"]
+    assert emailed != token_of(r.body["manage_url"])
     alert = to_freelancer[0]["text"]
     assert "Anna Bianchi" in alert and "anna@example.com" in alert and "+39 333 000 1111" in alert
     assert "/admin/#" in alert
@@ -188,11 +224,14 @@ def test_manage_previews_then_early_cancel_gives_a_credit(api: Api) -> None:
     assert r.body["booking"]["deposit"]["status"] == "credit"
     assert r.body["outcome"]["returned"] == {"as": "credit", "amount": 6000}
     assert r.body["outcome"]["credit_until"] == "2026-12-06T09:00:00Z"
-    # The slot is free again and the credit pays the next booking: nothing to pay.
+    # The slot is free again and the credit pays the next booking once its client presses
+    # Confirm on the emailed link: nothing to pay.
     again = book(api, start=THU_LATER)
     assert again.status == 201
-    assert again.body["booking"]["status"] == "confirmed"
-    assert again.body["booking"]["deposit"]["status"] == "paid"
+    assert again.body["booking"]["status"] == "held"
+    used = api.post("/api/manage/confirm", token=emailed_token(api, again.body["booking"]["id"]))
+    assert used.body["booking"]["status"] == "confirmed"
+    assert used.body["booking"]["deposit"]["status"] == "paid"
     assert book(api, start=THU_10, email="x@example.com").status == 201
 
 

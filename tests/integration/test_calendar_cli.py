@@ -15,8 +15,9 @@ __all__ = ["cal_api", "feeds"]  # fixtures
 
 
 def run(*argv: str, stdin: str = "") -> tuple[int, str]:
+    """The CLI on moto in this process: moto answers the region's AWS endpoint."""
     out = io.StringIO()
-    code = main(list(argv), out=out, stdin=io.StringIO(stdin))
+    code = main([*argv, "--region", "eu-south-1"], out=out, stdin=io.StringIO(stdin))
     return code, out.getvalue()
 
 

@@ -48,12 +48,12 @@ def test_a_new_busy_time_over_a_booking_alerts_once_with_the_booking_and_the_tim
 def test_a_cancelled_booking_gives_its_cells_back_to_the_busy_time(
     cal_api: Api, feeds: FeedServer
 ) -> None:
-    from tests.support.api import token_of
+    from tests.support.api import emailed_token
 
     booked = book(cal_api, start=AT_11_ROME)
     feeds.serve("/work.ics", MEETING)
     sync(cal_api)
-    token = token_of(booked.body["manage_url"])
+    token = emailed_token(cal_api, booked.body["booking"]["id"])
     assert cal_api.post("/api/manage/cancel", {}, token=token).status == 200
     sync(cal_api, after_minutes=5)
     assert book(cal_api, start=AT_11_ROME, email="c@example.com").status == 409

@@ -17,7 +17,15 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from keepslot import bootstrap
-from tests.support.api import THU_LATER, Api, body, book, confirmed_in_service, sent_mail
+from tests.support.api import (
+    THU_LATER,
+    Api,
+    body,
+    book,
+    confirmed_in_service,
+    emailed_token,
+    sent_mail,
+)
 from tests.support.apigw import LambdaContext
 from tests.support.consistency import check
 from tests.support.tables import TABLE, booking_items, consistent, sent_per_message
@@ -73,8 +81,10 @@ def test_checker_passes_a_normal_flow_and_catches_a_lost_lock(api: Api) -> None:
 def test_checker_follows_the_money_through_credits_moves_and_forfeits(api: Api) -> None:
     token = confirmed_in_service(api)
     assert api.post("/api/manage/cancel", {}, token=token).status == 200  # early: a credit
-    paid_by_credit = book(api, start=THU_LATER)  # the credit pays it
-    assert paid_by_credit.body["booking"]["deposit"]["status"] == "paid"
+    paid_by_credit = book(api, start=THU_LATER)
+    credit = emailed_token(api, paid_by_credit.body["booking"]["id"])
+    used = api.post("/api/manage/confirm", token=credit)  # the credit pays it
+    assert used.body["booking"]["deposit"]["status"] == "paid"
     moved = confirmed_in_service(api, start="2026-12-04T09:00:00Z", email="m@example.com")
     r = api.post("/api/manage/reschedule", {"start": "2026-12-07T09:00:00Z"}, token=moved)
     assert r.status == 200

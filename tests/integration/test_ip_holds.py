@@ -17,16 +17,14 @@ import pytest
 
 from keepslot import bootstrap
 from keepslot.handlers.viewer import EDGE_HEADER, VIEWER_HEADER
-from tests.support.api import Api, Reply, body, token_of
-from tests.support.apigw import LambdaContext, http_event
+from tests.support.api import Api, Reply, emailed_token, token_of
 from tests.support.configs import with_payments
-from tests.support.consistency import assert_consistent, scan
+from tests.support.consistency import scan
+from tests.support.networks import EDGE, HOME, OFFICE, book_from, restart
+from tests.support.tables import consistent
 
 TABLE = "keepslot-test"
 PER_IP = 2
-HOME, OFFICE, EDGE = "203.0.113.7", "198.51.100.20", "130.176.9.9"  # EDGE: a CloudFront node
-# Thursday to the next Wednesday, 10:00 in Rome: one booking a day stays under daily_cap.
-DAYS = ["2026-12-03", "2026-12-04", "2026-12-07", "2026-12-08", "2026-12-09", "2026-12-10"]
 
 
 def capped_config(directory: Path, *, approval: bool = False) -> Path:
@@ -38,41 +36,10 @@ def capped_config(directory: Path, *, approval: bool = False) -> Path:
     )
 
 
-def restart(api: Api, monkeypatch: pytest.MonkeyPatch, config: Path, **env: str) -> None:
-    """A fresh App (as a new Lambda instance would be) reading `config` and `env`."""
-    monkeypatch.setenv("KEEPSLOT_CONFIG", str(config))
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    bootstrap.reset()
-    bootstrap.use_clock(api.clock)
-
-
 @pytest.fixture
 def capped(api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
     restart(api, monkeypatch, capped_config(tmp_path))
     yield api
-
-
-def book_from(
-    api: Api, source_ip: str, n: int, headers: dict[str, str] | None = None, **over: Any
-) -> Reply:
-    """Booking number `n` (its own client, its own day) from `source_ip`."""
-    from keepslot.handlers import api as handler
-
-    payload = body(
-        api,
-        start=f"{DAYS[n]}T09:00:00Z",
-        name=f"Cliente {n}",
-        email=f"client{n}@example.com",
-        **over,
-    )
-    event = http_event("POST", "/api/bookings", payload, headers, source_ip=source_ip)
-    res = handler.handler(event, LambdaContext())  # type: ignore[arg-type]
-    return Reply(res["statusCode"], json.loads(res["body"]), res.get("headers", {}))
-
-
-def consistent() -> dict[str, int]:
-    return assert_consistent(boto3.client("dynamodb"), TABLE, bootstrap.app().config.schedule())
 
 
 def admin_token(booked: Reply) -> str:
@@ -101,7 +68,7 @@ def test_one_network_past_its_open_holds_gets_429_and_another_still_books(capped
 
 def test_a_client_cancelling_a_hold_gives_its_place_back(capped: Api) -> None:
     held = fill(capped)
-    token = token_of(held[0].body["manage_url"])
+    token = emailed_token(capped, held[0].body["booking"]["id"])
     assert capped.post("/api/manage/cancel", {}, token=token).status == 200
     consistent()
     assert book_from(capped, HOME, PER_IP).status == 201
@@ -179,7 +146,7 @@ def test_the_table_keeps_a_keyed_hash_of_the_network_never_the_address(capped: A
     held = fill(capped)
     items = scan(boto3.client("dynamodb"), TABLE)
     assert HOME not in json.dumps(items, default=str)
-    [counter] = [it for it in items if it["PK"].startswith("IP#")]
+    [counter] = [it for it in items if it["PK"].startswith("IP#") and it["SK"] == "HOLDS"]
     assert counter["holds"] == PER_IP and counter["expires_at"] > 0
     assert len(counter["PK"].removeprefix("IP#")) == 16
     # Once the hold is over, the booking forgets its network too.

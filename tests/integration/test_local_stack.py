@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -312,25 +313,22 @@ def test_config_answers_200_json(stack: LocalStack) -> None:
 
 
 def test_a_booking_s_emails_are_in_the_outbox_when_it_returns(stack: LocalStack) -> None:
-    day = stack.now().date()
-    first, last = day + timedelta(days=1), day + timedelta(days=14)
-    slots = stack.get(f"/api/slots?service=conoscitiva&from={first}&to={last}").json()["slots"]
-    version = stack.get("/api/config").json()["policy_version"]
-    r = stack.post(
-        "/api/bookings",
-        {
-            "service": "conoscitiva",
-            "start": slots[0]["start"],
-            "mode": "video",
-            "name": "Anna Bianchi",
-            "email": "anna@example.com",
-            "policy_version": version,
-            "answers": {"business": "Panificio", "goal": "Altro"},
-        },
+    r = stack.book(
+        "conoscitiva",
+        stack.first_slot("conoscitiva", days_ahead=1, days=13),
+        mode="video",
+        name="Anna Bianchi",
+        email="anna@example.com",
+        answers={"business": "Panificio", "goal": "Altro"},
     )
     assert r.status_code == 201, r.text
+    [asked] = [m for m in stack.outbox() if "anna@example.com" in m["to"]]
+    # A free call is confirmed from the client's email; then the freelancer hears of it.
+    link = re.search(r"/manage/\?do=confirm#([A-Za-z0-9_.-]+)", asked["text"])
+    assert link, asked["text"]
+    done = stack.post("/api/manage/confirm", {}, headers={"Authorization": f"Bearer {link[1]}"})
+    assert done.status_code == 200, done.text
     recipients = [addr for mail in stack.outbox() for addr in mail["to"]]
-    assert "anna@example.com" in recipients
     assert "giulia@giuliarossi.it" in recipients
 
 

@@ -23,6 +23,7 @@ from keepslot.domain.booking import Mode
 from keepslot.domain.errors import DomainError
 from keepslot.service import manage
 from keepslot.service.booking import BookingRequest, book
+from keepslot.service.confirm import confirm
 from tests.support.api import START
 from tests.support.configs import INTAKE_ANSWERS
 from tests.support.consistency import assert_consistent, scan
@@ -47,7 +48,7 @@ def app(served_moto: bootstrap.App) -> Iterator[bootstrap.App]:
 
 def _book(app: bootstrap.App, who: str, start: datetime) -> str:
     req = BookingRequest(
-        service="conoscitiva",  # free: confirmed at once, so it can be moved
+        service="conoscitiva",  # free: confirmed by the client's Confirm, then it can move
         start=start,
         mode=Mode.VIDEO,
         name=who,
@@ -55,7 +56,9 @@ def _book(app: bootstrap.App, who: str, start: datetime) -> str:
         policy_version=app.config.policy_version,
         answers=INTAKE_ANSWERS,
     )
-    return book(app.ctx, req, START).booking.id
+    booking_id = book(app.ctx, req, START).booking.id
+    confirm(app.ctx, booking_id, START)  # the client presses Confirm on the emailed link
+    return booking_id
 
 
 def _together(app: bootstrap.App, moves: list[tuple[str, datetime]]) -> list[str]:

@@ -12,7 +12,7 @@ import boto3
 
 from keepslot import bootstrap
 from keepslot.domain.instants import parse_iso
-from tests.support.api import Api, book, token_of
+from tests.support.api import Api, book, emailed_token
 from tests.support.clients import FRI, THU, admin_of, z
 from tests.support.consistency import scan
 from tests.support.tables import TABLE
@@ -31,7 +31,8 @@ def a_month_of_bookings(api: Api) -> list[dict[str, Any]]:
         assert r.status == 201, r.body
         assert api.post("/api/admin/confirm-deposit", token=admin_of(r.body["booking"])).status
         bookings.append(r.body)
-    assert api.post("/api/manage/cancel", {}, token=token_of(bookings[0]["manage_url"])).status
+    anna = emailed_token(api, bookings[0]["booking"]["id"])
+    assert api.post("/api/manage/cancel", {}, token=anna).status
     api.clock.at = FRI + timedelta(minutes=20)
     assert api.post("/api/admin/no-show", token=admin_of(bookings[1]["booking"])).status == 200
     api.tick()

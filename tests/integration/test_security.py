@@ -26,6 +26,7 @@ from tests.support.api import (
     body,
     book,
     confirmed,
+    emailed_token,
     sent_mail,
     token_of,
 )
@@ -144,13 +145,15 @@ def _full_flow(api: Api) -> list[str]:
     emails = ["anna@example.com", "bruno.secret@example.org", "giulia@giuliarossi.it"]
     first = book(api)
     second = book(api, start=THU_LATER, email=emails[1], name="Bruno Verdi")
-    tokens = [token_of(first.body["manage_url"]), token_of(second.body["manage_url"])]
-    dispatcher.handler({"Records": []}, CONTEXT)  # sends the mail: the admin links are in it
+    seen = [token_of(first.body["manage_url"]), token_of(second.body["manage_url"])]
+    dispatcher.handler({"Records": []}, CONTEXT)  # sends the mail: the links that act are in it
     admin = [
         m["text"].split("/admin/#", 1)[1].split()[0] for m in sent_mail() if "giulia@" in m["to"]
     ]
     assert len(admin) == 2
-    tokens += admin
+    tokens = [emailed_token(api, r.body["booking"]["id"]) for r in (first, second)]
+    tokens += admin + seen
+    assert api.get("/api/manage", token=seen[0]).status == 200
     assert api.post("/api/admin/confirm-deposit", token=admin[0]).status == 200
     assert api.get("/api/manage", token=tokens[0]).status == 200
     assert api.post("/api/manage/mode", {"mode": "video"}, token=tokens[0]).status == 200

@@ -25,7 +25,7 @@ from keepslot.domain.booking import (
 )
 from keepslot.domain.money import Money
 from keepslot.domain.policy import Action, decide
-from tests.support.configs import fixture_data
+from tests.support.configs import english, fixture_data, variant
 from tests.support.site import mkdocs_build as build_site
 from tests.support.words import ENGLISH, ITALIAN, catalogue_words, tokens, words_of
 
@@ -106,23 +106,6 @@ def build(tmp: Path, raw: dict[str, Any]) -> Built:
     done = mkdocs_build(tmp, raw)
     assert done.returncode == 0, done.stderr
     return Built(load_config(tmp / "keepslot.yaml"), tmp / "site")
-
-
-def variant(**sections: dict[str, Any]) -> dict[str, Any]:
-    raw = fixture_data()
-    for name, changes in sections.items():
-        raw[name] = {**raw.get(name, {}), **changes}
-    return raw
-
-
-def english() -> dict[str, Any]:
-    raw = variant(
-        business={"locale": "en", "about": "Communication consultant for small businesses."}
-    )
-    raw["services"][0].update(name="Strategy session", description="An hour on goals.")
-    raw["services"][1].update(name="Intro call", description="Twenty minutes to meet.")
-    raw["modes"]["in_person"] = {"address": "12 Market Street, Bologna", "directions": "Floor 2."}
-    return raw
 
 
 def tiered() -> dict[str, Any]:
@@ -233,7 +216,7 @@ def test_worked_examples_sit_at_a_weekday_10_00_and_inside_each_window(italian: 
     assert timedelta(0) < before["late_cancel"] < timedelta(hours=48)
     assert before["no_show"] == -timedelta(minutes=15)
     text = italian.article("policy/index.html").text
-    assert "cancelli domenica 29 novembre alle 09:00, 49 ore prima" in flat(text)
+    assert "cancelli domenica 29 novembre 2026 alle 09:00, 49 ore prima" in flat(text)
 
 
 def test_tiered_policy_gives_one_late_example_per_tier_matching_decide(tmp_path: Path) -> None:
@@ -329,3 +312,48 @@ def test_a_broken_config_fails_the_build_naming_the_key(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert "policy.free_change_hours" in done.stderr
     assert not (tmp_path / "site" / "policy" / "index.html").exists()
+
+
+class VersionLine(HTMLParser):
+    """The policy page's version paragraph: its text, and whether it holds inline code."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside = 0
+        self.text = ""
+        self.code = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.inside:
+            self.inside += 1
+            self.code = self.code or tag == "code"
+        elif "policy-version" in (dict(attrs).get("class") or "").split():
+            self.inside = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        self.inside = max(0, self.inside - 1)
+
+    def handle_data(self, data: str) -> None:
+        if self.inside:
+            self.text += data
+
+
+@pytest.mark.parametrize("locale", ["it", "en"])
+def test_the_policy_version_ends_with_a_full_stop_right_after_it(
+    locale: str, italian: Built, english_site: Built
+) -> None:
+    site = italian if locale == "it" else english_site
+    line = VersionLine()
+    line.feed(site.html("policy/index.html"))
+    version = site.config.policy_version
+    assert line.text.endswith(f": {version}.")
+    # The theme pads inline code, which reads as a space before the full stop.
+    assert not line.code
+
+
+def test_the_admin_page_has_its_own_title(italian: Built, english_site: Built) -> None:
+    for site, own in ((english_site, "admin"), (italian, "amministrazione")):
+        admin, manage = (site.article(f"{p}/index.html").text.strip() for p in ("admin", "manage"))
+        assert admin != manage
+        assert own in admin.lower()
+        assert f"<title>{admin} - " in site.html("admin/index.html")

@@ -9,7 +9,7 @@ import pytest
 import stripe
 
 from infra.local.localstripe import LocalStripe
-from tests.support.api import THU_10, THU_LATER, Api, body, token_of
+from tests.support.api import THU_10, THU_LATER, Api, body, emailed_token, token_of
 from tests.support.stripe_play import (
     CARD_DECLINED_ON_CHARGE,
     book_and_save_card,
@@ -77,13 +77,47 @@ def test_early_cancel_gives_a_credit_and_the_rebooking_pays_nothing(
     before = len(stripe_client.v1.payment_intents.list(params={"limit": 100}).data)
     again = stripe_api.post("/api/bookings", body(stripe_api, start=THU_LATER))
     assert again.status == 201
-    assert again.body["booking"]["status"] == "confirmed"
-    assert again.body["payment"] == {"kind": "none"}
-    assert again.body["booking"]["deposit"]["status"] == "paid"
+    # The answer is anyone's (the card form): the credit waits for the emailed Confirm.
+    assert again.body["booking"]["status"] == "held"
+    assert again.body["payment"]["kind"] == "stripe"
+    assert ledger(again.body["booking"]["id"]) == []
+    new_id = again.body["booking"]["id"]
+    used = stripe_api.post("/api/manage/confirm", token=emailed_token(stripe_api, new_id))
+    assert used.body["booking"]["status"] == "confirmed"
+    assert used.body["booking"]["deposit"]["status"] == "paid"
     after = len(stripe_client.v1.payment_intents.list(params={"limit": 100}).data)
     assert after == before  # no second charge
-    assert [e["kind"] for e in ledger(again.body["booking"]["id"])] == ["credit_applied"]
+    assert [e["kind"] for e in ledger(new_id)] == ["credit_applied"]
     assert sorted(e["kind"] for e in ledger(booking_id)) == ["credit_issued", "paid"]
+
+
+def test_a_card_charged_while_confirm_spent_the_credit_goes_back_in_full(
+    stripe_api: Api,
+    localstripe: LocalStripe,
+    stripe_client: stripe.StripeClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from keepslot import bootstrap
+    from keepslot.service.confirm import confirm
+
+    _, token = pay(stripe_api, localstripe)
+    assert stripe_api.post("/api/manage/cancel", {}, token=token).status == 200  # a credit
+    booked, seen = book_and_save_card(stripe_api, localstripe, start=THU_LATER)
+    new_id = booked["booking"]["id"]
+    app = bootstrap.app()
+    real = app.payments.charge_deposit
+
+    def pressed_meanwhile(booking: Any) -> Any:
+        confirm(app.ctx, new_id, app.clock.now())  # Confirm in the email spends the credit
+        return real(booking)
+
+    monkeypatch.setattr(app.payments, "charge_deposit", pressed_meanwhile)
+    r = stripe_api.post("/api/manage/payment", {}, token=seen)
+    assert r.status == 200, r.body
+    assert r.body["booking"]["deposit"]["status"] == "paid"
+    stripe_api.tick()  # the clock gives the card charge back
+    rows = sorted((e["kind"], e["amount"]) for e in ledger(new_id))
+    assert rows == [("credit_applied", 6000), ("paid", 6000), ("refunded", 6000)]
 
 
 def test_late_cancel_in_the_first_tier_refunds_half_through_the_refund_api(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -86,7 +87,7 @@ def sent_mail() -> list[dict[str, Any]]:
         raw = getattr(m, "raw_data", None)
         if raw is None:
             continue
-        msg = email.message_from_string(raw, policy=policy.default)
+        msg = email.message_from_bytes(raw.encode("utf-8"), policy=policy.default)
         text = msg.get_body(preferencelist=("plain",))
         html = msg.get_body(preferencelist=("html",))
         out.append(
@@ -106,6 +107,24 @@ def sent_mail() -> list[dict[str, Any]]:
 
 def token_of(url: str) -> str:
     return url.split("#", 1)[1]
+
+
+def emailed_token(api: Api, booking_id: str) -> str:
+    """The token of the link the client received by email: the only one that may act."""
+    return emailed_tokens(api, [booking_id])[booking_id]
+
+
+def emailed_tokens(api: Api, booking_ids: list[str]) -> dict[str, str]:
+    """Booking id -> the token of its emailed manage link (the dispatcher sends first)."""
+    api.tick()
+    link = re.compile(r"/manage/(?:\?do=[a-z-]+)?#([\w-]+)(\.manage\.[\w.-]+)")
+    found: dict[str, str] = {}
+    for mail in reversed(sent_mail()):
+        for m in link.finditer(mail["text"]):
+            found.setdefault(m[1], m[1] + m[2])
+    missing = [b for b in booking_ids if b not in found]
+    assert not missing, f"no email carries a manage link for {missing}"
+    return {b: found[b] for b in booking_ids}
 
 
 def body(api: Api, **over: Any) -> dict[str, Any]:
@@ -142,7 +161,7 @@ def confirmed(api: Api, **over: Any) -> str:
     r = book(api, **over)
     admin = admin_token(api)
     assert api.post("/api/admin/confirm-deposit", token=admin).status == 200
-    return token_of(r.body["manage_url"])
+    return emailed_token(api, r.body["booking"]["id"])
 
 
 def confirmed_in_service(api: Api, **over: Any) -> str:
@@ -155,7 +174,7 @@ def confirmed_in_service(api: Api, **over: Any) -> str:
     assert r.status == 201, r.body
     app = bootstrap.app()
     confirm_deposit(app.ctx, r.body["booking"]["id"], app.clock.now())
-    return token_of(r.body["manage_url"])
+    return emailed_token(api, r.body["booking"]["id"])
 
 
 def admin_link(booking_id: str) -> str:
@@ -174,8 +193,7 @@ def confirmed_by_link(api: Api, **over: Any) -> tuple[dict[str, Any], str, str]:
     b = r.body["booking"]
     admin = admin_link(b["id"])
     assert api.post("/api/admin/confirm-deposit", token=admin).status == 200
-    api.tick()
-    return b, token_of(r.body["manage_url"]), admin
+    return b, emailed_token(api, b["id"]), admin
 
 
 def freelancer_cancels(api: Api, booking_id: str) -> None:

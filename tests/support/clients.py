@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from keepslot.service.changes import Change, ClientEvent
-from tests.support.api import Api, book, sent_mail, token_of
+from tests.support.api import Api, book, emailed_token, sent_mail, token_of
 
 EMAIL = "marco@example.com"
 THU = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)  # 10:00 in Rome
@@ -47,8 +47,8 @@ def late_cancel(api: Api, start: datetime, email: str = EMAIL) -> tuple[dict[str
     r = book(api, start=z(start), email=email, name="Marco Verdi")
     assert r.status == 201, r.body
     assert api.post("/api/admin/confirm-deposit", token=admin_of(r.body["booking"])).status == 200
+    manage = emailed_token(api, r.body["booking"]["id"])
     api.clock.at = start - timedelta(hours=24)
-    manage = token_of(r.body["manage_url"])
     done = api.post("/api/manage/cancel", {}, token=manage)
     assert done.body["outcome"]["reason"] == "late_cancel"
     return done.body["booking"], manage

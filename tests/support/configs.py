@@ -58,6 +58,25 @@ def write_config(directory: Path, name: str, data: Mapping[str, Any]) -> Path:
     return path
 
 
+def variant(**sections: dict[str, Any]) -> dict[str, Any]:
+    """The fixture's data with the given keys of each section replaced."""
+    raw = fixture_data()
+    for name, changes in sections.items():
+        raw[name] = {**raw.get(name, {}), **changes}
+    return raw
+
+
+def english() -> dict[str, Any]:
+    """The fixture's business in English: locale, about, service names, the address."""
+    raw = variant(
+        business={"locale": "en", "about": "Communication consultant for small businesses."}
+    )
+    raw["services"][0].update(name="Strategy session", description="An hour on goals.")
+    raw["services"][1].update(name="Intro call", description="Twenty minutes to meet.")
+    raw["modes"]["in_person"] = {"address": "12 Market Street, Bologna", "directions": "Floor 2."}
+    return raw
+
+
 def config_with(directory: Path, name: str, **sections: Mapping[str, Any]) -> Path:
     """The fixture with the given keys of each section replaced, e.g.
     `config_with(d, "fee", policy={"no_show_fee": 20})`; other keys keep their values."""

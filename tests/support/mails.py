@@ -19,7 +19,7 @@ def mails() -> list[dict[str, Any]]:
 
     out = []
     for m in ses_backends[DEFAULT_ACCOUNT_ID]["eu-south-1"].sent_messages:
-        msg = email.message_from_string(m.raw_data, policy=policy.default)
+        msg = email.message_from_bytes(m.raw_data.encode("utf-8"), policy=policy.default)
         assert isinstance(msg, EmailMessage)
         text, rich = msg.get_body(("plain",)), msg.get_body(("html",))
         cals = [

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -58,6 +58,11 @@ class LocalStack:
         self.returncode: int | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         self._log = tempfile.NamedTemporaryFile(prefix="keepslot-stack-", suffix=".log")  # noqa: SIM115
+        # A folder of its own, where the stack tells the CLI its address: never the
+        # checkout's .local/, which a developer's `make serve` uses.
+        self._home = tempfile.TemporaryDirectory(prefix="keepslot-stack-home-")
+        self.home = Path(self._home.name)
+        self.stack_file = self.home / ".local" / "stack.json"
 
     @property
     def url(self) -> str:
@@ -87,6 +92,8 @@ class LocalStack:
                     str(self.config),
                     "--site",
                     str(self.site),
+                    "--stack-file",
+                    str(self.stack_file),
                 ],
                 cwd=ROOT,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -151,6 +158,7 @@ class LocalStack:
     ) -> None:
         self.stop()
         self._log.close()
+        self._home.cleanup()
 
     # -- HTTP ---------------------------------------------------------------
 
@@ -161,6 +169,19 @@ class LocalStack:
     def post(self, path: str, json: Any = None, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", HTTP_TIMEOUT)
         return requests.post(self.url + path, json=json, **kwargs)
+
+    def first_slot(self, service: str, days_ahead: int, days: int = 10) -> str:
+        """The first free start of `service` from `days_ahead` days after the dev clock's today."""
+        first = self.now().date() + timedelta(days=days_ahead)
+        last = first + timedelta(days=days)
+        r = self.get(f"/api/slots?service={service}&from={first}&to={last}")
+        return str(r.json()["slots"][0]["start"])
+
+    def book(self, service: str, start: str, **fields: Any) -> requests.Response:
+        """POST /api/bookings accepting the published policy; `fields` adds the client's."""
+        version = self.get("/api/config").json()["policy_version"]
+        body = {"service": service, "start": start, "policy_version": version} | fields
+        return self.post("/api/bookings", body)
 
     # -- dev routes ---------------------------------------------------------
 

@@ -20,7 +20,7 @@ import requests
 import stripe
 
 from infra.local.localstripe import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET, LocalStripe
-from tests.support.api import Api, body, token_of
+from tests.support.api import Api, body, emailed_token, token_of
 from tests.support.apigw import LambdaContext, http_event
 
 CARD_OK = "4242424242424242"
@@ -158,12 +158,14 @@ def book_and_save_card(
 
 
 def pay(api: Api, ls: LocalStripe, **over: Any) -> tuple[str, str]:
-    """Book, save the card in the page, report it: the booking id and its manage token."""
+    """Book, save the card in the page and report it with the booking answer's link (which
+    may pay): the booking id and the token of the link emailed to the client."""
     booked, token = book_and_save_card(api, ls, **over)
     r = api.post("/api/manage/payment", {"setup_intent": "ignored"}, token=token)
     assert r.status == 200, r.body
     assert r.body["booking"]["status"] == "confirmed"
-    return booked["booking"]["id"], token
+    booking_id = booked["booking"]["id"]
+    return booking_id, emailed_token(api, booking_id)
 
 
 # ---- what localstripe holds --------------------------------------------------------

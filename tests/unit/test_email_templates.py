@@ -1,133 +1,16 @@
-"""Every email template renders, in both locales and every mode, text and escaped HTML."""
+"""Every email template renders, in both locales, both payment modes and every meeting
+mode, text and escaped HTML; card clients are never told to make a bank transfer."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
+import re
 
 import pytest
 from icalendar import Calendar
 
-from keepslot.adapters.email.links import Links
-from keepslot.adapters.email.postman import CANCELS, INVITES, SesPostman
+from keepslot.adapters.email.postman import CANCELS, INVITES
 from keepslot.adapters.email.render import TEMPLATES
-from keepslot.adapters.settings import KeepslotConfig, load_config
-from keepslot.adapters.tokens import TokenSigner
-from tests.support.configs import FIXTURE
-
-MODES = ("video", "phone", "in_person")
-NAMES = [
-    p.relative_to(TEMPLATES / "it").with_suffix("").as_posix()
-    for p in sorted((TEMPLATES / "it").glob("*/*.j2"))
-]
-
-
-def config(locale: str) -> KeepslotConfig:
-    c = load_config(FIXTURE)
-    return c.model_copy(update={"business": c.business.model_copy(update={"locale": locale})})
-
-
-def postman(locale: str) -> SesPostman:
-    links = Links("https://giuliarossi.it", lambda: TokenSigner([b"k" * 32]))
-    now = lambda: datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # noqa: E731
-    return SesPostman(lambda: None, config(locale), links, now)  # type: ignore[arg-type,return-value]
-
-
-def context(event: str, mode: str, name: str = "Anna Bianchi") -> dict[str, Any]:
-    booking = {
-        "id": "b1",
-        "status": "confirmed",
-        "service": "strategia",
-        "start": "2026-12-03T09:00:00Z",
-        "end": "2026-12-03T10:00:00Z",
-        "mode": mode,
-        "client": {"name": name, "email": "anna@example.com"},
-        "deposit": {"amount": 6000, "currency": "EUR", "status": "paid"},
-        "timezone": "America/New_York",
-        "hold_until": "2026-12-01T08:00:00Z",
-    }
-    return {
-        "event": event,
-        "booking": booking,
-        "client_phone": "+39 333 000 1111",
-        "answers": {"goal": "Altro"},
-        "free_change_hours": 48,
-        "hours": 72,
-        "free_open": True,
-        "until": "2026-12-03T09:25:00Z",
-        "credit_until": "2026-12-06T09:00:00Z",
-        "credit_amount": 6000,
-        "refund": {"amount": 2000, "currency": "EUR", "fee": False},
-        "dispute": {
-            "amount": 6000,
-            "currency": "EUR",
-            "reason": "product_not_received",
-            "respond_by": "2026-12-20T23:59:59Z",
-            "fee": False,
-        },
-        "old_start": "2026-12-02T09:00:00Z",
-        "old_id": "b0",
-        "reason": "",
-        "calendar": {"id": "studio", "name": "Studio"},
-        "failures": 3,
-        "error": "the calendar server answered HTTP 404",
-        "busy_start": "2026-12-03T08:30:00Z",
-        "busy_end": "2026-12-03T09:30:00Z",
-        "outcome": {
-            "deposit": "forfeited",
-            "amount": 6000,
-            "currency": "EUR",
-            "reason": "late_cancel",
-            "forfeited": 6000,
-        },
-        "history": {
-            "months": 6,
-            "late_cancel": 2,
-            "no_show": 1,
-            "completed": 3,
-            "early_cancel": 0,
-            "reschedule": 0,
-            "bookings": 6,
-        },
-        "digest": {
-            "week": "2026-W50",
-            "coming": [
-                {
-                    "start": "2026-12-07T09:00:00Z",
-                    "name": name,
-                    "email": "anna@example.com",
-                    "service": "Sessione",
-                    "mode": mode,
-                    "status": "held",
-                    "deposit": 6000,
-                }
-            ],
-            "holds": [
-                {
-                    "start": "2026-12-07T09:00:00Z",
-                    "name": name,
-                    "deposit": 6000,
-                    "hold_until": "2026-12-02T09:00:00Z",
-                }
-            ],
-            "credits": [{"name": name, "amount": 6000, "until": "2026-12-09T09:00:00Z"}],
-            "failed": [
-                {"template": "client/reminder", "to": "client", "booking_id": "b1", "attempts": 5}
-            ],
-            "failed_jobs": [
-                {
-                    "kind": "refund",
-                    "booking_id": "b1",
-                    "attempts": 1,
-                    "error": "payment_refused",
-                    "name": name,
-                    "start": "2026-12-03T09:00:00Z",
-                }
-            ],
-            "tiers": [{"name": name, "email": "a@x.it", "strikes": 2, "rule": "prepay"}],
-            "reviews": [{"name": name, "email": "a@x.it", "since": "2026-06-01T09:00:00Z"}],
-        },
-    }
+from tests.unit.emails import LOCALES, MODES, NAMES, PAYMENTS, config, context, postman
 
 
 def test_both_locales_have_the_same_templates() -> None:
@@ -141,20 +24,64 @@ def test_both_locales_have_the_same_templates() -> None:
     assert len(NAMES) >= 25
 
 
-@pytest.mark.parametrize("locale", ["it", "en"])
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("payments", PAYMENTS)
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("name", NAMES)
-def test_every_template_renders_in_every_locale_and_mode(locale: str, mode: str, name: str) -> None:
+def test_every_template_renders_in_every_locale_payment_and_meeting_mode(
+    locale: str, payments: str, mode: str, name: str
+) -> None:
     to = name.split("/")[0]
-    r = postman(locale).render(name, to, "b1", context(name.split("/")[1], mode))
+    r = postman(locale, payments).render(name, to, "b1", context(name.split("/")[1], mode))
     assert r.subject and "\n" not in r.subject
     assert r.text.strip() and r.html.startswith("<!doctype html>")
     for rendered in (r.subject, r.text, r.html):
         assert "None" not in rendered and "{{" not in rendered and "Undefined" not in rendered
     assert f'<html lang="{locale}">' in r.html
+    if payments == "stripe":  # a card client is never sent bank transfer details
+        transfer = config(locale, "offline").payments.offline_instructions
+        assert transfer and transfer not in r.text and transfer not in r.html
 
 
-@pytest.mark.parametrize("locale", ["it", "en"])
+# How the "waiting for your deposit" email tells each client to pay: (card, transfer) words.
+PAY_WORDS = {"it": ("carta", "bonifico"), "en": ("card", "transfer")}
+
+
+def _held(locale: str, payments: str) -> tuple[str, str, str]:
+    """The client's "booking held" email: (text, html, manage link)."""
+    ctx = context("booking_held", "video")
+    ctx["booking"] |= {
+        "status": "held",
+        "deposit": {"amount": 6000, "currency": "EUR", "status": "pending"},
+    }
+    p = postman(locale, payments)
+    r = p.render("client/booking_held", "client", "b1", ctx)
+    return r.text, r.html, p.view("client", "b1", ctx)["manage_url"]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_card_client_is_told_to_pay_by_card_on_the_booking_page(locale: str) -> None:
+    text, html, manage = _held(locale, "stripe")
+    card, transfer = PAY_WORDS[locale]
+    deposit_line = next(line for line in text.splitlines() if "60" in line)
+    assert card in deposit_line
+    assert transfer not in text.lower()
+    assert f'class="button" href="{manage}"' in html  # the page with the card form
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_transfer_client_gets_the_details_introduced_in_their_language(locale: str) -> None:
+    text, _, _ = _held(locale, "offline")
+    instructions = config(locale, "offline").payments.offline_instructions
+    card, transfer = PAY_WORDS[locale]
+    assert instructions in text
+    ours = text.replace(instructions, "")  # the freelancer's own words stay as written
+    assert transfer in ours.lower() and card not in ours.lower()
+    if locale == "en":
+        assert "bonifico" not in ours.lower()
+
+
+@pytest.mark.parametrize("locale", LOCALES)
 def test_a_hostile_or_rtl_name_is_escaped_in_html_and_kept_in_text(locale: str) -> None:
     hostile = '<script>alert("x")</script> Anna'
     rtl = "\u0622\u0646\u0627 \u05e2\u05d1\u05e8\u05d9\u05ea"
@@ -209,3 +136,15 @@ def test_calendar_files_carry_the_uid_utc_times_and_method(template: str) -> Non
     if template == "client/rescheduled":
         old, _ = by_name["cancel.ics"]
         assert str(next(c for c in old.walk() if c.name == "VEVENT")["UID"]) == "b0@giuliarossi.it"
+
+
+GENDER_SLASH = re.compile(r"\b\w+[oi]/[ae]\b")  # "arrivato/a", "avvisati/e"
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n.startswith("freelancer/")])
+def test_the_freelancer_is_asked_about_a_client_without_guessing_their_gender(name: str) -> None:
+    ctx = context(name.split("/")[1], "video", "Carla Neri") | {"pattern_change": True}
+    r = postman("it").render(name, "freelancer", "b1", ctx)
+    assert not GENDER_SLASH.search(r.subject + r.text), r.subject + r.text
+    # No participle agreeing with the client: "Carla è arrivata", "Carla è stato".
+    assert not re.search(r"Carla (è|si è) \w+(to|ta)\b", r.subject + r.text)

@@ -240,6 +240,37 @@ def test_forfeit_percent_never_drops_as_the_start_approaches(
     assert 0 <= forfeit_percent(terms, far) <= forfeit_percent(terms, near) <= 100
 
 
+@SETTINGS
+@given(
+    st.one_of(late_case(), case([Action.CANCEL, Action.FREELANCER_CANCEL])),
+    st.sampled_from([None, *Returned]),
+    st.integers(0, 30 * 86_400),
+)
+def test_the_card_gets_back_at_most_what_it_paid_and_credit_paid_money_returns_as_credit(
+    c: Case, waive_as: Returned | None, later: int
+) -> None:
+    """Across a change and a later waiver: card refunds never exceed what the card paid,
+    and whatever else comes back is credit, so every unit given back is accounted for."""
+    by_card = c.booking.deposit.paid - c.booking.deposit.from_credit
+    first = reached(try_decide(c))
+    after = settled(c, first)
+    steps = [first]
+    waiver = try_decide(Case(after, Action.WAIVE, c.at + timedelta(seconds=later)), waive_as)
+    event("waived too" if waiver is not None else "no waiver")
+    if waiver is not None:
+        steps.append(waiver)
+        after = apply_outcome(after, waiver)
+    for step in steps:
+        back = step.returned
+        if back is not None:
+            event(f"given back as {back.as_.value}" + (", part credit" if back.credit else ""))
+            assert 0 <= back.credit <= back.amount
+            assert back.to_card + back.credit == (back.amount if back.as_ is Returned.REFUND else 0)
+            assert back.credit == 0 or step.credit_until is not None
+    assert after.deposit.refunded == sum(s.returned.to_card for s in steps if s.returned)
+    assert after.deposit.refunded <= by_card
+
+
 def share(strategy: st.SearchStrategy[Case], fits: Callable[[Case], bool], n: int = 300) -> float:
     seen: Counter[bool] = Counter()
 

@@ -9,8 +9,7 @@ from itertools import product
 
 import pytest
 
-from keepslot.adapters.words import LOCALES, explain, format_datetime, format_money, format_span
-from keepslot.adapters.words.formats import format_when
+from keepslot.adapters.words import LOCALES, explain, format_money, format_span, format_when
 from keepslot.domain.booking import (
     Booking,
     BookingStatus,
@@ -34,7 +33,12 @@ def only_in(locale: str, other: str) -> set[str]:
 
 
 def every_outcome() -> list[Outcome]:
-    returns = [None, Give(Returned.CREDIT, 3000), Give(Returned.REFUND, 3000)]
+    returns = [
+        None,
+        Give(Returned.CREDIT, 3000),
+        Give(Returned.REFUND, 3000),
+        Give(Returned.REFUND, 3000, credit=1000),
+    ]
     untils = [None, START + timedelta(days=3)]
     return [
         Outcome(
@@ -125,13 +129,13 @@ def test_money_turns_minor_units_into_the_locale_format() -> None:
 
 
 def test_dates_are_shown_in_the_given_time_zone_across_daylight_saving() -> None:
-    assert format_datetime(START, "it", ROME) == "martedì 1 dicembre 2026, 10:00"
-    assert format_datetime(START, "en", ROME) == "Tuesday 1 December 2026, 10:00"
+    assert format_when(START, "it", ROME) == "martedì 1 dicembre 2026 alle 10:00"
+    assert format_when(START, "en", ROME) == "Tuesday 1 December 2026 at 10:00"
     summer = datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
-    assert format_datetime(summer, "it", ROME) == "mercoledì 1 luglio 2026, 10:00"
-    assert format_when(START, "en", "America/New_York", year=False) == "Tuesday 1 December at 04:00"
+    assert format_when(summer, "it", ROME) == "mercoledì 1 luglio 2026 alle 10:00"
+    assert format_when(START, "en", "America/New_York") == "Tuesday 1 December 2026 at 04:00"
     with pytest.raises(ValueError, match="aware"):
-        format_datetime(datetime(2026, 12, 1, 9), "it", ROME)
+        format_when(datetime(2026, 12, 1, 9), "it", ROME)
 
 
 def test_spans_use_the_plural_forms_of_each_locale() -> None:

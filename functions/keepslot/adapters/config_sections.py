@@ -248,6 +248,9 @@ class Holds(Strict):
     offline_hours: int = Field(default=24, gt=0, le=24 * 14)
     per_email: int = Field(default=3, gt=0)
     per_ip: int = Field(default=10, gt=0)
+    # Bookings one network may make in a UTC day, held ones included: holds that expire
+    # give their place back, so the open-holds cap alone would let a day fill up.
+    per_ip_daily: int = Field(default=20, gt=0)
 
 
 class Question(Strict):

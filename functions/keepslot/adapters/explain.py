@@ -18,7 +18,11 @@ def outcome_from_view(view: dict[str, Any]) -> Outcome:
         currency=view["currency"],
         reason=Reason(view["reason"]),
         forfeited=int(view.get("forfeited", 0)),
-        returned=Give(Returned(returned["as"]), int(returned["amount"])) if returned else None,
+        returned=(
+            Give(Returned(returned["as"]), int(returned["amount"]), int(returned.get("credit", 0)))
+            if returned
+            else None
+        ),
         credit_until=parse_iso(view["credit_until"]) if view.get("credit_until") else None,
         fee=int(view.get("fee", 0)),
     )

@@ -13,18 +13,19 @@ import base64
 import hashlib
 import hmac
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from keepslot.domain.errors import BadToken, WrongPurpose
+from keepslot.domain.errors import BadToken, EmailLinkNeeded, WrongPurpose
 
 _SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,64}\.[a-z]{1,16}\.[0-9a-z]{1,13}\.[A-Za-z0-9_-]{43}$")
 
 
 class Purpose(StrEnum):
-    MANAGE = "manage"
+    MANAGE = "manage"  # the link emailed to the client's address: it may change the booking
+    VIEW = "view"  # the link in the booking answer: it shows the booking and takes the deposit
     ADMIN = "admin"
 
 
@@ -50,8 +51,9 @@ class TokenSigner:
         body = f"{booking_id}.{purpose.value}.{_b36(int(expires.timestamp()))}"
         return f"{body}.{_mac(self._keys[0], body)}"
 
-    def verify(self, token: str, purpose: Purpose, now: datetime) -> Claim:
-        """The claim behind a valid token; BadToken (401) or WrongPurpose (403) otherwise."""
+    def verify(self, token: str, purpose: Purpose | Collection[Purpose], now: datetime) -> Claim:
+        """The claim behind a valid token of (one of) `purpose`; BadToken (401) or
+        WrongPurpose (403) otherwise."""
         if not _SHAPE.match(token or ""):
             raise BadToken("this link is not valid")
         body, _, mac = token.rpartition(".")
@@ -61,7 +63,13 @@ class TokenSigner:
         expires = datetime.fromtimestamp(int(raw_exp, 36), UTC)
         if now >= expires:
             raise BadToken("this link has expired")
-        if raw_purpose != purpose.value:
+        allowed = {purpose} if isinstance(purpose, Purpose) else set(purpose)
+        if raw_purpose not in {p.value for p in allowed}:
+            if raw_purpose == Purpose.VIEW and Purpose.MANAGE in allowed:
+                raise EmailLinkNeeded(
+                    "this link shows the booking and takes the deposit; to confirm, change "
+                    "or cancel it, use the link emailed to the booking's address"
+                )
             raise WrongPurpose("this link is not meant for this page")
         return Claim(booking_id, Purpose(raw_purpose), expires)
 

@@ -1,7 +1,8 @@
 """keepslot: look after your bookings and clients from the terminal.
 
-Against the local stack by default (`make serve` prints its moto URL: pass it as
---endpoint, or export AWS_ENDPOINT_URL); against AWS with --profile and/or --region.
+Against the local stack by default: `make serve` writes where it runs to
+.local/stack.json, found from this folder or any above it (or give --endpoint, or
+export AWS_ENDPOINT_URL); against AWS with --profile and/or --region.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -17,6 +19,7 @@ from keepslot.adapters.dynamo.admin_queries import ClientAdmin
 from keepslot.adapters.dynamo.store import DynamoStore
 from keepslot.adapters.settings import ConfigError, KeepslotConfig, load_config
 from keepslot.cli import calendars, output, reports
+from keepslot.cli.local_stack import LocalStack, find
 from keepslot.config import Env
 from keepslot.domain.booking import BookingStatus
 
@@ -51,6 +54,10 @@ EXPORT_BOOKING_COLUMNS = (
 )
 
 
+class NoStack(Exception):
+    """Neither AWS (--profile/--region), an endpoint, nor a running local stack."""
+
+
 class Cli:
     """What every subcommand needs: the table, the config, a clock, where to print."""
 
@@ -59,10 +66,25 @@ class Cli:
         self.out = out
         self.stdin = stdin  # None: sys.stdin
         self.env = env = Env.from_environ()
-        self.table = args.table or env.table_name
-        self.config: KeepslotConfig = load_config(args.config or env.config_path)
-        self.now: datetime = args.now or datetime.now(UTC)
+        self.aws = bool(args.profile or args.region)
+        self.local = None if self.aws else _local_stack(args)
+        self.endpoint: str | None = args.endpoint or (self.local.aws if self.local else None)
+        self.table = args.table or (self.local.table if self.local else env.table_name)
+        self._config_path = args.config or (self.local.config if self.local else env.config_path)
+        self._now: datetime | None = args.now
         self._dynamodb: DynamoDBClient | None = None
+
+    @cached_property
+    def config(self) -> KeepslotConfig:
+        """Read when a command needs it: a missing stack is the first thing to hear about."""
+        return load_config(self._config_path)
+
+    @property
+    def now(self) -> datetime:
+        """When strikes and tiers are judged: --now, the local stack's dev clock, or now."""
+        if self._now is None:
+            self._now = self.local.clock() if self.local else datetime.now(UTC)
+        return self._now
 
     def dynamodb(self) -> DynamoDBClient:
         if self._dynamodb is None:
@@ -81,14 +103,20 @@ class Cli:
         import boto3
 
         a = self.args
-        if a.profile or a.region:  # AWS: the developer's own credentials
+        if self.aws:  # AWS: the developer's own credentials
             aws = boto3.Session(profile_name=a.profile, region_name=a.region)
             return aws.client(service)  # type: ignore[call-overload]
         # local: fake keys, so nothing here can reach a real account
         session = boto3.Session(
             aws_access_key_id="testing", aws_secret_access_key="testing", region_name=LOCAL_REGION
         )
-        return session.client(service, endpoint_url=a.endpoint)  # type: ignore[call-overload]
+        client = session.client(service, endpoint_url=self.endpoint)  # type: ignore[call-overload]
+        if client.meta.endpoint_url.endswith(".amazonaws.com"):  # and no $AWS_ENDPOINT_URL
+            raise NoStack(
+                "no local stack found: start one with `make serve` (it writes "
+                ".local/stack.json), or pass --endpoint URL; for AWS use --profile/--region"
+            )
+        return client
 
     @property
     def admin(self) -> ClientAdmin:
@@ -103,6 +131,12 @@ class Cli:
             output.as_json(rows, self.out)
         else:
             output.table(rows, columns, self.out)
+
+
+def _local_stack(args: argparse.Namespace) -> LocalStack | None:
+    """The stack `make serve` runs, when it is the one the CLI talks to."""
+    found = find(Path.cwd())
+    return found if found and args.endpoint in (None, found.aws) else None
 
 
 # ---- subcommands -------------------------------------------------------------
@@ -121,11 +155,19 @@ def cmd_client(cli: Cli) -> int:
     if not snap.profile and not snap.events:
         print(f"keepslot: no client {email}", file=sys.stderr)
         return 1
-    record = reports.client_record(snap, cli.config, cli.now)
+    mine = [b for b in cli.admin.bookings() if b.client.key == email]
+    site = cli.local.site if cli.local else cli.config.business.site_url
+    record = reports.client_record(snap, cli.config, cli.now, mine, site)
     if cli.args.json:
         output.as_json(record, cli.out)
         return 0
     output.pairs(record["standing"], cli.out)
+    print("\nBookings", file=cli.out)
+    output.table(record["bookings"], ("start", "id", "status", "service", "policy"), cli.out)
+    print("\nPolicy accepted", file=cli.out)
+    for p in record["policies"]:
+        where = f"published now: {p['read']}" if p["current"] else "an earlier version"
+        print(f"{p['version']}  {where}\n  rules: {p['rules']}", file=cli.out)
     print("\nCredits", file=cli.out)
     output.table(record["credits"], ("amount", "until", "from_booking"), cli.out)
     print("\nHistory", file=cli.out)
@@ -146,7 +188,7 @@ def cmd_clients(cli: Cli) -> int:
 
 def _set_blocked(cli: Cli, blocked: bool) -> int:
     email = cli.args.email.strip().lower()
-    cli.admin.set_blocked(email, blocked, [])
+    cli.store.set_blocked(email, blocked, [])
     print(f"{email}: {'blocked' if blocked else 'unblocked'}", file=cli.out)
     return 0
 
@@ -237,7 +279,8 @@ def parser() -> argparse.ArgumentParser:
     where.add_argument(
         "--endpoint",
         metavar="URL",
-        help="the local stack's moto URL (printed by `make serve`); default: $AWS_ENDPOINT_URL",
+        help="the local stack's AWS URL; default: $AWS_ENDPOINT_URL, else the one "
+        "`make serve` wrote to .local/stack.json",
     )
     where.add_argument("--profile", help="an AWS profile: talk to AWS instead of the local stack")
     where.add_argument("--region", help="the AWS region of the stack (implies AWS)")
@@ -248,7 +291,8 @@ def parser() -> argparse.ArgumentParser:
         "--now",
         type=_instant,
         metavar="ISO",
-        help="judge strikes and tiers as of this moment (e.g. the local stack's clock)",
+        help="judge strikes and tiers as of this moment (default: the local stack's dev "
+        "clock, or now on AWS)",
     )
 
     p = argparse.ArgumentParser(
@@ -282,7 +326,7 @@ def parser() -> argparse.ArgumentParser:
         add(name, helptext, func).add_argument("email", metavar="EMAIL")
 
     e = add("export", "Export bookings and the money ledger as CSV.", cmd_export)
-    e.add_argument("--csv", action="store_true", required=True, help="CSV (the only format)")
+    e.add_argument("--csv", action="store_true", help="CSV (the default and only format)")
     e.add_argument(
         "--out",
         default=".",
@@ -306,13 +350,21 @@ def parser() -> argparse.ArgumentParser:
 def main(
     argv: Sequence[str] | None = None, out: TextIO | None = None, stdin: TextIO | None = None
 ) -> int:
+    from botocore.exceptions import BotoCoreError, ClientError
+
     args = parser().parse_args(argv)
+    cli = Cli(args, out or sys.stdout, stdin)
     try:
-        cli = Cli(args, out or sys.stdout, stdin)
-    except ConfigError as err:
+        return int(args.func(cli))
+    except (NoStack, ConfigError) as err:
         print(f"keepslot: {err}", file=sys.stderr)
         return 2
-    return int(args.func(cli))
+    except (BotoCoreError, ClientError, OSError) as err:
+        # One line that says where it failed, not a traceback.
+        where = "AWS" if cli.aws else f"the local stack at {cli.endpoint}"
+        hint = "" if cli.aws else " (is `make serve` still running?)"
+        print(f"keepslot: cannot read {cli.table} from {where}{hint}: {err}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

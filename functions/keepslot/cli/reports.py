@@ -10,6 +10,7 @@ from keepslot.adapters.settings import KeepslotConfig
 from keepslot.domain.booking import Booking
 from keepslot.domain.instants import iso
 from keepslot.domain.reliability import STRIKE_KINDS, client_tier, strikes, waivers_left
+from keepslot.domain.terms import Terms
 from keepslot.service.snapshots import ClientSnapshot
 
 Row = dict[str, Any]
@@ -84,10 +85,25 @@ def standing(snap: ClientSnapshot, config: KeepslotConfig, now: datetime) -> Row
     }
 
 
-def client_record(snap: ClientSnapshot, config: KeepslotConfig, now: datetime) -> Row:
+def client_record(
+    snap: ClientSnapshot, config: KeepslotConfig, now: datetime, bookings: list[Booking], site: str
+) -> Row:
+    """Standing, bookings with the policy each accepted, credits and history; `site` is
+    where the published policy page lives."""
     forgiven = {e.booking_id for e in snap.events if e.kind == "waiver"}
     return {
         "standing": standing(snap, config, now),
+        "bookings": [
+            {
+                "start": _local(b.start, config),
+                "id": b.id,
+                "status": b.status.value,
+                "service": b.service,
+                "policy": b.terms.version,
+            }
+            for b in sorted(bookings, key=lambda b: b.start)
+        ],
+        "policies": _policies(bookings, config, site),
         "credits": [
             {
                 "amount": f"{c.amount / 100:.2f} {c.currency}",
@@ -112,3 +128,32 @@ def client_record(snap: ClientSnapshot, config: KeepslotConfig, now: datetime) -
 
 def at_risk(row: Row) -> bool:
     return bool(row["strikes"]) or bool(row["blocked"])
+
+
+def _policies(bookings: list[Booking], config: KeepslotConfig, site: str) -> list[Row]:
+    """Each policy version the client accepted: where to read it, and its stored rules."""
+    seen: dict[str, Booking] = {}
+    for b in bookings:
+        seen.setdefault(b.terms.version, b)
+    site = site.rstrip("/")
+    return [
+        {
+            "version": version,
+            "current": version == config.policy_version,
+            "read": f"{site}/policy/" if version == config.policy_version else "",
+            "rules": rules_text(b.terms, b.deposit.amount.currency),
+        }
+        for version, b in seen.items()
+    ]
+
+
+def rules_text(t: Terms, currency: str) -> str:
+    """A booking's stored terms in one line, as the client accepted them."""
+    tiers = ", ".join(f"under {x.under_hours} h {x.forfeit_percent}% kept" for x in t.late_tiers)
+    fee = f"{t.no_show_fee / 100:.2f} {currency}" if t.no_show_fee else "none"
+    return (
+        f"free changes up to {t.free_change_hours} h before (a cancel gives a "
+        f"{t.early_cancel.value}); late: {tiers}, the rest as a {t.late_remainder.value}; "
+        f"a credit is kept for a booking within {t.credit_rebook_days} days; no-show after "
+        f"{t.grace_minutes} min, fee {fee}; a waiver gives back a {t.waiver_returns_as.value}"
+    )

@@ -89,6 +89,7 @@ class Deposit:
     paid: int = 0  # minor units actually received (card, transfer, carried or credit)
     from_credit: int = 0  # the part of `paid` that came from an earlier credit
     kept: int = 0  # the part the freelancer kept (forfeited), waivable
+    refunded: int = 0  # the part given back to the card (or by hand, offline)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,8 @@ class Booking:
     # A keyed hash of the network a web booking came from, never the address: its hold
     # counts toward holds.per_ip until it closes.
     ip_hash: str | None = None
+    # When the client pressed Confirm on the emailed link: proof that the address is theirs.
+    confirmed_at: datetime | None = None
 
     def move_to(self, status: BookingStatus) -> Booking:
         if status not in BOOKING_MOVES[self.status]:
@@ -139,3 +142,8 @@ class Booking:
     @property
     def is_open(self) -> bool:
         return self.status in OPEN
+
+    @property
+    def awaits_click(self) -> bool:
+        """Held with nothing to pay: only the client's Confirm on the emailed link is missing."""
+        return self.status is BookingStatus.HELD and self.deposit.status is DepositStatus.NONE

@@ -75,6 +75,12 @@ class WrongPurpose(DomainError):
     code = "wrong_purpose"
 
 
+class EmailLinkNeeded(WrongPurpose):
+    """The booking answer's link can look and pay; acting needs the link sent to the address."""
+
+    code = "email_link_needed"
+
+
 class IdempotencyMismatch(DomainError):
     code = "idempotency_mismatch"
 

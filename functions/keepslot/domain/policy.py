@@ -6,7 +6,7 @@ previews it, and the policy page prints its worked examples.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -29,6 +29,7 @@ class Action(StrEnum):
     WAIVE = "waive"
     FREELANCER_CANCEL = "freelancer_cancel"
     EXPIRE_CREDIT = "expire_credit"
+    EXPIRE_HOLD = "expire_hold"
 
 
 class Fate(StrEnum):
@@ -53,6 +54,7 @@ class Reason(StrEnum):
     WAIVER = "waiver"
     FREELANCER_CANCEL = "freelancer_cancel"
     CREDIT_EXPIRED = "credit_expired"
+    HOLD_EXPIRED = "hold_expired"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,14 @@ class Give:
 
     as_: Returned
     amount: int
+    # Of a refund, the part that earlier credit paid: no charge of this booking holds it,
+    # so it comes back as credit (until the outcome's `credit_until`) rather than be lost.
+    credit: int = 0
+
+    @property
+    def to_card(self) -> int:
+        """What goes back to the card (or by hand, offline)."""
+        return self.amount - self.credit if self.as_ is Returned.REFUND else 0
 
 
 _FATE_STATUS = {
@@ -142,8 +152,8 @@ def decide(
     _check_allowed(booking, action, now, terms)
     if action is Action.MODE_SWITCH:
         return _outcome(booking, Fate.NONE, Reason.MODE_SWITCH_FREE, ends_in=booking.deposit.status)
-    if action is Action.FREELANCER_CANCEL:
-        return _freelancer_cancel(booking, now, terms)
+    if action in (Action.FREELANCER_CANCEL, Action.EXPIRE_HOLD):
+        return _give_all_back(booking, action, now, terms)
     if action is Action.EXPIRE_CREDIT:
         return _expire_credit(booking, credit_left)
     if action is Action.WAIVE:
@@ -170,7 +180,11 @@ def apply_outcome(
     if d.status is DepositStatus.PENDING and d.paid > 0 and moves:
         # Part of a pending deposit came from a credit: that part settles as paid money.
         done = done.with_deposit(DepositStatus.PAID)
-    return done.with_deposit(status, kept=kept)
+    done = done.with_deposit(status, kept=kept)
+    to_card = outcome.returned.to_card if outcome.returned else 0
+    if to_card:
+        done = replace(done, deposit=replace(done.deposit, refunded=d.refunded + to_card))
+    return done
 
 
 def _outcome(
@@ -212,14 +226,30 @@ def _credit_until(booking: Booking, now: datetime, terms: Terms) -> datetime:
 def _give(
     booking: Booking, now: datetime, terms: Terms, as_: Returned, amount: int
 ) -> tuple[Give, datetime | None]:
-    """`amount` given back `as_`, with the credit's deadline when it is a credit."""
-    until = _credit_until(booking, now, terms) if as_ is Returned.CREDIT else None
-    return Give(as_, amount), until
+    """`amount` given back `as_`, with the credit's deadline when any of it is a credit.
+
+    A refund comes from what the card paid and was not refunded yet; the rest of it was
+    paid by an earlier credit and comes back as credit. Wholly that, it is a credit.
+    """
+    until = _credit_until(booking, now, terms)
+    if as_ is Returned.CREDIT:
+        return Give(as_, amount), until
+    d = booking.deposit
+    card = max(0, d.paid - d.from_credit - d.refunded)
+    credit = max(0, amount - card)
+    if credit == amount:
+        return Give(Returned.CREDIT, amount), until
+    return Give(as_, amount, credit), until if credit else None
+
+
+def _fate_of(give: Give) -> Fate:
+    return Fate.CREDIT if give.as_ is Returned.CREDIT else Fate.REFUNDED
 
 
 _ENDS_AS = {
     Action.CANCEL: BookingStatus.CANCELLED,
     Action.FREELANCER_CANCEL: BookingStatus.CANCELLED,
+    Action.EXPIRE_HOLD: BookingStatus.EXPIRED,
     Action.RESCHEDULE: BookingStatus.RESCHEDULED,
     Action.NO_SHOW: BookingStatus.NO_SHOW,
 }
@@ -254,21 +284,21 @@ def _check_allowed(booking: Booking, action: Action, now: datetime, terms: Terms
             raise NotAllowedNow("there is no forfeited deposit to waive")
 
 
-def _freelancer_cancel(booking: Booking, now: datetime, terms: Terms) -> Outcome:
+def _give_all_back(booking: Booking, action: Action, now: datetime, terms: Terms) -> Outcome:
+    """The freelancer cancels, or a hold runs out: everything paid comes back.
+
+    What the card paid is refunded; what an earlier credit paid comes back as credit
+    (the policy page says so): there is no charge of this booking to refund it from.
+    """
     paid = booking.deposit.paid
     if paid == 0:
         return _outcome(booking, Fate.NONE, Reason.NOTHING_PAID)
-    # A deposit paid wholly by an earlier credit goes back as credit (the policy page
-    # says so): there is no charge of this booking to refund.
-    as_ = Returned.CREDIT if booking.deposit.from_credit >= paid else Returned.REFUND
-    ends_in = DepositStatus.CREDIT if as_ is Returned.CREDIT else DepositStatus.REFUNDED
-    return _outcome(
-        booking,
-        Fate.REFUNDED,
-        Reason.FREELANCER_CANCEL,
-        ends_in=ends_in,
-        back=_give(booking, now, terms, as_, paid),
-    )
+    reason = Reason.FREELANCER_CANCEL
+    if action is Action.EXPIRE_HOLD:
+        reason = Reason.HOLD_EXPIRED
+    give, until = _give(booking, now, terms, Returned.REFUND, paid)
+    ends_in = DepositStatus.CREDIT if give.as_ is Returned.CREDIT else DepositStatus.REFUNDED
+    return _outcome(booking, Fate.REFUNDED, reason, ends_in=ends_in, back=(give, until))
 
 
 def _expire_credit(booking: Booking, credit_left: int | None) -> Outcome:
@@ -324,24 +354,13 @@ def _client_change(booking: Booking, action: Action, now: datetime, terms: Terms
     if not late:
         if action is Action.RESCHEDULE:
             return _outcome(booking, Fate.CARRIED, early_reason)
-        as_ = terms.early_cancel
-        fate = Fate.CREDIT if as_ is Returned.CREDIT else Fate.REFUNDED
-        return _outcome(booking, fate, early_reason, back=_give(booking, now, terms, as_, paid))
+        back = _give(booking, now, terms, terms.early_cancel, paid)
+        return _outcome(booking, _fate_of(back[0]), early_reason, back=back)
     pct = forfeit_percent(terms, booking.start - now)
     kept = (paid * pct + 50) // 100  # half up, to a minor unit
     rest = paid - kept
     if rest == 0:
         return _outcome(booking, Fate.FORFEITED, late_reason, forfeited=kept, strike=True)
-    as_ = terms.late_remainder
-    if kept == 0:
-        fate = Fate.CREDIT if as_ is Returned.CREDIT else Fate.REFUNDED
-    else:
-        fate = Fate.FORFEITED
-    return _outcome(
-        booking,
-        fate,
-        late_reason,
-        forfeited=kept,
-        strike=True,
-        back=_give(booking, now, terms, as_, rest),
-    )
+    back = _give(booking, now, terms, terms.late_remainder, rest)
+    fate = _fate_of(back[0]) if kept == 0 else Fate.FORFEITED
+    return _outcome(booking, fate, late_reason, forfeited=kept, strike=True, back=back)

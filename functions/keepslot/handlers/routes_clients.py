@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 import hmac
-from typing import TYPE_CHECKING, Any
+from datetime import timedelta
+from typing import Any
 
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import Field
 
 from keepslot import bootstrap
 from keepslot.adapters.fields import Text
-from keepslot.adapters.settings import KeepslotConfig
 from keepslot.adapters.tokens import Purpose
-from keepslot.domain.booking import Booking, BookingStatus
 from keepslot.handlers.auth import booking_of
 from keepslot.handlers.errors import error
 from keepslot.handlers.models import Body, WaiveBody
 from keepslot.service.views import booking_view, outcome_view
 
-if TYPE_CHECKING:  # the use cases are imported by the routes that run them (api.py)
-    from keepslot.adapters.dynamo.admin_queries import ClientAdmin
-
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
+logger = Logger(service="keepslot-api", child=True)
+# How far back the feed reaches: recent appointments stay in the calendar, older ones
+# keep whatever the calendar app last saw.
+FEED_PAST = timedelta(days=90)
 
 
 class WaiverBody(Body):
@@ -35,13 +36,6 @@ class BlockBody(Body):
 
 def _booking_id(purpose: Purpose) -> str:
     return booking_of(router.current_event.headers, purpose)
-
-
-def _profiles() -> ClientAdmin:
-    from keepslot.adapters.dynamo.admin_queries import ClientAdmin
-
-    app = bootstrap.app()
-    return ClientAdmin(app.dynamodb, app.env.table_name)
 
 
 @router.post("/api/manage/waiver")
@@ -101,48 +95,30 @@ def post_block(body: BlockBody) -> dict[str, Any]:
 
     app = bootstrap.app()
     booking = clients.block_client(
-        app.ctx, _profiles(), _booking_id(Purpose.ADMIN), app.clock.now(), farewell=body.farewell
+        app.ctx, app.store, _booking_id(Purpose.ADMIN), app.clock.now(), farewell=body.farewell
     )
     return {"booking": booking_view(booking), "client": {"blocked": True}}
 
 
 @router.get("/api/feed.ics")
 def get_feed() -> Response[Any]:
-    from aws_lambda_powertools.utilities import parameters
+    from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+
+    from keepslot.adapters.bookings_feed import calendar
+    from keepslot.adapters.dynamo.feed import FeedBookings
 
     app = bootstrap.app()
+    try:
+        secret = app.secret(app.env.feed_token_param)
+    except GetParameterError as e:
+        # A stack without the parameter (a deploy that never made it, a local stack
+        # without it): say what is missing, loudly, instead of a bare 500.
+        name = app.env.feed_token_param
+        logger.error("calendar feed unavailable", extra={"parameter": name, "error": str(e)})
+        return error(503, "feed_not_set_up", f"the calendar feed is not set up: {name} is missing")
     given = router.current_event.get_query_string_value("token") or ""
-    secret = str(parameters.get_parameter(app.env.feed_token_param, decrypt=True, max_age=300))
     if not given or not hmac.compare_digest(given.encode(), secret.encode()):
         return error(401, "bad_token", "this calendar link is not valid")
-    body = calendar(_profiles().bookings(), app.config)
-    return Response(200, "text/calendar; charset=utf-8", body)
-
-
-_ICS_STATUS = {
-    BookingStatus.HELD: "TENTATIVE",
-    BookingStatus.PENDING_APPROVAL: "TENTATIVE",
-    BookingStatus.CONFIRMED: "CONFIRMED",
-    BookingStatus.COMPLETED: "CONFIRMED",
-}
-
-
-def calendar(bookings: list[Booking], config: KeepslotConfig) -> str:
-    """Every booking as a VEVENT: status, mode and client name, for a calendar app."""
-    from icalendar import Calendar, Event
-
-    cal = Calendar()
-    cal.add("prodid", "-//keepslot//feed//EN")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", config.business.name)
-    for b in bookings:
-        ev = Event()
-        ev.add("uid", f"{b.id}@keepslot")
-        ev.add("dtstamp", b.created_at)
-        ev.add("dtstart", b.start)
-        ev.add("dtend", b.end)
-        ev.add("summary", f"{b.client.name} ({b.mode.value}, {b.status.value})")
-        ev.add("description", f"{b.service} - {b.status.value} - {b.mode.value}")
-        ev.add("status", _ICS_STATUS.get(b.status, "CANCELLED"))
-        cal.add_component(ev)
-    return str(cal.to_ical().decode())
+    now = app.clock.now()
+    bookings = FeedBookings(app.dynamodb, app.env.table_name).since(now - FEED_PAST)
+    return Response(200, "text/calendar; charset=utf-8", calendar(bookings, app.config, now))

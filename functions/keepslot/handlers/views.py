@@ -1,4 +1,4 @@
-"""Answers of the HTTP API, in the shapes of DESIGN section 5."""
+"""Answers of the HTTP API: the JSON shapes its routes return."""
 
 from __future__ import annotations
 
@@ -110,11 +110,19 @@ def payment(step: PaymentStep) -> dict[str, Any]:
 
 
 def booked(app: App, done: Booked) -> dict[str, Any]:
+    """The booking answer. Whoever typed the address reads it, so its link only looks and
+    pays (the emailed one acts), and a blocked address's answer looks like anyone's."""
     b = done.booking
+    if done.decoy:
+        from keepslot.service import turned_away
+
+        step = turned_away.payment_step(app.ctx, b)
+    else:
+        step = payment_step(app.ctx, b)
     out = {
         "booking": booking_view(b),
-        "manage_url": app.links.manage(b.id, b.start),
-        "payment": payment(payment_step(app.ctx, b)),
+        "manage_url": app.links.view(b.id, b.start),
+        "payment": payment(step),
     }
     if done.tier:
         from keepslot.adapters.words import Words
@@ -153,7 +161,9 @@ def preview(app: App, p: Preview) -> dict[str, Any]:
             },
             "actions": p.actions,
             "free_change_until": iso(b.start - timedelta(hours=b.terms.free_change_hours)),
+            "access": "manage" if p.can_act else "view",
         }
+        | ({"credit": _money(p.credit, b.deposit.amount.currency)} if p.credit else {})
         | ({"waiver": p.waiver} if p.waiver else {})
         | ({"payment": payment(step)} if step.kind != "none" else {})
     )
@@ -211,4 +221,28 @@ def admin(app: App, v: AdminView) -> dict[str, Any]:
         "answers": dict(b.answers),
         "notes": b.notes,
         "actions": v.actions,
+        "policy": accepted_policy(b, app.config),
+    }
+
+
+def accepted_policy(b: Booking, c: KeepslotConfig) -> dict[str, Any]:
+    """The policy version the client accepted and its rules, as the booking stored them:
+    the policy page shows only today's version."""
+    t = b.terms
+    return {
+        "version": t.version,
+        "current": t.version == c.policy_version,
+        "terms": {
+            "free_change_hours": t.free_change_hours,
+            "early_cancel": t.early_cancel.value,
+            "credit_rebook_days": t.credit_rebook_days,
+            "late_tiers": [
+                {"under_hours": tier.under_hours, "forfeit_percent": tier.forfeit_percent}
+                for tier in t.late_tiers
+            ],
+            "late_remainder": t.late_remainder.value,
+            "grace_minutes": t.grace_minutes,
+            "no_show_fee": _money(t.no_show_fee, b.deposit.amount.currency),
+            "waiver_returns_as": t.waiver_returns_as.value,
+        },
     }

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from keepslot.adapters.settings import Service, minor_units
@@ -18,7 +19,6 @@ from keepslot.domain.booking import (
 )
 from keepslot.domain.credit import apply_credits
 from keepslot.domain.errors import (
-    ClientBlocked,
     IntakeNeeded,
     InvalidInput,
     NotFound,
@@ -34,7 +34,7 @@ from keepslot.service.changes import (
     Hold,
     Idempotency,
     IdempotencyTaken,
-    LedgerEntry,
+    NetworkDay,
 )
 from keepslot.service.context import Context
 from keepslot.service.jobs_plan import jobs_for
@@ -65,6 +65,7 @@ class Booked:
     booking: Booking
     tier: str | None  # "prepay" / "approval" when the client's reliability tier applies
     replay: bool = False
+    decoy: bool = False  # a blocked address: this booking was never stored
 
 
 def service_of(ctx: Context, service_id: str) -> Service:
@@ -91,76 +92,55 @@ def slots(ctx: Context, service_id: str, first: date, last: date, now: datetime)
 
 
 def book(ctx: Context, req: BookingRequest, now: datetime) -> Booked:
+    """Hold the time for whoever typed the address; the address proves itself later.
+
+    Every booking starts held: it waits for its deposit, an approval, or (when it pays
+    nothing) the client's Confirm on the emailed link, and counts against the caps until
+    then. Credit is never spent here: only that Confirm spends it (service/confirm.py).
+    A blocked address gets the answer anyone gets, and nothing is booked."""
     config = ctx.config
     service = service_of(ctx, req.service)
     if req.mode not in service.modes:
         raise InvalidInput(f"{service.name} is not offered as {req.mode.value}", field="mode")
     if req.policy_version != config.policy_version:
         raise PolicyChanged("the policy changed since the page was loaded; please read it again")
-    schedule = config.schedule()
     start = req.start
-    check_start(schedule, service.minutes, start, [], now)  # overlaps are the locks' job
+    check_start(config.schedule(), service.minutes, start, [], now)  # overlaps: the locks' job
     client = Client(req.name.strip(), req.email.strip(), req.phone)
     snap = ctx.store.client_snapshot(client.key)
-    if snap.blocked:
-        raise ClientBlocked("online booking is not available for this address; please get in touch")
     if len(snap.holds) >= config.holds.per_email:
         raise TooManyHolds("there are already bookings waiting for payment for this address")
     answers = _intake_of_new_client(ctx, req, now) if snap.is_new else {}
+    if snap.blocked:
+        from keepslot.service.turned_away import turn_away
+
+        return turn_away(ctx, req, service, now)
 
     price = config.money(minor_units(service.price))
     tier = client_tier(snap.events, now, config.reliability.window_days, _tiers(ctx))
     due = deposit_for(tier, price, config.money(service.deposit_minor())).amount
-    used, remaining = apply_credits(snap.credits, due, now, currency=price.currency)
-    from_credit = due - remaining
     needs_approval = tier.approval or (
         config.reliability.new_clients_require_approval and snap.is_new
     )
-    if needs_approval:
-        status = BookingStatus.PENDING_APPROVAL
-    elif remaining > 0:
-        status = BookingStatus.HELD
-    else:
-        status = BookingStatus.CONFIRMED
-    if due == 0:
-        deposit_status = DepositStatus.NONE
-    else:
-        deposit_status = DepositStatus.PAID if remaining == 0 else DepositStatus.PENDING
-    booking = Booking(
-        id=ctx.new_id(),
-        service=service.id,
-        start=start,
-        end=start + timedelta(minutes=service.minutes),
-        mode=req.mode,
-        client=client,
-        status=status,
-        deposit=Deposit(
-            Money(due, price.currency), deposit_status, paid=from_credit, from_credit=from_credit
-        ),
-        terms=config.terms(),
-        created_at=now,
-        price=price,
-        hold_until=now + config.hold_length() if status is not BookingStatus.CONFIRMED else None,
-        timezone=req.timezone,
-        notes=req.notes,
-        answers=answers,
-        ip_hash=req.ip_hash if status is not BookingStatus.CONFIRMED else None,
+    booking = held_booking(
+        ctx, req, service, due, now, notes=req.notes, answers=answers, ip_hash=req.ip_hash
     )
+    if needs_approval:
+        booking = replace(booking, status=BookingStatus.PENDING_APPROVAL)
     change = Change(new_bookings=[booking], client_seen=[booking])
     change.events.append(ClientEvent(client.key, "booked", now, booking.id))
     change += take_slot(ctx, booking)
-    change.credits_used = used
-    change.ledger = [
-        LedgerEntry(
-            booking.id, "credit_applied", amount, price.currency, now, ref=c.source_booking_id
-        )
-        for c, amount in used
-    ]
-    if status is not BookingStatus.CONFIRMED:
-        change.holds_open.append(Hold.of(booking, ip_cap=config.holds.per_ip))
+    change.holds_open.append(Hold.of(booking, ip_cap=config.holds.per_ip))
+    change.network_days = network_day(ctx, req, now)
     change.jobs = jobs_for(booking, config, now)
-    extra = {"tier": tier.rule, **booking_extras(ctx, booking)}
-    change.outbox = notify(ctx, booking, now, f"booking_{status.value}", extra=extra)
+    # What the address's credit could pay: said only in the email, which only its owner reads.
+    _, left = apply_credits(snap.credits, due, now, currency=price.currency)
+    extra = {"tier": tier.rule, "credit": due - left, **booking_extras(ctx, booking)}
+    event = "booking_to_confirm" if booking.awaits_click else f"booking_{booking.status.value}"
+    # The freelancer hears of a booking that pays nothing once its client has confirmed it.
+    change.outbox = notify(
+        ctx, booking, now, event, extra=extra, freelancer=not booking.awaits_click
+    )
     if req.idempotency_key:
         change.idempotency = Idempotency(
             req.idempotency_key, req.body_hash, booking.id, now + timedelta(hours=24)
@@ -175,6 +155,40 @@ def book(ctx: Context, req: BookingRequest, now: datetime) -> Booked:
     return Booked(booking, tier.rule.value if tier.rule else None)
 
 
+def held_booking(
+    ctx: Context, req: BookingRequest, service: Service, due: int, now: datetime, **more: Any
+) -> Booking:
+    """A new booking held from `now`: for its deposit `due`, or, when nothing is due, for
+    the client's Confirm on the emailed link."""
+    config = ctx.config
+    price = config.money(minor_units(service.price))
+    return Booking(
+        id=ctx.new_id(),
+        service=service.id,
+        start=req.start,
+        end=req.start + timedelta(minutes=service.minutes),
+        mode=req.mode,
+        client=Client(req.name.strip(), req.email.strip(), req.phone),
+        status=BookingStatus.HELD,
+        deposit=Deposit(
+            Money(due, price.currency), DepositStatus.PENDING if due else DepositStatus.NONE
+        ),
+        terms=config.terms(),
+        created_at=now,
+        price=price,
+        hold_until=now + config.hold_length(),
+        timezone=req.timezone,
+        **more,
+    )
+
+
+def network_day(ctx: Context, req: BookingRequest, now: datetime) -> list[NetworkDay]:
+    """The day's count of bookings from the caller's network, when the network is known."""
+    if not req.ip_hash:
+        return []
+    return [NetworkDay(req.ip_hash, now.date(), ctx.config.holds.per_ip_daily)]
+
+
 def _intake_of_new_client(ctx: Context, req: BookingRequest, now: datetime) -> dict[str, str]:
     try:
         return intake_answers(ctx, req.answers)
@@ -182,12 +196,17 @@ def _intake_of_new_client(ctx: Context, req: BookingRequest, now: datetime) -> d
         # Same answer for everyone when the time is gone: "intake needed" on a taken slot
         # would tell a stranger whether an address belongs to a client. This read happens
         # only on a request that cannot book; a booking stays 1 read + 1 transaction.
-        service = service_of(ctx, req.service)
-        day = timedelta(days=1)
-        agenda = ctx.store.agenda(req.start - day, req.start + day)
-        schedule = ctx.config.schedule()
-        check_start(schedule, service.minutes, req.start, agenda.bookings, now, agenda.blocked)
+        refuse_if_taken(ctx, req, service_of(ctx, req.service), now)
         raise
+
+
+def refuse_if_taken(ctx: Context, req: BookingRequest, service: Service, now: datetime) -> None:
+    """SlotTaken (or the day's cap) as a booking's locks would answer, read instead of
+    written: for the requests that must answer like a booking without making one."""
+    day = timedelta(days=1)
+    agenda = ctx.store.agenda(req.start - day, req.start + day)
+    schedule = ctx.config.schedule()
+    check_start(schedule, service.minutes, req.start, agenda.bookings, now, agenda.blocked)
 
 
 def intake_answers(ctx: Context, given: dict[str, str] | None) -> dict[str, str]:

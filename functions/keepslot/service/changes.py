@@ -101,6 +101,15 @@ IP_COUNTER_TTL = timedelta(days=30)
 
 
 @dataclass(frozen=True, slots=True)
+class NetworkDay:
+    """One more booking from a network (its keyed hash) on a UTC day, refused past `cap`."""
+
+    ip_hash: str
+    day: date
+    cap: int
+
+
+@dataclass(frozen=True, slots=True)
 class Idempotency:
     key: str
     body_hash: str
@@ -120,6 +129,7 @@ class Change:
     credits_used: list[tuple[Credit, int]] = field(default_factory=list)  # (credit, amount used)
     holds_open: list[Hold] = field(default_factory=list)
     holds_closed: list[Hold] = field(default_factory=list)
+    network_days: list[NetworkDay] = field(default_factory=list)
     client_seen: list[Booking] = field(default_factory=list)  # upsert name/phone, count
     events: list[ClientEvent] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)

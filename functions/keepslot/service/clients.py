@@ -18,7 +18,7 @@ from keepslot.domain.reliability import STRIKE_KINDS, Kind, Tier, client_tier, w
 from keepslot.domain.terms import Returned
 from keepslot.service import fees
 from keepslot.service.booking import free_slot
-from keepslot.service.changes import Change, ClientEvent, Hold, Job, Message
+from keepslot.service.changes import Change, ClientEvent, Hold, Message
 from keepslot.service.context import Context
 from keepslot.service.jobs_plan import jobs_for
 from keepslot.service.mail import notify
@@ -119,15 +119,7 @@ def waive(ctx: Context, booking_id: str, now: datetime, as_: str | None = None) 
     if code is not None:
         raise NotAllowedNow(_why(ctx, code))
     outcome = decide(booking, Action.WAIVE, now, waive_as=Returned(as_) if as_ else None)
-    change, done = settle(ctx, booking, outcome, now, None)
-    change.credits_issued = [
-        replace(c, source_booking_id=c.source_booking_id + WAIVER_CREDIT)
-        for c in change.credits_issued
-    ]
-    change.jobs = [
-        Job(j.booking_id, j.kind, j.due, {**j.data, "credit": booking.id + WAIVER_CREDIT})
-        for j in change.jobs
-    ]
+    change, done = settle(ctx, booking, outcome, now, None, credit_key=booking.id + WAIVER_CREDIT)
     fee, done = fees.on_waiver(done, now)  # a no-show's fee goes back (or is never charged)
     change += fee
     if done != booking:
@@ -166,12 +158,14 @@ def approve(ctx: Context, booking_id: str, now: datetime) -> Booking:
     if booking.status is not BookingStatus.PENDING_APPROVAL:
         raise NotAllowedNow(f"this booking is {booking.status.value}")
     change = Change()
-    if booking.deposit.status is DepositStatus.PENDING:
+    # Nothing to pay and no Confirm pressed yet: the address has still to prove itself.
+    unproven = booking.deposit.status is DepositStatus.NONE and booking.confirmed_at is None
+    if booking.deposit.status is DepositStatus.PENDING or unproven:
         done = replace(
             booking.move_to(BookingStatus.HELD), hold_until=now + ctx.config.hold_length()
         )
         change.jobs = [j for j in jobs_for(done, ctx.config, now) if j.kind == "hold_expiry"]
-        event = "booking_held"
+        event = "booking_to_confirm" if unproven else "booking_held"
     else:
         done = replace(booking.move_to(BookingStatus.CONFIRMED), hold_until=None)
         change.holds_closed.append(Hold.of(booking))

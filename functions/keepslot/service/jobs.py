@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
+from keepslot.domain.booking import Booking, BookingStatus
 from keepslot.domain.errors import DomainError
-from keepslot.domain.policy import Action, decide, free_change_deadline
+from keepslot.domain.policy import Action, apply_outcome, decide, free_change_deadline
 from keepslot.service import fees, payments
 from keepslot.service.admin import mark_no_show
 from keepslot.service.booking import free_slot
@@ -17,6 +17,7 @@ from keepslot.service.context import Context
 from keepslot.service.digest import digest_change, ensure_digest
 from keepslot.service.job_failures import job_failed
 from keepslot.service.mail import notify
+from keepslot.service.money import settle
 from keepslot.service.snapshots import DueItem
 
 
@@ -55,13 +56,7 @@ def _job_change(ctx: Context, item: DueItem, now: datetime) -> Change:
         if booking.status in (BookingStatus.HELD, BookingStatus.PENDING_APPROVAL) and (
             booking.hold_until and booking.hold_until <= now
         ):
-            done = booking.move_to(BookingStatus.EXPIRED)
-            if done.deposit.status is DepositStatus.PENDING:
-                done = done.with_deposit(DepositStatus.NONE)
-            change.updated.append((done, version))
-            change += free_slot(ctx, booking)
-            change.holds_closed.append(Hold.of(booking))
-            change.outbox += notify(ctx, done, now, "hold_expired")
+            change += _expire_hold(ctx, booking, version, now)
     elif kind is JobKind.REMINDER:
         if booking.status is BookingStatus.CONFIRMED and booking.start > now:
             hours = json.loads(item.item.get("data") or "{}").get("hours")
@@ -81,7 +76,7 @@ def _job_change(ctx: Context, item: DueItem, now: datetime) -> Change:
             auto, _, _ = mark_no_show(ctx, booking, version, now, auto=True)
             change += auto
     elif kind is JobKind.CREDIT_EXPIRY:
-        change += _expire_credit(ctx, booking, version, now)
+        change += _expire_credit(ctx, booking, version, item, now)
     elif kind in (JobKind.REFUND, JobKind.FEE_REFUND):
         change += payments.run_refund(ctx, booking, version, item, now)
     elif kind is JobKind.FEE:
@@ -89,21 +84,43 @@ def _job_change(ctx: Context, item: DueItem, now: datetime) -> Change:
     return change
 
 
-def _expire_credit(ctx: Context, booking: Booking, version: int, now: datetime) -> Change:
+def _expire_hold(ctx: Context, booking: Booking, version: int, now: datetime) -> Change:
+    """The slot goes back; what an earlier credit paid of the deposit comes back as credit."""
+    outcome = decide(booking, Action.EXPIRE_HOLD, now)
+    change, done = settle(ctx, booking, outcome, now, BookingStatus.EXPIRED)
+    change.updated.append((done, version))
+    change += free_slot(ctx, booking)
+    change.holds_closed.append(Hold.of(booking))
+    told = outcome if outcome.returned else None
+    # A booking nobody confirmed by email never reached the freelancer: no alert now.
+    unheard = booking.awaits_click
+    change.outbox += notify(
+        ctx,
+        done,
+        now,
+        "hold_expired",
+        outcome=told,
+        freelancer=not unheard,
+        extra={"unconfirmed": unheard},
+    )
+    return change
+
+
+def _expire_credit(
+    ctx: Context, booking: Booking, version: int, item: DueItem, now: datetime
+) -> Change:
+    """The credit has lapsed unused: the freelancer keeps it (a waiver can still give it back)."""
+    key = json.loads(item.item.get("data") or "{}").get("credit") or booking.id
     snap = ctx.store.client_snapshot(booking.client.key)
-    credit = next((c for c in snap.credits if c.source_booking_id == booking.id), None)
+    credit = next((c for c in snap.credits if c.source_booking_id == key), None)
     change = Change()
     if credit is None or credit.until > now:
-        return change  # used (or partly used and extended) meanwhile
-    outcome = decide(booking, Action.EXPIRE_CREDIT, now)
+        return change  # used meanwhile
+    outcome = decide(booking, Action.EXPIRE_CREDIT, now, credit_left=credit.amount)
     change.credits_used.append((credit, credit.amount))
     change.ledger.append(
-        LedgerEntry(booking.id, "credit_expired", credit.amount, credit.currency, now)
+        LedgerEntry(booking.id, "credit_expired", credit.amount, credit.currency, now, ref=key)
     )
-    if booking.deposit.status is DepositStatus.CREDIT:
-        done = booking.with_deposit(
-            DepositStatus.FORFEITED, kept=booking.deposit.kept + credit.amount
-        )
-        change.updated.append((done, version))
+    change.updated.append((apply_outcome(booking, outcome), version))
     change.outbox += notify(ctx, booking, now, "credit_expired", outcome=outcome, freelancer=False)
     return change

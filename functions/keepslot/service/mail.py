@@ -59,7 +59,8 @@ def _credit_reminder(
     ctx: Context, booking: Booking, now: datetime, outcome: Outcome, context: dict[str, Any]
 ) -> list[Message]:
     given = outcome.returned
-    if not (given and given.amount and given.as_ is Returned.CREDIT and outcome.credit_until):
+    credit = (given.amount if given.as_ is Returned.CREDIT else given.credit) if given else 0
+    if not (credit and outcome.credit_until):
         return []
     at = outcome.credit_until - CREDIT_REMINDER_BEFORE
     if at <= now:
@@ -67,7 +68,7 @@ def _credit_reminder(
     reminder = context | {
         "event": "credit_reminder",
         "credit_until": iso(outcome.credit_until),
-        "credit_amount": given.amount,
+        "credit_amount": credit,
         "only_if": {"credit_open": booking.id},
     }
     # An outbox item due later: the due index releases it at `at`.

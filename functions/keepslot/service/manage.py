@@ -14,6 +14,7 @@ from keepslot.domain.terms import Returned
 from keepslot.service.booking import free_slot, service_of, take_slot
 from keepslot.service.changes import Change, ClientEvent, Hold
 from keepslot.service.clients import waiver_note
+from keepslot.service.confirm import usable_credit
 from keepslot.service.context import Context
 from keepslot.service.jobs_plan import jobs_for
 from keepslot.service.mail import notify
@@ -29,6 +30,8 @@ class Preview:
     reschedule: Outcome | None
     actions: list[str]
     waiver: str | None = None  # why the emergency waiver is not offered, when it is not
+    credit: int = 0  # what the client's credit would pay on Confirm (emailed link only)
+    can_act: bool = True  # False: the booking answer's link, which only looks and pays
 
 
 @dataclass(frozen=True)
@@ -38,19 +41,30 @@ class Changed:
     new_booking: Booking | None = None
 
 
-def preview(ctx: Context, booking_id: str, now: datetime) -> Preview:
+def preview(ctx: Context, booking_id: str, now: datetime, *, can_act: bool = True) -> Preview:
+    """The booking and what each action would do now. The booking answer's link
+    (`can_act` False) sees the booking alone: no actions, nothing of the client's record."""
     booking, _ = ctx.store.get_booking(booking_id)
+    if not can_act:
+        return Preview(booking, None, None, [], can_act=False)
     if booking.status not in ACTIVE or booking.start <= now:
         offer, why = waiver_note(ctx, booking, now)
         return Preview(booking, None, None, ["waiver"] if offer else [], why)
     actions = ["cancel", "mode"]
     if booking.status is BookingStatus.CONFIRMED:
         actions.insert(1, "reschedule")
+    credit = 0
+    if booking.confirmed_at is None and booking.status is not BookingStatus.CONFIRMED:
+        if booking.deposit.status is DepositStatus.PENDING:
+            credit = usable_credit(ctx.store.client_snapshot(booking.client.key), booking)
+        if credit or booking.deposit.status is DepositStatus.NONE:
+            actions.insert(0, "confirm")
     return Preview(
         booking,
         decide(booking, Action.CANCEL, now),
         decide(booking, Action.RESCHEDULE, now) if "reschedule" in actions else None,
         actions,
+        credit=credit,
     )
 
 
@@ -110,8 +124,10 @@ def reschedule(ctx: Context, booking_id: str, now: datetime, start: datetime) ->
         raise InvalidInput("that is the current time of the booking", field="start")
     outcome = decide(booking, Action.RESCHEDULE, now)
     new = _moved(ctx, booking, start, now, outcome)
+    # A late move's credit pays the new deposit at once: that part moves there (`carried`).
+    carry = 0 if outcome.fate is Fate.CARRIED else new.deposit.paid
     old_change, old_done = settle(
-        ctx, booking, outcome, now, BookingStatus.RESCHEDULED, credit_elsewhere=True
+        ctx, booking, outcome, now, BookingStatus.RESCHEDULED, carry=carry
     )
     old_done = replace(old_done, rescheduled_to=new.id)
     change = Change(new_bookings=[new], updated=[(old_done, version)])
@@ -149,10 +165,11 @@ def _moved(ctx: Context, old: Booking, start: datetime, now: datetime, o: Outcom
     )
     if o.fate in (Fate.CARRIED, Fate.NONE) and old.deposit.status is not DepositStatus.PENDING:
         return base
-    # A late move: the returned part (as credit) pays toward the new deposit straight away.
+    # A late move: the returned part (as credit) pays toward the new deposit straight away;
+    # any rest stays a credit (settle issues it).
     credit = o.returned.amount if o.returned and o.returned.as_ is Returned.CREDIT else 0
-    paid = min(credit, old.deposit.amount.amount)
     due = old.deposit.amount.amount
+    paid = min(credit, due)
     return replace(
         base,
         status=BookingStatus.CONFIRMED if paid >= due else BookingStatus.HELD,
@@ -162,6 +179,7 @@ def _moved(ctx: Context, old: Booking, start: datetime, now: datetime, o: Outcom
             paid=paid,
             from_credit=paid,
             kept=0,
+            refunded=0,
         ),
         hold_until=None if paid >= due else now + ctx.config.hold_length(),
     )

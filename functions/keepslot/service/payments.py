@@ -29,6 +29,7 @@ crash between the provider's call and the write is repaired by the next run.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 
 from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
@@ -95,21 +96,28 @@ __all__ = [
 # ---- booking: the payment step and the saved card ---------------------------
 
 
-def payment_step(ctx: Context, booking: Booking) -> PaymentStep:
-    """How the client pays `booking` now; only a held booking takes a deposit.
+def payment_step(
+    ctx: Context,
+    booking: Booking,
+    prepare: Callable[[Context, Booking], CardSetup | None] | None = None,
+) -> PaymentStep:
+    """How the client pays `booking` now; only a held booking with a deposit due takes one.
 
-    By card this prepares the SetupIntent the page confirms (`start`). It is asked
-    after the booking is saved (a new booking, a reschedule) or only to show it (the
-    manage page), so a provider failure never fails the request: it comes back inside
-    the step, and the booking's manage page offers the card form again later.
+    By card this prepares the SetupIntent the page confirms (`prepare`, `start` unless
+    given). It is asked after the booking is saved (a new booking, a reschedule) or only
+    to show it (the manage page), so a provider failure never fails the request: it comes
+    back inside the step, and the booking's manage page offers the card form again later.
     """
-    if booking.status is not BookingStatus.HELD:
+    if (
+        booking.status is not BookingStatus.HELD
+        or booking.deposit.status is not DepositStatus.PENDING
+    ):
         return NOTHING_DUE
     if ctx.config.payments.mode != "stripe":
         return PaymentStep("offline", instructions=ctx.config.payments.offline_instructions)
     gw = gateway(ctx)
     try:
-        setup = start(ctx, booking)
+        setup = (prepare or start)(ctx, booking)
     except PaymentUnavailable as e:
         return PaymentStep("stripe", unavailable=e.message)
     if setup is None or gw is None:
@@ -191,10 +199,15 @@ def confirm(ctx: Context, booking_id: str, now: datetime) -> Booking:
     try:
         ctx.store.commit(change)
     except DomainError:
-        again, _ = ctx.store.get_booking(booking_id)
-        if again.deposit.status is DepositStatus.PAID:
-            return again  # the webhook recorded the same payment first
-        raise
+        again, again_version = ctx.store.get_booking(booking_id)
+        if again.deposit.status is not DepositStatus.PAID:
+            raise
+        mine = again.payment_ref.get("payment_intent") == intent.id
+        if not mine and intent.id not in returned(again):
+            # Paid meanwhile another way (the client's credit, on Confirm): this charge
+            # goes back rather than sit untracked.
+            ctx.store.commit(give_back(again, again_version, intent, now))
+        return again  # the webhook recorded the same payment first, or the credit did
     return done
 
 
@@ -211,13 +224,18 @@ def _declined(ctx: Context, booking: Booking, version: int, intent_id: str | Non
 
 
 def card_refund(booking: Booking, amount: int, reason: str, now: datetime) -> Job | None:
-    """The refund job for `amount` of a card-paid deposit (None when no card paid it)."""
+    """The refund job for `amount` of a card-paid deposit (None when no card charge holds
+    it: a deposit confirmed by hand is paid back by hand, like the ledger's refund_due)."""
     intent_id = booking.payment_ref.get("payment_intent")
-    by_card = booking.deposit.paid - booking.deposit.from_credit
-    amount = min(amount, by_card)
+    d = booking.deposit
+    if amount > d.paid - d.from_credit - d.refunded:
+        # decide() refunds only what the card paid; trimming here would lose the rest.
+        raise ValueError(f"a refund of {amount} exceeds what the card paid for {booking.id}")
     if not intent_id or amount <= 0:
         return None
-    return refund_job(booking, intent_id, amount, booking.deposit.amount.currency, reason, now)
+    cur = booking.deposit.amount.currency
+    # Its own item: a late cancel's refund and a waiver's may be decided in one second.
+    return refund_job(booking, intent_id, amount, cur, reason, now, tag=reason)
 
 
 def run_refund(

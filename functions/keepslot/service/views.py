@@ -1,10 +1,10 @@
-"""Bookings and outcomes as plain JSON-ready dicts (DESIGN section 5 shapes)."""
+"""Bookings and outcomes as plain JSON-ready dicts, in the shapes the HTTP API answers."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from keepslot.domain.booking import Booking
+from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
 from keepslot.domain.instants import iso
 from keepslot.domain.policy import Outcome
 
@@ -18,17 +18,36 @@ def booking_view(b: Booking) -> dict[str, Any]:
         "end": iso(b.end),
         "mode": b.mode.value,
         "client": {"name": b.client.name, "email": b.client.email},
-        "deposit": {
-            "amount": b.deposit.amount.amount,
-            "currency": b.deposit.amount.currency,
-            "status": b.deposit.status.value,
-        },
+        "deposit": _deposit_view(b),
         "timezone": b.timezone,
     }
     if b.hold_until and b.status.value in ("held", "pending_approval"):
         view["hold_until"] = iso(b.hold_until)
     if b.rescheduled_to:
         view["rescheduled_to"] = b.rescheduled_to
+    if b.confirmed_at:
+        view["confirmed_at"] = iso(b.confirmed_at)
+    return view
+
+
+def _deposit_view(b: Booking) -> dict[str, Any]:
+    """The deposit; when only part of it was kept, how much was kept and how the rest came
+    back, so nobody reads "forfeited" as the whole deposit lost."""
+    d = b.deposit
+    view: dict[str, Any] = {
+        "amount": d.amount.amount,
+        "currency": d.amount.currency,
+        "status": d.status.value,
+    }
+    if d.status is DepositStatus.FORFEITED and 0 < d.kept < d.paid:
+        # A late change kept a tier's share; the rest went back as the terms say, or
+        # (a late reschedule) paid the new booking.
+        back = "carried" if b.status is BookingStatus.RESCHEDULED else b.terms.late_remainder.value
+        view |= {
+            "paid": d.paid,
+            "kept": d.kept,
+            "returned": {"as": back, "amount": d.paid - d.kept},
+        }
     return view
 
 
@@ -44,6 +63,8 @@ def outcome_view(o: Outcome) -> dict[str, Any]:
         view["forfeited"] = o.forfeited
     if o.returned:
         view["returned"] = {"as": o.returned.as_.value, "amount": o.returned.amount}
+        if o.returned.credit:  # of a refund, the part that comes back as credit
+            view["returned"]["credit"] = o.returned.credit
     if o.credit_until:
         view["credit_until"] = iso(o.credit_until)
     if o.fee:

@@ -28,7 +28,7 @@
 
   function render(done) {
     view.replaceChildren(
-      ...[done || null, KS.bookingSummary(data.booking, config), clientSection(), answersSection(), actionsSection()].filter(Boolean)
+      ...[done || null, KS.bookingSummary(data.booking, config), clientSection(), answersSection(), policySection(), actionsSection()].filter(Boolean)
     );
   }
 
@@ -70,6 +70,29 @@
     const rows = answers.map(([id, a]) => [q(id), a, "answer-" + id]);
     if (data.notes) rows.push([t("admin.notes"), data.notes, "client-notes"]);
     return h("section", { class: "ks-panel", "aria-labelledby": "ks-answers-h" }, h("h2", { id: "ks-answers-h", text: t("admin.answers") }), dl(rows, "answers"));
+  }
+
+  // The version the client accepted, and its rules as the booking stored them: the policy
+  // page shows only the version published now.
+  function policySection() {
+    const p = data.policy;
+    if (!p || !p.version) return null;
+    const version = h("dd", { "data-testid": "policy-version", "data-current": String(p.current) },
+      h("code", { text: p.version }), " ", t(p.current ? "admin.policy.current" : "admin.policy.earlier"));
+    const rules = h(
+      "details",
+      { class: "ks-rules", "data-testid": "accepted-terms" },
+      h("summary", { text: t("admin.policy.rules", { version: p.version }) }),
+      h("ul", { class: "ks-policy" }, KS.policyPoints(p.terms).map((x) => h("li", { text: x })))
+    );
+    return h(
+      "section",
+      { class: "ks-panel", "aria-labelledby": "ks-policy-h" },
+      h("h2", { id: "ks-policy-h", text: t("admin.policy.title") }),
+      h("dl", { class: "ks-summary" }, h("dt", { text: t("admin.policy.version") }), version),
+      rules,
+      p.current ? h("p", {}, h("a", { href: "../policy/", target: "_blank", rel: "noopener", "data-testid": "policy-page" }, t("admin.policy.read"), h("span", { class: "ks-vh", text: " " + t("new_tab") }))) : null
+    );
   }
 
   function actionsSection() {

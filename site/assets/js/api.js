@@ -291,31 +291,6 @@
     return x.toISOString().slice(0, 10);
   }
 
-  function fmt(iso, tz, opts) {
-    const d = iso instanceof Date ? iso : new Date(iso);
-    const sameYear = dateParts(d, tz).slice(0, 4) === dateParts(new Date(), tz).slice(0, 4);
-    const o = { timeZone: tz, ...opts };
-    if (o.year === "auto") o.year = sameYear ? undefined : "numeric";
-    return new Intl.DateTimeFormat(tag(), o).format(d);
-  }
-
-  const DAY = { weekday: "long", day: "numeric", month: "long", year: "auto" };
-  const TIME = { hour: "2-digit", minute: "2-digit" };
-
-  // The time in the client's zone, with the freelancer's beside it when the clocks differ.
-  function when(iso, businessTz, businessName) {
-    const mine = fmt(iso, clientTz, { ...DAY, ...TIME });
-    if (!businessTz) return mine;
-    const theirs = fmt(iso, businessTz, { ...DAY, ...TIME });
-    if (theirs === mine) return mine;
-    const time = dateParts(new Date(iso), businessTz) === dateParts(new Date(iso), clientTz)
-      ? fmt(iso, businessTz, TIME)
-      : theirs;
-    return `${mine} ${t("when.business", { time, name: businessName || businessTz })}`;
-  }
-
-  const time = (iso) => fmt(iso, clientTz, TIME);
-  const day = (iso, opts) => fmt(iso, clientTz, opts || DAY);
   const zoneName = (tz) => {
     try {
       const parts = new Intl.DateTimeFormat(tag(), { timeZone: tz, timeZoneName: "longGeneric" }).formatToParts(new Date());
@@ -342,7 +317,37 @@
 
   // ---- Booking pieces -----------------------------------------------------
 
+  // The policy's key numbers as the client reads them: today's config on the book page, a
+  // booking's stored terms on the admin page.
+  function policyPoints(p) {
+    const out = [];
+    if (p.free_change_hours) out.push(t("book.policy.free", { hours: KS.unit(p.free_change_hours, "hour") }));
+    if (p.early_cancel === "refund") out.push(t("book.policy.early_refund"));
+    else if (p.credit_rebook_days) out.push(t("book.policy.early_credit", { days: KS.unit(p.credit_rebook_days, "day") }));
+    for (const tier of p.late_tiers || []) {
+      out.push(t(tier.forfeit_percent >= 100 ? "book.policy.late_all" : "book.policy.late_part", { hours: KS.unit(tier.under_hours, "hour"), percent: tier.forfeit_percent + "%" }));
+    }
+    out.push(t("book.policy.switch"));
+    if (p.grace_minutes) out.push(t("book.policy.no_show", { minutes: KS.unit(p.grace_minutes, "minute") }));
+    if (p.no_show_fee && p.no_show_fee.amount > 0) out.push(t("book.policy.fee", { fee: KS.money(p.no_show_fee) }));
+    out.push(t("book.policy.emergency"));
+    return out;
+  }
+
   const serviceOf = (config, id) => (config.services || []).find((s) => s.id === id);
+
+  // "€60.00 · kept", or when a tier kept only part: what was kept and how the rest came back.
+  function depositText(dep) {
+    if (dep.returned && dep.kept > 0) {
+      const of = (amount) => money({ amount, currency: dep.currency });
+      return `${of(dep.paid)} · ${t("deposit.split." + dep.returned.as, { kept: of(dep.kept), back: of(dep.returned.amount) })}`;
+    }
+    return `${money(dep)} · ${t("deposit." + dep.status)}`;
+  }
+
+  // Held with nothing to pay: what is missing is the client's Confirm in the email.
+  const awaitsConfirm = (b) => b.status === "held" && (b.deposit || {}).status === "none";
+  const statusKey = (b) => (awaitsConfirm(b) ? "to_confirm" : b.status);
 
   // A <dl> of the booking, the same on all three pages.
   function bookingSummary(booking, config, { hold = true } = {}) {
@@ -351,19 +356,14 @@
     const dep = booking.deposit || {};
     const rows = [
       ["summary.service", svc ? svc.name : booking.service, "booking-service"],
-      ["summary.when", when(booking.start, biz.timezone, biz.name), "booking-when"],
+      ["summary.when", KS.when(booking.start, biz.timezone, biz.name), "booking-when"],
       ["summary.mode", t("mode." + booking.mode), "booking-mode"],
-      ["summary.status", t("status." + booking.status), "booking-status", { "data-status": booking.status }],
+      ["summary.status", t("status." + statusKey(booking)), "booking-status", { "data-status": booking.status }],
     ];
     if (dep.amount > 0) {
-      rows.push([
-        "summary.deposit",
-        `${money(dep)} · ${t("deposit." + dep.status)}`,
-        "booking-deposit",
-        { "data-deposit-status": dep.status },
-      ]);
+      rows.push(["summary.deposit", depositText(dep), "booking-deposit", { "data-deposit-status": dep.status }]);
     }
-    if (hold && booking.hold_until) rows.push(["summary.hold_until", when(booking.hold_until, biz.timezone, biz.name), "booking-hold"]);
+    if (hold && booking.hold_until) rows.push(["summary.hold_until", KS.when(booking.hold_until, biz.timezone, biz.name), "booking-hold"]);
     return h(
       "dl",
       { class: "ks-summary", "data-testid": "booking-summary", "data-booking-id": booking.id },
@@ -377,7 +377,7 @@
   Object.assign(KS, {
     ApiError, api, loadConfig, hashToken, openLink, uuid,
     h, uid, focus, regions, errorNodes, fieldErrors, setFieldError, field, button, busy,
-    clientTz, dateParts, addDays, fmt, when, time, day, zoneName, money, unit,
-    serviceOf, bookingSummary, TIME,
+    clientTz, dateParts, addDays, zoneName, money, unit,
+    serviceOf, bookingSummary, policyPoints, awaitsConfirm,
   });
 })(globalThis.KS || (globalThis.KS = {}));

@@ -306,7 +306,7 @@
       svc.deposit && svc.deposit.amount > 0
         ? h("p", { class: "ks-deposit", "data-testid": "deposit-note" }, t("book.policy.deposit", { amount: KS.money(svc.deposit), price: KS.money(svc.price) }))
         : h("p", { class: "ks-deposit", "data-testid": "deposit-note" }, t("book.policy.no_deposit")),
-      h("ul", { class: "ks-policy", "data-testid": "policy-summary" }, policyPoints(p).map((x) => h("li", { text: x }))),
+      h("ul", { class: "ks-policy", "data-testid": "policy-summary" }, KS.policyPoints(p).map((x) => h("li", { text: x }))),
       h(
         "div",
         { class: "ks-field ks-check" },
@@ -324,21 +324,6 @@
     return policyForm;
   }
 
-  // The key numbers, from the same config the functions enforce.
-  function policyPoints(p) {
-    const out = [];
-    if (p.free_change_hours) out.push(t("book.policy.free", { hours: KS.unit(p.free_change_hours, "hour") }));
-    if (p.early_cancel === "refund") out.push(t("book.policy.early_refund"));
-    else if (p.credit_rebook_days) out.push(t("book.policy.early_credit", { days: KS.unit(p.credit_rebook_days, "day") }));
-    for (const tier of p.late_tiers || []) {
-      out.push(t(tier.forfeit_percent >= 100 ? "book.policy.late_all" : "book.policy.late_part", { hours: KS.unit(tier.under_hours, "hour"), percent: tier.forfeit_percent + "%" }));
-    }
-    out.push(t("book.policy.switch"));
-    if (p.grace_minutes) out.push(t("book.policy.no_show", { minutes: KS.unit(p.grace_minutes, "minute") }));
-    if (p.no_show_fee && p.no_show_fee.amount > 0) out.push(t("book.policy.fee", { fee: KS.money(p.no_show_fee) }));
-    out.push(t("book.policy.emergency"));
-    return out;
-  }
 
   // ---- submit ----------------------------------------------------------
 
@@ -442,10 +427,14 @@
     const pay = res.payment || { kind: "none" };
     const s = section("result");
     renderProgress(-1);
-    const known = KS.has("book.result.title." + b.status) ? b.status : "held";
+    // Held with nothing to pay: the client confirms from the email, so say so first.
+    const known = KS.awaitsConfirm(b) ? "to_confirm" : KS.has("book.result.title." + b.status) ? b.status : "held";
+    const biz = state.config.business;
+    const until = b.hold_until ? KS.when(b.hold_until, biz.timezone, biz.name) : "";
     const parts = [
       h("p", { class: "ks-lead", text: t("book.result.lead." + known) }),
-      KS.bookingSummary(b, state.config, { hold: pay.kind === "none" }),
+      h("p", { class: "ks-callout ks-inbox", "data-testid": "check-inbox", "data-when": known }, t("book.result.inbox." + known, { email, until })),
+      KS.bookingSummary(b, state.config, { hold: pay.kind === "none" && known !== "to_confirm" }),
     ];
     if (res.tier && (res.tier.message || res.tier.rule)) {
       parts.push(h("div", { class: "ks-callout", "data-testid": "tier", "data-rule": res.tier.rule || "" }, res.tier.message || t("book.tier." + res.tier.rule)));
@@ -458,6 +447,7 @@
     );
     parts.push(
       h("p", { "data-testid": "emailed" }, t("book.result.emailed", { email })),
+      res.manage_url ? h("p", { class: "ks-note", "data-testid": "view-only-note", text: t(pay.kind === "none" ? "book.result.view_only_free" : "book.result.view_only") }) : null,
       res.manage_url ? h("p", {}, h("a", { href: res.manage_url, "data-testid": "manage-link" }, t("book.result.manage"))) : null,
       h("div", { class: "ks-actions" }, KS.button(t("book.again"), { onclick: again, "data-testid": "book-again" }))
     );

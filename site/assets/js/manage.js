@@ -47,8 +47,10 @@
     } else if (!ACTIVE.includes(b.status)) {
       parts.push(ended(b));
     } else {
+      if (actions.includes("confirm")) parts.push(confirmSection());
       parts.push(freeUntil(), data.payment ? KS.paymentBlock({ payment: data.payment, booking: b, config, token, live, onPaid: refresh, level: "h2" }) : heldNote(b));
-      if (!actions.length) parts.push(h("p", { class: "ks-note", "data-testid": "no-actions", text: t("manage.no_actions") }));
+      if (data.access === "view") parts.push(h("p", { class: "ks-callout", "data-testid": "view-only", text: t("manage.view_only") }));
+      else if (!actions.length) parts.push(h("p", { class: "ks-note", "data-testid": "no-actions", text: t("manage.no_actions") }));
       if (actions.includes("mode") && isLate()) parts.push(modeSection(true));
       if (actions.includes("reschedule")) parts.push(rescheduleSection());
       if (actions.includes("mode") && !isLate()) parts.push(modeSection(false));
@@ -57,7 +59,12 @@
     if (actions.includes("waiver")) parts.push(waiverSection());
     // The server says why no waiver is offered (already used this year, already asked...).
     else if (data.waiver) parts.push(h("p", { class: "ks-note", "data-testid": "waiver-why", text: data.waiver }));
+    if (data.access === "view" && !ACTIVE.includes(b.status)) parts.push(h("p", { class: "ks-note", "data-testid": "view-only", text: t("manage.view_only") }));
     view.replaceChildren(...parts.filter(Boolean));
+    // From the email's Confirm button: the page still waits for a press, it only points at it.
+    const wanted = new URLSearchParams(location.search).get("do");
+    const target = wanted === "confirm" && view.querySelector('[data-testid="action-confirm"]');
+    if (target && !done) target.focus();
   }
 
   const outcome = (kind) => (data.preview || {})[kind] || null;
@@ -75,11 +82,35 @@
     return h("p", { class: "ks-note", "data-testid": "free-until" }, t("manage.free_until", { when: KS.when(data.free_change_until, biz.timezone, biz.name) }));
   }
 
-  // A held booking waits for its deposit; the transfer details are in the confirmation email.
+  // A held booking waits for its deposit (the transfer details are in the confirmation
+  // email) or, when it pays nothing, for the client's Confirm.
   function heldNote(b) {
-    if (b.status !== "held" || !b.hold_until || (b.deposit || {}).status !== "pending") return null;
+    if (b.status !== "held" || !b.hold_until) return null;
+    const key = KS.awaitsConfirm(b) ? "manage.held_confirm" : (b.deposit || {}).status === "pending" ? "manage.held" : null;
+    if (!key) return null;
     const biz = config.business;
-    return h("p", { class: "ks-callout", "data-testid": "held-note" }, t("manage.held", { until: KS.when(b.hold_until, biz.timezone, biz.name) }));
+    return h("p", { class: "ks-callout", "data-testid": "held-note" }, t(key, { until: KS.when(b.hold_until, biz.timezone, biz.name) }));
+  }
+
+  // ---- confirm: proves the address, and may spend the client's credit --------
+
+  function confirmSection() {
+    const credit = data.credit;
+    const due = (data.booking.deposit || {}).amount || 0;
+    let body = t("manage.confirm.body");
+    if (credit && credit.amount) body = t(credit.amount < due ? "manage.confirm.credit_rest" : "manage.confirm.credit", { amount: KS.money(credit) });
+    const press = KS.button(t("manage.confirm.button"), { class: "ks-btn ks-btn--primary", "data-testid": "action-confirm", onclick: () => confirmBooking(press) });
+    return panel("confirm", t("manage.confirm.title"), h("p", { text: body }), h("div", { class: "ks-actions" }, press));
+  }
+
+  async function confirmBooking(btn) {
+    live.clear();
+    try {
+      const res = await KS.busy(btn, () => KS.api("POST", "/api/manage/confirm", { token }));
+      await after(res, t(res.booking.status === "confirmed" ? "manage.confirm.done" : "manage.confirm.done_rest"));
+    } catch (err) {
+      actionFailed(err);
+    }
   }
 
   function readOnly() {
@@ -94,7 +125,9 @@
   function ended(b) {
     const svc = KS.serviceOf(config, b.service);
     const href = "../book/" + (svc ? "?service=" + encodeURIComponent(svc.id) : "");
-    const key = KS.has("manage.ended." + b.status) ? "manage.ended." + b.status : "manage.ended.other";
+    const unconfirmed = b.status === "expired" && (b.deposit || {}).status === "none";
+    const status = unconfirmed ? "expired_unconfirmed" : b.status;
+    const key = KS.has("manage.ended." + status) ? "manage.ended." + status : "manage.ended.other";
     return h(
       "div",
       { class: "ks-callout", "data-testid": "state-note" },

@@ -3,7 +3,7 @@
 (function (KS) {
   "use strict";
   const t = (key, vars) => KS.t(key, vars);
-  const { h, button, api, clientTz, dateParts, addDays, fmt, day, time, zoneName, TIME } = KS;
+  const { h, button, api, clientTz, dateParts, addDays, fmt, day, time, zoneName } = KS;
 
   // ---- Slot picker (book page, and the manage page's reschedule) ----------
 
@@ -54,8 +54,8 @@
       const to = addDays(from, PERIOD_DAYS - 1);
       prev.disabled = offset === 0;
       range.textContent = t("slots.range", {
-        from: fmt(from + "T12:00:00Z", "UTC", { day: "numeric", month: "long" }),
-        to: fmt(to + "T12:00:00Z", "UTC", { day: "numeric", month: "long", year: "auto" }),
+        from: fmt(from + "T12:00:00Z", "UTC", "month_day"),
+        to: fmt(to + "T12:00:00Z", "UTC", "date"),
       });
       root.setAttribute("aria-busy", "true");
       live.say(t("slots.loading"));
@@ -114,7 +114,7 @@
               "aria-pressed": String(d.key === (chosenDay && chosenDay.key)),
               onclick: () => showDay(d, true),
             },
-            h("span", { class: "ks-day__name", text: day(d.slots[0].start, { weekday: "short", day: "numeric", month: "short" }) }),
+            h("span", { class: "ks-day__name", text: day(d.slots[0].start, "day_abbr") }),
             h("span", { class: "ks-day__count", text: t("slots.count", { n: d.slots.length }) })
           )
         )
@@ -135,7 +135,7 @@
       timeLegend.textContent = t("slots.times_on", { day: label });
       timeList.replaceChildren(
         ...d.slots.map((s) => {
-          const theirs = fmt(s.start, bizTz, TIME);
+          const theirs = fmt(s.start, bizTz, "time");
           const mineT = time(s.start);
           const differs = bizTz !== clientTz && theirs !== mineT;
           return h(

@@ -1,8 +1,8 @@
-"""The freelancer's own reads and writes over the whole table: listings and blocking
-(erasure.py erases a client).
+"""The freelancer's own reads over the whole table: listings (erasure.py erases a client;
+the store blocks one).
 
 Listings scan the table: a freelancer has thousands of items, not millions, and these
-run from the CLI, never on a client's request path.
+run from the CLI only; no function's role may Scan.
 """
 
 from __future__ import annotations
@@ -10,10 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from keepslot.adapters.dynamo.codec import Item, dump, item_to_booking, load, plain, values
-from keepslot.adapters.dynamo.transaction import Translator
+from keepslot.adapters.dynamo.codec import Item, item_to_booking, load, plain, values
 from keepslot.domain.booking import Booking
-from keepslot.service.changes import Change, Message
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -55,19 +53,3 @@ class ClientAdmin:
 
     def client_emails(self) -> list[str]:
         return sorted(it["PK"].removeprefix("CLIENT#") for it in self.scan("client"))
-
-    # ---- writes ------------------------------------------------------------
-
-    def set_blocked(self, email: str, blocked: bool, outbox: list[Message]) -> None:
-        """PROFILE.blocked, with any farewell mail, in one transaction."""
-        update = {
-            "Update": {
-                "TableName": self.table,
-                "Key": dump({"PK": f"CLIENT#{email}", "SK": "PROFILE"}),
-                "UpdateExpression": "SET #t = :t, blocked = :b",
-                "ExpressionAttributeNames": {"#t": "type"},
-                "ExpressionAttributeValues": values(t="client", b=blocked),
-            }
-        }
-        mail = [op.request for op in Translator(self.table).ops(Change(outbox=outbox))]
-        self._client().transact_write_items(TransactItems=[update, *mail])  # type: ignore[list-item]

@@ -73,6 +73,7 @@ def booking_to_item(b: Booking, version: int) -> Item:
             "paid": b.deposit.paid,
             "from_credit": b.deposit.from_credit,
             "kept": b.deposit.kept,
+            "refunded": b.deposit.refunded,
         },
         "price": {"amount": b.price.amount, "currency": b.price.currency},
         "terms": b.terms.to_dict(),
@@ -86,11 +87,15 @@ def booking_to_item(b: Booking, version: int) -> Item:
         "payment_ref": dict(b.payment_ref) or None,
         # Kept only while the booking holds: closing the hold needs it, nothing after does.
         "ip_hash": b.ip_hash if b.status in HOLDING else None,
+        "confirmed_at": iso(b.confirmed_at) if b.confirmed_at else None,
         "version": version,
     }
     if b.is_open:  # the calendar index holds open bookings only (sparse)
         item["GSI1PK"] = "CAL"
         item["GSI1SK"] = f"{iso(b.start)}#{b.id}"
+    # Every booking, by start: the freelancer's calendar feed reads it with one Query.
+    item["GSI3PK"] = "FEED"
+    item["GSI3SK"] = f"{iso(b.start)}#{b.id}"
     return item
 
 
@@ -111,6 +116,7 @@ def item_to_booking(item: Item) -> tuple[Booking, int]:
             paid=dep["paid"],
             from_credit=dep["from_credit"],
             kept=dep.get("kept", 0),
+            refunded=dep.get("refunded", 0),
         ),
         terms=Terms.from_dict(it["terms"]),
         created_at=parse_iso(it["created_at"]),
@@ -123,6 +129,7 @@ def item_to_booking(item: Item) -> tuple[Booking, int]:
         rescheduled_to=it.get("rescheduled_to"),
         payment_ref=it.get("payment_ref") or {},
         ip_hash=it.get("ip_hash"),
+        confirmed_at=parse_iso(it["confirmed_at"]) if it.get("confirmed_at") else None,
     )
     return booking, it["version"]
 

@@ -24,7 +24,7 @@ from keepslot.domain.availability import Span
 from keepslot.domain.booking import Booking
 from keepslot.domain.errors import NotFound
 from keepslot.domain.instants import iso, parse_iso
-from keepslot.service.changes import Change, ClientEvent, Idempotency, Job
+from keepslot.service.changes import Change, ClientEvent, Idempotency, Job, Message
 from keepslot.service.snapshots import Agenda, ClientSnapshot, DueItem
 
 if TYPE_CHECKING:
@@ -204,6 +204,20 @@ class DynamoStore:
         except ClientError as e:
             if e.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
+
+    def set_blocked(self, email: str, blocked: bool, outbox: list[Message]) -> None:
+        """PROFILE.blocked, with any farewell mail, in one transaction."""
+        update = {
+            "Update": {
+                "TableName": self.table,
+                "Key": dump({"PK": f"CLIENT#{email}", "SK": "PROFILE"}),
+                "UpdateExpression": "SET #t = :t, blocked = :b",
+                "ExpressionAttributeNames": {"#t": "type"},
+                "ExpressionAttributeValues": values(t="client", b=blocked),
+            }
+        }
+        mail = [op.request for op in Translator(self.table).ops(Change(outbox=outbox))]
+        self._client().transact_write_items(TransactItems=[update, *mail])  # type: ignore[list-item]
 
     def commit(self, change: Change) -> None:
         ops = Translator(self.table, self.retention).ops(change)

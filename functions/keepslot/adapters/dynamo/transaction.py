@@ -6,10 +6,11 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from keepslot.adapters.dynamo.codec import Item, booking_to_item, credit_to_item, dump, values
+from keepslot.adapters.dynamo.ledger import ledger_items
 from keepslot.domain.booking import Booking
 from keepslot.domain.credit import Credit
 from keepslot.domain.errors import Conflict, InvalidInput, SlotTaken, TooManyHolds
@@ -23,12 +24,13 @@ from keepslot.service.changes import (
     IdempotencyTaken,
     Job,
     Message,
+    NetworkDay,
 )
 
 LOCK_TTL = timedelta(days=7)  # a lock outlives its slot briefly, then TTL sweeps it
 PROVIDER_EVENT_TTL = timedelta(days=60)  # Stripe retries an event for 3 days at most
 # Personal data is kept for `privacy.retention_days` after it was last needed, then the
-# table's TTL deletes it (DESIGN 9). Ledger rows carry no personal data and stay.
+# table's TTL deletes it (privacy.retention_days). Ledger rows carry no personal data and stay.
 DEFAULT_RETENTION = timedelta(days=730)
 MAIL_TTL = timedelta(days=90)  # a message is sent in minutes; failures show in the digest
 
@@ -36,6 +38,10 @@ MAIL_TTL = timedelta(days=90)  # a message is sent in minutes; failures show in 
 def ttl(at: datetime) -> int:
     """DynamoDB's TTL attribute: epoch seconds."""
     return int(at.timestamp())
+
+
+def _day_end(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=2), datetime.min.time(), UTC)
 
 
 class ConcurrentChange(Conflict):
@@ -86,24 +92,17 @@ class Translator:
             )
             if hold.ip_hash:
                 ops.append(self._ip_holds(hold, -1))
+        ops += [self._network_day(n) for n in c.network_days]
         ops += [self._client_seen(b) for b in c.client_seen]
         ops += [self._event(ev) for ev in c.events]
         ops += [self.job(j) for j in c.jobs]
         ops += [self._job_done(bid, key) for bid, key in c.jobs_done]
         ops += [self._message(m) for m in c.outbox]
         ops += [self._provider_event(event_id) for event_id in c.provider_events]
-        for n, entry in enumerate(c.ledger):
-            item = {
-                "PK": f"BOOKING#{entry.booking_id}",
-                "SK": f"LEDGER#{iso(entry.at)}#{entry.kind}#{n}",
-                "type": "ledger",
-                "kind": entry.kind,
-                "amount": entry.amount,
-                "currency": entry.currency,
-                "at": iso(entry.at),
-                "ref": entry.ref,
-            }
-            ops.append(self._put(item, "attribute_not_exists(PK)", ConcurrentChange))
+        ops += [
+            self._put(item, "attribute_not_exists(PK)", ConcurrentChange)
+            for item in ledger_items(c)
+        ]
         return ops
 
     def job(self, job: Job) -> Op:
@@ -180,7 +179,8 @@ class Translator:
 
     def _credit(self, credit: Credit) -> Op:
         item = credit_to_item(credit) | {"expires_at": ttl(credit.until + self.retention)}
-        return self._put(item, None, ConcurrentChange)
+        # Never over another credit under the same key: that one's money would be lost.
+        return self._put(item, "attribute_not_exists(PK)", ConcurrentChange)
 
     def _put_booking_version(self, b: Booking, version: int) -> Op:
         item = self._booking(b, version + 1)
@@ -279,6 +279,19 @@ class Translator:
                 names=names,
             )
         return self._update(key, expr, lambda: ConcurrentChange("ip holds"), vals=vals, names=names)
+
+    def _network_day(self, n: NetworkDay) -> Op:
+        """A network's bookings of one day: only ever counted up, swept the day after."""
+        return self._update(
+            {"PK": f"IP#{n.ip_hash}", "SK": f"DAY#{n.day.isoformat()}"},
+            "SET #type = :t, expires_at = :until ADD booked :one",
+            lambda: TooManyHolds(
+                "many bookings came from this connection today; please try again tomorrow"
+            ),
+            cond="attribute_not_exists(booked) OR booked < :cap",
+            vals={"t": "ip_day", "until": ttl(_day_end(n.day)), "one": 1, "cap": n.cap},
+            names={"#type": "type"},
+        )
 
     def _client_seen(self, b: Booking) -> Op:
         return self._update(

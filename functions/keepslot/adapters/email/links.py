@@ -18,8 +18,17 @@ class Links:
         self.site = site_url.rstrip("/")
         self._signer = signer
 
-    def manage(self, booking_id: str, start: datetime) -> str:
+    def manage(self, booking_id: str, start: datetime, action: str = "") -> str:
+        """The link only emails carry: whoever opens it can read the client's inbox.
+        `action` names the button pressed in the email; the page still asks (POST)."""
         token = self._signer().sign(booking_id, Purpose.MANAGE, start + LINK_LIFETIME)
+        query = f"?do={action}" if action else ""
+        return f"{self.site}/manage/{query}#{token}"
+
+    def view(self, booking_id: str, start: datetime) -> str:
+        """The link in the booking answer: whoever typed the address gets it, so it only
+        shows the booking and takes its deposit."""
+        token = self._signer().sign(booking_id, Purpose.VIEW, start + LINK_LIFETIME)
         return f"{self.site}/manage/#{token}"
 
     def admin(self, booking_id: str, mailed_at: datetime, action: str = "") -> str:

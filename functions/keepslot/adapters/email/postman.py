@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from email import policy
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -19,8 +21,9 @@ from keepslot.adapters.email.render import Rendered, Renderer
 from keepslot.adapters.email_address import ascii_address
 from keepslot.adapters.explain import explain_view
 from keepslot.adapters.fields import is_one_line
+from keepslot.adapters.meetings import meeting
 from keepslot.adapters.settings import KeepslotConfig
-from keepslot.adapters.words import Words, format_datetime, format_money, format_when
+from keepslot.adapters.words import Words, format_money, format_time, format_when
 from keepslot.domain.instants import parse_iso
 from keepslot.service.dispatch import DeliveryFailed
 
@@ -97,7 +100,7 @@ class SesPostman:
             return format_when(parse_iso(raw), locale, tz) if raw else ""
 
         def time_of(raw: str) -> str:
-            return format_datetime(parse_iso(raw), locale, tz).rsplit(" ", 1)[-1]
+            return format_time(parse_iso(raw), locale, tz)
 
         view: dict[str, Any] = {
             "reason": "",
@@ -127,30 +130,17 @@ class SesPostman:
                 "service_name": service.name if service else booking["service"],
                 "when": format_when(start, locale, tz),
                 "manage_url": self._links.manage(booking_id, start),
+                "confirm_url": self._links.manage(booking_id, start, "confirm"),
                 "admin_url": self._links.admin(booking_id, mailed),
                 "admin_action": lambda action: self._links.admin(booking_id, mailed, action),
                 "admin_until": format_when(mailed + ADMIN_LINK_LIFETIME, locale, tz),
                 "free_until": format_when(deadline, locale, tz),
                 # Decided by the job at send time; the hours are a fallback for old items.
                 "free_open": context.get("free_open", (context.get("hours") or 0) > hours),
-                "meeting": self._meeting(booking["mode"]),
+                "meeting": meeting(self._config.modes, booking["mode"]),
                 "explanation": self._explain(context.get("outcome"), tz),
             }
         return view
-
-    def _meeting(self, mode: str) -> dict[str, Any]:
-        m = self._config.modes
-        if mode == "video" and m.video:
-            return {"kind": mode, "link": m.video.link, "test_link": m.video.test_link or ""}
-        if mode == "phone" and m.phone:
-            return {"kind": mode, "number": m.phone.number, "who_calls": m.phone.who_calls}
-        if mode == "in_person" and m.in_person:
-            return {
-                "kind": mode,
-                "address": m.in_person.address,
-                "directions": m.in_person.directions,
-            }
-        return {"kind": mode}
 
     def _explain(self, outcome: dict[str, Any] | None, tz: str) -> str:
         if not outcome:
@@ -177,9 +167,9 @@ class SesPostman:
         cfg = self._config
         start = parse_iso(booking["start"])
         end = max(start, parse_iso(booking["end"])) if booking.get("end") else start
-        meeting = self._meeting(booking["mode"])
+        how = meeting(self._config.modes, booking["mode"])
         service = cfg.service(booking["service"])
-        location = meeting.get("address") or meeting.get("link") or meeting.get("number") or ""
+        location = how.get("address") or how.get("link") or how.get("number") or ""
         return ics.invite(
             booking_id=booking_id,
             site_url=self._links.site,
@@ -189,7 +179,7 @@ class SesPostman:
             organizer=str(cfg.business.sender),
             now=self._now(),
             location=location,
-            url=meeting.get("link") or self._links.manage(booking_id, start),
+            url=how.get("link") or self._links.manage(booking_id, start),
             description=self._links.manage(booking_id, start),
             cancel=cancel,
         )
@@ -198,10 +188,10 @@ class SesPostman:
         b = self._config.business
         if not all(is_one_line(v) for v in (to, name, r.subject)):
             raise ValueError("a header value holds a line break or a control character")
-        msg = EmailMessage()
+        msg = EmailMessage(policy=policy.SMTP)
         msg["From"] = Address(b.sender_name or b.name, addr_spec=ascii_address(str(b.sender)))
         msg["To"] = Address(name, addr_spec=to)
-        msg["Subject"] = r.subject
+        msg.set_raw("Subject", folded_subject(r.subject))
         msg["Date"] = formatdate(usegmt=True)
         msg.set_content(r.text)
         msg.add_alternative(r.html, subtype="html")
@@ -214,3 +204,15 @@ class SesPostman:
                 params={"method": method},
             )
         return msg.as_bytes()
+
+
+def folded_subject(subject: str) -> str:
+    """The Subject value, folded so that every reader unfolds it to exactly `subject`.
+
+    The standard library's own folding can leave a space at the end of a line before
+    an encoded word, or move the whole value to a line of its own: unfolded, that reads
+    "Anna Bianchi,  lunedì" or " Your booking". `Header` folds between encoded words
+    (whose separating spaces readers drop) or at a space it keeps.
+    """
+    plain = subject.isascii() and "=?" not in subject
+    return Header(subject, "us-ascii" if plain else "utf-8", header_name="Subject").encode("\n")

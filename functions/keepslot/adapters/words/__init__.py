@@ -7,10 +7,10 @@ can explain an outcome without paying for the site generator in `pages`.
 from keepslot.adapters.words.catalog import LOCALES, Words
 from keepslot.adapters.words.explain import explain
 from keepslot.adapters.words.formats import (
-    format_datetime,
     format_day,
     format_money,
     format_span,
+    format_time,
     format_when,
 )
 
@@ -18,9 +18,9 @@ __all__ = [
     "LOCALES",
     "Words",
     "explain",
-    "format_datetime",
     "format_day",
     "format_money",
     "format_span",
+    "format_time",
     "format_when",
 ]

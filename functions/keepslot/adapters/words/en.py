@@ -4,9 +4,10 @@ from __future__ import annotations
 
 STRINGS: dict[str, str] = {
     # Formats (Babel/CLDR patterns) and units.
-    "fmt.datetime": "EEEE d MMMM y, HH:mm",
     "fmt.day": "EEEE d MMMM y",
-    "fmt.day_short": "EEEE d MMMM",
+    "fmt.date": "d MMMM y",
+    "fmt.month_day": "d MMMM",
+    "fmt.day_abbr": "EEE d MMM",
     "fmt.time": "HH:mm",
     "fmt.at": "{day} at {time}",
     "unit.minute.one": "{n} minute",
@@ -23,13 +24,31 @@ STRINGS: dict[str, str] = {
     "mode.in_person": "in person",
     "mode.to.video": "video",
     "mode.to.phone": "phone",
+    # The freelancer's calendar feed (their own calendar app shows these).
+    "feed.summary": "{client} · {service} ({mode})",
+    "feed.summary.waiting": "{client} · {service} ({mode}, {status})",
+    "feed.line.status": "Status: {status}",
+    "feed.line.client": "Client: {name}, {email}",
+    "feed.line.phone": "Phone: {phone}",
+    "feed.line.where": "Where: {where}",
+    "feed.line.you_call": "By phone: you call",
+    "feed.line.they_call": "By phone: {name} calls you on {number}",
+    "feed.status.held": "awaiting the deposit",
+    "feed.status.pending_approval": "awaiting your approval",
+    "feed.status.confirmed": "confirmed",
+    "feed.status.cancelled": "cancelled",
+    "feed.status.rescheduled": "moved to another time",
+    "feed.status.declined": "declined",
+    "feed.status.completed": "took place",
+    "feed.status.no_show": "no-show",
+    "feed.status.expired": "expired, deposit not received",
     # Navigation and page titles.
     "nav.home": "Home",
     "nav.policy": "Cancellation policy",
     "nav.book": "Book",
     "title.book": "Book an appointment",
     "title.manage": "Your booking",
-    "title.admin": "Manage booking",
+    "title.admin": "Booking admin",
     # Outcomes (explain): present tense, for the preview and for the result alike.
     "out.head.nothing_paid": "No deposit has been paid, so there is nothing to keep.",
     "out.head.early_cancel": "This cancellation is in time: no penalty.",
@@ -48,6 +67,7 @@ STRINGS: dict[str, str] = {
     "out.head.freelancer_cancel": (
         "I have to cancel this appointment, and I am sorry: there are no consequences for you."
     ),
+    "out.head.hold_expired": "What you already paid with a credit is not lost.",
     "out.head.credit_expired": (
         "The credit of {amount} was not used within the time allowed, so it lapses."
     ),
@@ -59,13 +79,19 @@ STRINGS: dict[str, str] = {
     "out.what.rest": "The rest, {amount},",
     "out.what.kept": "The amount kept, {amount},",
     "out.back.credit_until": (
-        "{what} comes back to you as a credit, applied automatically if you book a new "
-        "appointment by {until}; otherwise it lapses."
+        "{what} comes back to you as a credit, used when you confirm a new booking from "
+        "its email by {until}; otherwise it lapses."
     ),
     "out.back.credit": (
-        "{what} comes back to you as a credit, applied automatically to your next booking."
+        "{what} comes back to you as a credit, used when you confirm your next booking from "
+        "its email."
     ),
     "out.back.refund": "{what} is refunded to you.",
+    "out.back.refund_split": (
+        "{what} comes back to you: {card} as a refund, and {credit}, which an earlier "
+        "credit paid, as a credit, applied automatically if you book a new appointment "
+        "by {until}; otherwise it lapses."
+    ),
     "out.fee": "A no-show fee of {fee} is also charged to your saved card.",
     "out.fee_due": "A no-show fee of {fee} is also due.",
     "out.strike": "It counts towards your reliability record.",
@@ -118,6 +144,10 @@ STRINGS: dict[str, str] = {
         "After you book, the time is held for {minutes} while you pay by card; then it "
         "becomes available again."
     ),
+    "policy.hold.credit": (
+        "If part of the deposit was already paid with a credit and the time is released, "
+        "that part comes back to you as a credit."
+    ),
     "policy.acceptance": (
         "By booking you accept this policy. Your booking records the version you accepted: "
         "if the policy changes later, your booking keeps that version."
@@ -130,8 +160,9 @@ STRINGS: dict[str, str] = {
     "policy.early.cancel_credit": (
         "If you cancel in time, your deposit becomes a credit in your name. The credit is "
         "kept if you make a new booking within {days} of the original appointment's start "
-        "(the new appointment itself may be later), and it is applied automatically to "
-        "that booking, made with the same email. If you do not use it by then, it lapses."
+        "(the new appointment itself may be later): book with the same email, then press "
+        "Confirm in the email I send you, and the credit pays that deposit. If you do not "
+        "use it by then, it lapses."
     ),
     "policy.early.cancel_refund": "If you cancel in time, your deposit is refunded in full.",
     "policy.early.reschedule": (
@@ -148,8 +179,8 @@ STRINGS: dict[str, str] = {
     "policy.late.keep_all": "the whole deposit is kept",
     "policy.late.keep_none": "nothing is kept",
     "policy.late.rest_credit": (
-        "The part not kept comes back to you as a credit, applied automatically if you make "
-        "a new booking within {days} of the original appointment's start."
+        "The part not kept comes back to you as a credit, used when you confirm a new "
+        "booking from its email within {days} of the original appointment's start."
     ),
     "policy.late.rest_refund": "The part not kept is refunded to you.",
     "policy.late.reschedule": "If you reschedule late, the new appointment needs a new deposit.",
@@ -199,7 +230,10 @@ STRINGS: dict[str, str] = {
     "policy.reliability.prepay": "with {n} or more: the deposit equals the full price",
     "policy.reliability.approval": "with {n} or more: new bookings need my approval",
     "policy.reliability.never": "Emergency waivers and cancellations made by me never count.",
-    "policy.reliability.own": "Each client learns their own tier only when booking, privately.",
+    "policy.reliability.own": (
+        "Your tier applies when you book: the booking page shows the deposit it asks and "
+        "whether I confirm the booking personally; the email I send you says why."
+    ),
     "policy.reliability.new_clients": "Bookings from new clients need my approval.",
     "policy.reminders.heading": "Reminders",
     "policy.reminders.body": "You receive an email reminder {hours} before the appointment.",
@@ -221,11 +255,44 @@ STRINGS: dict[str, str] = {
         "If I have to cancel, I give your deposit back in full (as a refund, or as a credit "
         "if you paid it with a credit), and the cancellation never counts against you."
     ),
+    "policy.refund.credit_part": (
+        "Whenever a refund is due, what you paid by card or bank transfer is refunded, and "
+        "what you paid with an earlier credit comes back to you as a credit: it is never lost."
+    ),
     "policy.privacy.heading": "Your data",
     "policy.privacy.body": (
         "I keep your name, email, phone and answers for {days} after your last appointment; "
         "then they are deleted automatically. You can ask me to delete them sooner, at any "
         "time: only the payment records stay, without your name."
+    ),
+    "policy.privacy.stranger": (
+        "Knowing your email address is not enough to act for you. Someone who types it on "
+        "the booking page never sees your appointments, your history or your credit, and "
+        "cannot tell whether you can book online with me: an address I no longer take "
+        "online bookings from gets the same answer as any other, nothing is booked, and its "
+        "owner hears from me by email. What they can learn is only what a new booking with "
+        "your address would ask:"
+    ),
+    "policy.privacy.stranger_intake": (
+        "whether the questions for a first booking are asked, so whether you have had an "
+        "appointment with me before;"
+    ),
+    "policy.privacy.stranger_tier": (
+        "the deposit your reliability tier asks, and whether I confirm the booking "
+        "personally (never why);"
+    ),
+    "policy.privacy.stranger_none": "nothing else.",
+    "policy.confirm.heading": "Confirming by email",
+    "policy.confirm.body": (
+        "After you book, I send you an email with a link that is yours alone: only that link "
+        "can confirm, move or cancel the booking, switch how we meet, ask for an emergency "
+        "waiver or use a credit. The link shown on the booking page right after you book "
+        "can only show the booking and take its deposit."
+    ),
+    "policy.confirm.press": (
+        "A booking that pays nothing here (a free service, or a deposit your credit covers) "
+        "is confirmed when you press Confirm in that email, and a credit is used only then. "
+        "Until you press it, the time is held for {hold}; then it is released."
     ),
     "policy.examples.heading": "Examples",
     "policy.examples.intro": (
@@ -238,7 +305,7 @@ STRINGS: dict[str, str] = {
         "no-shows still count towards your reliability record."
     ),
     "policy.version.heading": "Version",
-    "policy.version.body": "Version of this policy: `{version}`.",
+    "policy.version.body": "Version of this policy: {version}.",
     # Worked examples.
     "ex.title.early_cancel": "Cancelling in time",
     "ex.title.late_cancel": "Cancelling late, {lead} before",
@@ -263,14 +330,14 @@ STRINGS: dict[str, str] = {
         "Your appointment was on {start}; an emergency kept you from coming and from letting "
         "me know, and you write to me on {at}."
     ),
-    # Reliability, at booking time and on the manage page (issue 6).
+    # Reliability, at booking time and on the manage page.
     "tier.prepay": (
         "Thank you for booking again. For this appointment I ask for the full price in "
-        "advance, as the cancellation policy states after recent late changes."
+        "advance, as the cancellation policy provides; the email I have sent you says why."
     ),
     "tier.approval": (
-        "Thank you for your request. After recent late changes, I confirm this appointment "
-        "personally: you will hear from me soon."
+        "Thank you for your request. As the cancellation policy provides, I confirm this "
+        "appointment personally: you will hear from me soon, by email."
     ),
     "waiver.why.not_eligible": (
         "An emergency waiver applies to a late cancellation or a missed appointment."

@@ -75,7 +75,11 @@ def _money_sentences(
         what = words("out.what.deposit", amount=money(back.amount))
     else:
         what = words("out.what.rest", amount=money(back.amount))
-    if back.as_ is Returned.REFUND:
+    if back.as_ is Returned.REFUND and back.credit and outcome.credit_until is not None:
+        until = format_when(outcome.credit_until, words.locale, tz)
+        card, credit = money(back.to_card), money(back.credit)
+        out.append(words("out.back.refund_split", what=what, card=card, credit=credit, until=until))
+    elif back.as_ is Returned.REFUND:
         out.append(words("out.back.refund", what=what))
     elif outcome.credit_until is not None:
         until = format_when(outcome.credit_until, words.locale, tz)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from decimal import Decimal
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from keepslot.adapters.words.catalog import Words
@@ -38,24 +39,44 @@ def _pattern(dt: datetime, key: str, locale: str, tz: Zone) -> str:
     return str(babel_datetime(dt, Words(locale)(key), tzinfo=_zone(tz), locale=locale))
 
 
-def format_datetime(dt: datetime, locale: str, tz: Zone) -> str:
-    """Standalone: "martedì 1 dicembre 2026, 10:00"."""
-    return _pattern(dt, "fmt.datetime", locale, tz)
+def format_day(dt: datetime, locale: str, tz: Zone) -> str:
+    """ "martedì 1 dicembre 2026"."""
+    return _pattern(dt, "fmt.day", locale, tz)
 
 
-def format_day(dt: datetime, locale: str, tz: Zone, *, year: bool = True) -> str:
-    """ "martedì 1 dicembre 2026", or without the year "martedì 1 dicembre"."""
-    return _pattern(dt, "fmt.day" if year else "fmt.day_short", locale, tz)
+def format_time(dt: datetime, locale: str, tz: Zone) -> str:
+    """ "10:00"."""
+    return _pattern(dt, "fmt.time", locale, tz)
 
 
-def format_when(dt: datetime, locale: str, tz: Zone, *, year: bool = True) -> str:
-    """Inside a sentence: "martedì 1 dicembre 2026 alle 10:00"."""
+def format_when(dt: datetime, locale: str, tz: Zone) -> str:
+    """A moment, the one way keepslot writes it in each locale (emails, pages, the site's
+    scripts through `date_patterns`): "martedì 1 dicembre 2026 alle 10:00"."""
+    return Words(locale)("fmt.at", day=format_day(dt, locale, tz), time=format_time(dt, locale, tz))
+
+
+# The CLDR patterns the site's scripts format with, so a page and an email agree.
+_SITE_PATTERNS = ("day", "time", "date", "month_day", "day_abbr")
+
+
+def date_patterns(locale: str) -> dict[str, object]:
+    """The locale's date patterns and Babel's day and month names, for the site."""
+    from babel.dates import get_day_names, get_month_names
+
     words = Words(locale)
-    return words(
-        "fmt.at",
-        day=format_day(dt, locale, tz, year=year),
-        time=_pattern(dt, "fmt.time", locale, tz),
-    )
+    return {
+        "locale": locale,
+        "patterns": {name: words(f"fmt.{name}") for name in _SITE_PATTERNS},
+        "at": words.strings["fmt.at"],  # "{day} at {time}", filled in by the script
+        # Monday first, as Babel numbers them.
+        "days": {w: [str(get_day_names(w, locale=locale)[i]) for i in range(7)] for w in _WIDTHS},
+        "months": {
+            w: [str(get_month_names(w, locale=locale)[i]) for i in range(1, 13)] for w in _WIDTHS
+        },
+    }
+
+
+_WIDTHS: tuple[Literal["wide", "abbreviated"], ...] = ("wide", "abbreviated")
 
 
 def format_span(minutes: int, locale: str) -> str:

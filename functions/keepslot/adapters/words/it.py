@@ -8,9 +8,10 @@ from __future__ import annotations
 
 STRINGS: dict[str, str] = {
     # Formats (Babel/CLDR patterns) and units.
-    "fmt.datetime": "EEEE d MMMM y, HH:mm",
     "fmt.day": "EEEE d MMMM y",
-    "fmt.day_short": "EEEE d MMMM",
+    "fmt.date": "d MMMM y",
+    "fmt.month_day": "d MMMM",
+    "fmt.day_abbr": "EEE d MMM",
     "fmt.time": "HH:mm",
     "fmt.at": "{day} alle {time}",
     "unit.minute.one": "{n} minuto",
@@ -27,13 +28,31 @@ STRINGS: dict[str, str] = {
     "mode.in_person": "di persona",
     "mode.to.video": "alla videochiamata",
     "mode.to.phone": "al telefono",
+    # The freelancer's calendar feed (their own calendar app shows these).
+    "feed.summary": "{client} · {service} ({mode})",
+    "feed.summary.waiting": "{client} · {service} ({mode}, {status})",
+    "feed.line.status": "Stato: {status}",
+    "feed.line.client": "Cliente: {name}, {email}",
+    "feed.line.phone": "Telefono: {phone}",
+    "feed.line.where": "Dove: {where}",
+    "feed.line.you_call": "Al telefono: chiami tu",
+    "feed.line.they_call": "Al telefono: {name} ti chiama al {number}",
+    "feed.status.held": "in attesa dell'acconto",
+    "feed.status.pending_approval": "da approvare",
+    "feed.status.confirmed": "confermata",
+    "feed.status.cancelled": "cancellata",
+    "feed.status.rescheduled": "spostata a un altro orario",
+    "feed.status.declined": "rifiutata",
+    "feed.status.completed": "svolta",
+    "feed.status.no_show": "mancata presentazione",
+    "feed.status.expired": "scaduta, acconto non arrivato",
     # Navigation and page titles.
     "nav.home": "Inizio",
     "nav.policy": "Politica di cancellazione",
     "nav.book": "Prenota",
     "title.book": "Prenota un appuntamento",
     "title.manage": "La tua prenotazione",
-    "title.admin": "Gestione della prenotazione",
+    "title.admin": "Amministrazione della prenotazione",
     # Outcomes (explain): present tense, for the preview and for the result alike.
     "out.head.nothing_paid": (
         "Non risulta alcun acconto versato, quindi non c'è nulla da trattenere."
@@ -56,6 +75,7 @@ STRINGS: dict[str, str] = {
     "out.head.freelancer_cancel": (
         "Sono io a dover cancellare l'appuntamento, e me ne scuso: per te non ci sono conseguenze."
     ),
+    "out.head.hold_expired": "Quanto avevi già pagato con un credito non va perso.",
     "out.head.credit_expired": (
         "Il credito di {amount} non è stato usato entro il termine previsto, quindi decade."
     ),
@@ -69,13 +89,19 @@ STRINGS: dict[str, str] = {
     "out.what.rest": "Il resto, {amount},",
     "out.what.kept": "L'importo trattenuto, {amount},",
     "out.back.credit_until": (
-        "{what} ti torna come credito, applicato automaticamente se prenoti "
-        "un nuovo appuntamento entro {until}; altrimenti decade."
+        "{what} ti torna come credito, usato quando confermi dall'email una nuova "
+        "prenotazione entro {until}; altrimenti decade."
     ),
     "out.back.credit": (
-        "{what} ti torna come credito, applicato automaticamente alla tua prossima prenotazione."
+        "{what} ti torna come credito, usato quando confermi dall'email la tua prossima "
+        "prenotazione."
     ),
     "out.back.refund": "{what} ti viene rimborsato.",
+    "out.back.refund_split": (
+        "{what} ti torna così: {card} come rimborso e {credit}, pagati con un credito "
+        "precedente, come credito, applicato automaticamente se prenoti un nuovo "
+        "appuntamento entro {until}; altrimenti decade."
+    ),
     "out.fee": "Viene inoltre addebitata una penale di {fee} sulla carta salvata.",
     "out.fee_due": "È inoltre dovuta una penale di {fee}.",
     "out.strike": "Conta nel tuo storico di affidabilità.",
@@ -129,6 +155,10 @@ STRINGS: dict[str, str] = {
         "Dopo la prenotazione, l'orario resta riservato per {minutes} in attesa del "
         "pagamento con carta; poi torna disponibile."
     ),
+    "policy.hold.credit": (
+        "Se una parte dell'acconto era già stata pagata con un credito e l'orario torna "
+        "disponibile, quella parte ti torna come credito."
+    ),
     "policy.acceptance": (
         "Prenotando accetti questa politica. La prenotazione registra la versione che hai "
         "accettato: se in futuro la politica cambia, per la tua prenotazione vale quella."
@@ -141,9 +171,9 @@ STRINGS: dict[str, str] = {
     "policy.early.cancel_credit": (
         "Se cancelli in tempo, l'acconto diventa un credito a tuo nome. Il credito resta "
         "valido se fai una nuova prenotazione entro {days} dall'inizio dell'appuntamento "
-        "originale (il nuovo appuntamento può anche essere più avanti) e viene applicato "
-        "automaticamente a quella prenotazione, fatta con la stessa email. Se non lo usi "
-        "entro quel termine, il credito decade."
+        "originale (il nuovo appuntamento può anche essere più avanti): prenota con la "
+        "stessa email, poi premi Conferma nell'email che ti invio, e il credito paga "
+        "quell'acconto. Se non lo usi entro quel termine, il credito decade."
     ),
     "policy.early.cancel_refund": (
         "Se cancelli in tempo, l'acconto ti viene rimborsato per intero."
@@ -162,7 +192,7 @@ STRINGS: dict[str, str] = {
     "policy.late.keep_all": "viene trattenuto l'intero acconto",
     "policy.late.keep_none": "nessuna trattenuta",
     "policy.late.rest_credit": (
-        "La parte non trattenuta ti torna come credito, applicato automaticamente se fai "
+        "La parte non trattenuta ti torna come credito, usato quando confermi dall'email "
         "una nuova prenotazione entro {days} dall'inizio dell'appuntamento originale."
     ),
     "policy.late.rest_refund": "La parte non trattenuta ti viene rimborsata.",
@@ -219,7 +249,9 @@ STRINGS: dict[str, str] = {
         "Le deroghe per emergenza e le cancellazioni fatte da me non contano mai."
     ),
     "policy.reliability.own": (
-        "Ognuno scopre il proprio livello solo al momento di prenotare, in modo riservato."
+        "Il tuo livello vale quando prenoti: la pagina di prenotazione mostra l'acconto "
+        "richiesto e se confermo io personalmente la prenotazione; l'email che ti invio "
+        "spiega il perché."
     ),
     "policy.reliability.new_clients": (
         "Le prenotazioni dei nuovi clienti richiedono la mia approvazione."
@@ -247,12 +279,47 @@ STRINGS: dict[str, str] = {
         "o come credito se lo avevi pagato con un credito) e la cancellazione non conta "
         "mai contro di te."
     ),
+    "policy.refund.credit_part": (
+        "Ogni volta che è previsto un rimborso, quanto hai pagato con carta o bonifico ti "
+        "viene rimborsato, e quanto hai pagato con un credito precedente ti torna come "
+        "credito: non va mai perso."
+    ),
     "policy.privacy.heading": "I tuoi dati",
     "policy.privacy.body": (
         "Conservo il tuo nome, la tua email, il tuo telefono e le tue risposte per {days} "
         "dopo il tuo ultimo appuntamento; poi vengono cancellati automaticamente. Puoi "
         "chiedermi di cancellarli prima, in qualsiasi momento: restano solo le registrazioni "
         "dei pagamenti, senza il tuo nome."
+    ),
+    "policy.privacy.stranger": (
+        "Conoscere il tuo indirizzo email non basta per agire al posto tuo. Chi lo scrive "
+        "nella pagina di prenotazione non vede i tuoi appuntamenti, la tua storia o il tuo "
+        "credito, e non può sapere se puoi prenotare online con me: un indirizzo da cui non "
+        "accetto più prenotazioni online riceve la stessa risposta di tutti gli altri, non "
+        "viene prenotato nulla e chi lo possiede riceve una mia email. Può sapere solo ciò "
+        "che chiederebbe una nuova prenotazione con il tuo indirizzo:"
+    ),
+    "policy.privacy.stranger_intake": (
+        "se vengono fatte le domande per la prima prenotazione, quindi se hai già avuto un "
+        "appuntamento con me;"
+    ),
+    "policy.privacy.stranger_tier": (
+        "l'acconto richiesto dal tuo livello di affidabilità, e se confermo io personalmente "
+        "la prenotazione (mai il perché);"
+    ),
+    "policy.privacy.stranger_none": "nient'altro.",
+    "policy.confirm.heading": "La conferma via email",
+    "policy.confirm.body": (
+        "Dopo la prenotazione ti invio un'email con un link che è solo tuo: solo quel link "
+        "permette di confermare, spostare o cancellare la prenotazione, cambiare modalità, "
+        "chiedere un'eccezione per un'emergenza o usare un credito. Il link mostrato sulla "
+        "pagina subito dopo la prenotazione serve solo a vederla e a pagarne l'acconto."
+    ),
+    "policy.confirm.press": (
+        "Una prenotazione che qui non paga nulla (un servizio gratuito, o un acconto coperto "
+        "dal tuo credito) si conferma quando premi Conferma in quell'email, e il credito "
+        "viene usato solo allora. Finché non lo premi, l'orario resta riservato per {hold}; "
+        "poi viene liberato."
     ),
     "policy.examples.heading": "Esempi",
     "policy.examples.intro": (
@@ -266,7 +333,7 @@ STRINGS: dict[str, str] = {
         "storico di affidabilità."
     ),
     "policy.version.heading": "Versione",
-    "policy.version.body": "Versione di questa politica: `{version}`.",
+    "policy.version.body": "Versione di questa politica: {version}.",
     # Worked examples.
     "ex.title.early_cancel": "Cancellazione in tempo",
     "ex.title.late_cancel": "Cancellazione tardiva, {lead} prima",
@@ -291,15 +358,15 @@ STRINGS: dict[str, str] = {
         "Il tuo appuntamento era {start}; un'emergenza ti ha impedito di venire e di "
         "avvisare, e me lo scrivi {at}."
     ),
-    # Affidabilità, alla prenotazione e nella pagina di gestione (issue 6).
+    # Affidabilità, alla prenotazione e nella pagina di gestione.
     "tier.prepay": (
         "Grazie di aver prenotato di nuovo. Per questo appuntamento ti chiedo il prezzo "
-        "intero in anticipo, come prevede la politica di cancellazione dopo i recenti "
-        "cambi dell'ultimo momento."
+        "intero in anticipo, come prevede la politica di cancellazione; l'email che ti ho "
+        "inviato spiega il perché."
     ),
     "tier.approval": (
-        "Grazie della richiesta. Dopo i recenti cambi dell'ultimo momento, confermo io "
-        "personalmente questo appuntamento: ti scrivo a breve."
+        "Grazie della richiesta. Come prevede la politica di cancellazione, confermo io "
+        "personalmente questo appuntamento: ti scrivo a breve, via email."
     ),
     "waiver.why.not_eligible": (
         "L'esonero per emergenza vale per una cancellazione tardiva o un appuntamento mancato."

@@ -181,7 +181,7 @@ def _example_view(e: WorkedExample, words: Words, tz: str, by_card: bool) -> Exa
     story = words(
         f"ex.story.{_STORY[e.kind]}",
         start=format_when(b.start, locale, tz),
-        at=format_when(e.at, locale, tz, year=False),
+        at=format_when(e.at, locale, tz),
         lead=lead,
         mode=words(f"mode.{b.mode.value}"),
         to=words(f"mode.to.{e.switch_to.value}") if e.switch_to else "",
