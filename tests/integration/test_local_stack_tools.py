@@ -25,16 +25,9 @@ FREELANCER = "giulia@giuliarossi.it"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("site")
-    (root / "index.html").write_text("<!doctype html><title>keepslot</title><h1>Benvenuti</h1>")
-    return root
-
-
-@pytest.fixture(scope="module")
-def stack(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     config = with_payments("offline", tmp_path_factory.mktemp("config"))
-    with LocalStack(config=config, site=site) as s:
+    with LocalStack(config=config) as s:
         yield s
 
 
@@ -127,8 +120,8 @@ def test_without_a_stack_the_cli_says_what_to_set_in_one_line(tmp_path: Path) ->
     assert "make serve" in line and "--endpoint" in line and "--profile" in line
 
 
-def test_a_stopped_stack_takes_its_address_with_it(site: Path, tmp_path: Path) -> None:
-    with LocalStack(config=with_payments("offline", tmp_path), site=site) as s:
+def test_a_stopped_stack_takes_its_address_with_it(tmp_path: Path) -> None:
+    with LocalStack(config=with_payments("offline", tmp_path)) as s:
         written = json.loads(s.stack_file.read_text())
         assert written["site"] == s.url and written["aws"].startswith("http://127.0.0.1:")
         assert s.stop() == 0
