@@ -18,6 +18,7 @@ from infra.local.clock import DevClock
 from infra.local.dev_calendar import CALENDAR_ID, DevCalendar
 from infra.local.dev_routes import DevRoutes
 from infra.local.lambdas import Functions
+from infra.local.moto_server import no_delay
 from infra.local.outbox import Outbox
 from infra.local.responses import json_error, json_response
 from infra.local.shared_run import SharedRun
@@ -54,8 +55,10 @@ class Gateway:
 
     def dispatch(self, request: Request) -> Response:
         if request.path == "/api" or request.path.startswith("/api/"):
+            self._settle_owed()
             return self.api(request)
         if request.path.startswith("/_dev/"):
+            self._settle_owed()
             return self._dev.handle(request)
         return self._site.serve(request)
 
@@ -77,12 +80,24 @@ class Gateway:
         except Exception:
             traceback.print_exc(file=sys.stderr)
             response = json_response({"message": "Internal Server Error"}, 500)  # API Gateway's
-        try:
-            self._after_request()  # even after a 500: the request may have written before failing
-        except Exception as err:
-            traceback.print_exc(file=sys.stderr)
-            response.headers["X-Keepslot-Dev-Jobs-Failed"] = " ".join(repr(err).split())[:200]
+        # Even after a 500: the request may have written before failing. The run starts
+        # once the response is sent (infra/local/shared_run.py), as the stream does in AWS.
+        ticket = self._after_request.ask()
+        response.call_on_close(lambda: self._run_after(ticket))
         return response
+
+    def _run_after(self, ticket: int) -> None:
+        try:
+            self._after_request.serve(ticket)
+        except Exception:
+            traceback.print_exc(file=sys.stderr)  # the jobs retry on the next run
+
+    def _settle_owed(self) -> None:
+        """Wait for the runs owed to earlier requests, so this one sees their effects."""
+        try:
+            self._after_request.settled()
+        except Exception:
+            traceback.print_exc(file=sys.stderr)
 
     def settle(self, calendars: bool = False) -> None:
         """What the scheduler and the stream do in AWS: run due jobs, send mail; with
@@ -119,5 +134,9 @@ def _read_body(request: Request) -> bytes | None:
 
 
 class GatewayRequestHandler(WSGIRequestHandler):
+    def setup(self) -> None:
+        super().setup()
+        no_delay(self.connection)  # as moto's: a kept-alive browser never waits 40 ms
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         sys.stderr.write(f"{self.command} {self.path} {getattr(code, 'value', code)}\n")

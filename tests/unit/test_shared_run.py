@@ -52,3 +52,22 @@ def test_a_run_that_fails_raises_and_the_next_caller_runs_again() -> None:
         shared()
     shared()
     assert len(ran) == 2
+
+
+def test_a_later_reader_waits_for_the_run_owed_to_an_earlier_request() -> None:
+    done: list[str] = []
+    shared = SharedRun(lambda: done.append("ran"))
+    shared.ask()  # a request answered; its run not begun (its response is still going out)
+    shared.settled()  # the outbox is read: the owed run happens first
+    assert done == ["ran"]
+    shared.settled()  # nothing owed: no second run
+    assert done == ["ran"]
+
+
+def test_a_ticket_served_after_a_reader_ran_its_run_does_not_run_again() -> None:
+    done: list[str] = []
+    shared = SharedRun(lambda: done.append("ran"))
+    ticket = shared.ask()
+    shared.settled()
+    shared.serve(ticket)  # the request's own thread, once its response is sent
+    assert done == ["ran"]
