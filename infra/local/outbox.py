@@ -11,10 +11,12 @@ from __future__ import annotations
 import email
 import html
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from typing import Any
 
 from infra.local.clock import iso
@@ -23,15 +25,19 @@ Email = dict[str, Any]
 
 
 class Outbox:
-    """Stamped after every request (cheap: new messages only, kept as moto has them);
-    parsed only when someone reads the outbox, each message once."""
+    """Stamped after every request (cheap: new messages only, kept as moto has them).
+    A message is parsed only when someone reads it; the newest parses are kept, a
+    bounded number, so the outbox never holds a second copy of every mail sent."""
+
+    KEEP_PARSED = 256
 
     def __init__(self, sent_messages: Callable[[], list[Any]], now: Callable[[], datetime]) -> None:
         self._sent_messages = sent_messages
         self._now = now
         self._lock = threading.Lock()
         self._seen: dict[str, tuple[Any, str]] = {}  # id: (message, sent_at), in send order
-        self._parsed: dict[str, Email] = {}
+        self._recipients: dict[str, str] = {}  # id: the To header, lower case
+        self._parsed: OrderedDict[str, Email] = OrderedDict()
 
     def observe(self) -> None:
         """Stamp any message sent since the last look with the dev clock's time."""
@@ -45,14 +51,40 @@ class Outbox:
             for message in fresh:
                 self._seen[message.id] = (message, sent_at)
 
-    def emails(self) -> list[Email]:
-        """Oldest first: `to`, `subject`, `text`, `html`, `sent_at`, `attachments`, ..."""
+    def emails(self, to: str = "") -> list[Email]:
+        """Oldest first: `to`, `subject`, `text`, `html`, `sent_at`, `attachments`, ...
+        With `to`, only the mail whose To header contains it (any case)."""
         self.observe()
+        wanted = to.lower()
         with self._lock:
-            for message_id, (message, sent_at) in self._seen.items():
-                if message_id not in self._parsed:
-                    self._parsed[message_id] = {**parse(message), "sent_at": sent_at}
-            return [dict(self._parsed[message_id]) for message_id in self._seen]
+            return [
+                self._read(message_id, message, sent_at)
+                for message_id, (message, sent_at) in self._seen.items()
+                if not wanted or wanted in self._to_header(message_id, message)
+            ]
+
+    def _to_header(self, message_id: str, message: Any) -> str:
+        if message_id not in self._recipients:
+            self._recipients[message_id] = recipients(message).lower()
+        return self._recipients[message_id]
+
+    def _read(self, message_id: str, message: Any, sent_at: str) -> Email:
+        if message_id in self._parsed:
+            self._parsed.move_to_end(message_id)
+        else:
+            self._parsed[message_id] = {**parse(message), "sent_at": sent_at}
+            if len(self._parsed) > self.KEEP_PARSED:
+                self._parsed.popitem(last=False)
+        return dict(self._parsed[message_id])
+
+
+def recipients(message: Any) -> str:
+    """The To header alone (the headers are parsed, not the body)."""
+    raw = getattr(message, "raw_data", None)
+    if raw is None:
+        return " ".join(getattr(message, "destinations", {}).get("ToAddresses", []))
+    headers = BytesHeaderParser(policy=policy.default).parsebytes(_raw_bytes(raw))
+    return str(headers["To"] or "") or " ".join(getattr(message, "destinations", []))
 
 
 def parse(message: Any) -> Email:
