@@ -36,6 +36,7 @@ import moto.dynamodb.models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table import Table
 
+from infra.local import moto_precheck
 from infra.local.moto_index import refresh_item, stored
 
 _running = threading.local()
@@ -143,11 +144,18 @@ def _with_item_rollback(
 def install() -> None:
     """Swap moto's rollback for the per-item one in this process (idempotent)."""
     current = DynamoDBBackend.transact_write_items
-    if getattr(current, _MARK, False):
+    if installed():
         return
     dynamodb_models.copy = _TableCopyOff()  # type: ignore[attr-defined,assignment]
     DynamoDBBackend.transact_write_items = _with_item_rollback(current)  # type: ignore[method-assign,assignment]
+    moto_precheck.install()  # outermost: a failing condition refuses before any copy or write
 
 
 def installed() -> bool:
-    return bool(getattr(DynamoDBBackend.transact_write_items, _MARK, False))
+    """True when the per-item rollback is among the wrappers of moto's transaction."""
+    layer: Any = DynamoDBBackend.transact_write_items
+    while layer is not None:
+        if getattr(layer, _MARK, False):
+            return True
+        layer = getattr(layer, "__wrapped__", None)
+    return False

@@ -1,4 +1,5 @@
-"""The local stack's moto at scale: a failed transaction rolls back from copies of the
+"""The local stack's moto at scale: a transaction whose condition fails is refused before
+it writes (infra/local/moto_precheck.py), a failed transaction rolls back from copies of the
 items it names (infra/local/moto_rollback.py), a query reads its partition
 (infra/local/moto_query.py), and the local table keeps no stream.
 
@@ -18,6 +19,7 @@ import pytest
 from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table import Table
 
 from infra.local import moto_query, moto_rollback
@@ -144,6 +146,39 @@ def test_a_failed_transaction_copies_no_table(dynamodb: DynamoDBClient, filled: 
         with pytest.raises(ClientError):
             dynamodb.transact_write_items(TransactItems=plan)  # type: ignore[arg-type]
     assert backend_table(filled) is table
+
+
+def cancellation(dynamodb: DynamoDBClient, plan: list[Item]) -> Any:
+    with pytest.raises(ClientError) as refused_by:
+        dynamodb.transact_write_items(TransactItems=plan)  # type: ignore[arg-type]
+    response = refused_by.value.response
+    return response["Error"], response.get("CancellationReasons")
+
+
+@pytest.mark.parametrize("broken", range(5))
+def test_a_refused_transaction_answers_as_moto_s_own_and_writes_nothing(
+    dynamodb: DynamoDBClient, filled: str, broken: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The condition check before the writes (infra/local/moto_precheck.py): the same
+    error and reasons as moto's own code, which would have run every write first."""
+    plan = actions(filled)
+    plan[broken] = refused(plan[broken])
+    ((kind, op),) = plan[broken].items()
+    plan[broken] = {kind: op | {"ReturnValuesOnConditionCheckFailure": "ALL_OLD"}}
+
+    def no_write(*_: Any, **__: Any) -> None:
+        raise AssertionError("a refused transaction wrote")
+
+    with monkeypatch.context() as writes_fail:
+        for name in ("put_item", "update_item", "delete_item"):
+            writes_fail.setattr(DynamoDBBackend, name, no_write)
+        checked_first = cancellation(dynamodb, plan)
+    monkeypatch.setattr(
+        DynamoDBBackend,
+        "transact_write_items",
+        DynamoDBBackend.transact_write_items.__wrapped__,  # type: ignore[attr-defined]
+    )
+    assert checked_first == cancellation(dynamodb, plan)
 
 
 OPS = st.sampled_from(["put", "update", "delete", "check"])
