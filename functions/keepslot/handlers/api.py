@@ -32,7 +32,8 @@ from keepslot.handlers.auth import booking_of, claim_of
 from keepslot.handlers.errors import domain_error, error
 from keepslot.handlers.models import BookingBody, CancelBody, ModeBody, RescheduleBody
 from keepslot.handlers.viewer import client_network
-from keepslot.service import booking
+from keepslot.service import booking, payments
+from keepslot.service.changes import NEW_VERSION
 
 MAX_BODY = 64 * 1024
 # Most requests record no business metric; that is normal, not worth a warning per call.
@@ -112,7 +113,13 @@ def post_booking(body: BookingBody) -> Any:
         request = replace(request, ip_hash=app.signer.pseudonym(network))
     booked = booking.book(app.ctx, request, app.clock.now())
     metrics.add_metric(name="BookingCreated", unit=MetricUnit.Count, value=1)
-    return views.created(views.booked(app, booked))
+    if booked.decoy:  # the card form a real booking would show; nothing is ever charged
+        from keepslot.service import turned_away
+
+        step = turned_away.payment_step(app.ctx, booked.booking)
+    else:
+        step = payments.payment_step(app.ctx, booked.booking, booked.version)
+    return views.created(views.booked(app, booked, step))
 
 
 @api.get("/api/manage")
@@ -123,7 +130,8 @@ def get_manage() -> dict[str, Any]:
     claim = claim_of(api.current_event.headers, LOOK_AND_PAY)
     can_act = claim.purpose is Purpose.MANAGE
     preview = manage.preview(app.ctx, claim.booking_id, app.clock.now(), can_act=can_act)
-    return views.preview(app, preview)
+    # Looking writes nothing: a card form the booking does not hold yet is made by a POST.
+    return views.preview(app, preview, payments.shown_step(app.ctx, preview.booking))
 
 
 @api.post("/api/manage/cancel")
@@ -141,7 +149,12 @@ def post_reschedule(body: RescheduleBody) -> dict[str, Any]:
 
     app = bootstrap.app()
     changed = manage.reschedule(app.ctx, _bearer(Purpose.MANAGE), app.clock.now(), body.start)
-    return views.changed(app, changed)
+    step = None
+    if changed.new_booking is not None:
+        # The move is done and a retry could not redo it: a Stripe failure is reported
+        # inside `payment`, and the new booking's page offers the card form again.
+        step = payments.payment_step(app.ctx, changed.new_booking, NEW_VERSION)
+    return views.changed(app, changed, step)
 
 
 @api.post("/api/manage/mode")
@@ -153,11 +166,17 @@ def post_mode(body: ModeBody) -> dict[str, Any]:
     return views.changed(app, changed)
 
 
+@api.post("/api/manage/card")
+def post_card() -> dict[str, Any]:
+    """The card form of a held booking, made now when the booking holds none."""
+    app = bootstrap.app()
+    held, step = payments.card_form(app.ctx, _bearer(LOOK_AND_PAY))
+    return {"booking": views.booking_view(held), "payment": views.payment(step)}
+
+
 @api.post("/api/manage/payment")
 def post_payment() -> dict[str, Any]:
     # The body (the page's SetupIntent id) is not trusted: the booking names its own.
-    from keepslot.service import payments
-
     app = bootstrap.app()
     done = payments.confirm(app.ctx, _bearer(LOOK_AND_PAY), app.clock.now())
     return {"booking": views.booking_view(done)}

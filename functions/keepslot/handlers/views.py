@@ -9,11 +9,11 @@ from aws_lambda_powertools.event_handler import Response, content_types
 
 from keepslot.adapters.settings import KeepslotConfig, minor_units
 from keepslot.domain.availability import Span
-from keepslot.domain.booking import Booking, BookingStatus
+from keepslot.domain.booking import Booking
 from keepslot.domain.instants import iso
 from keepslot.domain.policy import Outcome
 from keepslot.service.booking import Booked, BookingRequest
-from keepslot.service.payments import PaymentStep, PaymentUnavailable, payment_step
+from keepslot.service.payments import PaymentStep, PaymentUnavailable
 from keepslot.service.views import booking_view, outcome_view
 
 if TYPE_CHECKING:  # the admin and manage views import their use cases when they run
@@ -100,7 +100,8 @@ def payment(step: PaymentStep) -> dict[str, Any]:
             "kind": step.kind,
             "error": {"code": PaymentUnavailable.code, "message": step.unavailable},
         }
-    fields = {
+    fields: dict[str, Any] = {
+        "prepare": step.prepare or None,
         "client_secret": step.client_secret,
         "publishable_key": step.publishable_key,
         "js_url": step.js_url,
@@ -109,16 +110,10 @@ def payment(step: PaymentStep) -> dict[str, Any]:
     return {"kind": step.kind} | {k: v for k, v in fields.items() if v is not None}
 
 
-def booked(app: App, done: Booked) -> dict[str, Any]:
+def booked(app: App, done: Booked, step: PaymentStep) -> dict[str, Any]:
     """The booking answer. Whoever typed the address reads it, so its link only looks and
     pays (the emailed one acts), and a blocked address's answer looks like anyone's."""
     b = done.booking
-    if done.decoy:
-        from keepslot.service import turned_away
-
-        step = turned_away.payment_step(app.ctx, b)
-    else:
-        step = payment_step(app.ctx, b)
     out = {
         "booking": booking_view(b),
         "manage_url": app.links.view(b.id, b.start),
@@ -147,11 +142,10 @@ def decoy(req: BookingRequest, config: KeepslotConfig) -> dict[str, Any]:
     }
 
 
-def preview(app: App, p: Preview) -> dict[str, Any]:
+def preview(app: App, p: Preview, step: PaymentStep) -> dict[str, Any]:
+    """The manage page. A held booking's page offers the payment again: after a declined
+    card, after an approval, or when the booking answer never reached the page."""
     b = p.booking
-    # A held booking's page offers the payment again: after a declined card (a fresh
-    # SetupIntent), after an approval, or when the booking answer never reached the page.
-    step = payment_step(app.ctx, b)
     return (
         {
             "booking": booking_view(b),
@@ -169,7 +163,8 @@ def preview(app: App, p: Preview) -> dict[str, Any]:
     )
 
 
-def changed(app: App, c: Changed) -> dict[str, Any]:
+def changed(app: App, c: Changed, step: PaymentStep | None = None) -> dict[str, Any]:
+    """A change's answer; `step`: how to pay the new booking of a move, when one is due."""
     out: dict[str, Any] = {
         "booking": booking_view(c.booking),
         "outcome": _outcome(app, c.outcome, c.booking),
@@ -178,10 +173,8 @@ def changed(app: App, c: Changed) -> dict[str, Any]:
         nb = c.new_booking
         out["new_booking"] = booking_view(nb)
         out["manage_url"] = app.links.manage(nb.id, nb.start)
-        if nb.status is BookingStatus.HELD:
-            # The move is done and a retry could not redo it: a Stripe failure is reported
-            # inside `payment`, and the new booking's page offers the card form again.
-            out["payment"] = payment(payment_step(app.ctx, nb))
+        if step is not None and step.kind != "none":
+            out["payment"] = payment(step)
     return out
 
 

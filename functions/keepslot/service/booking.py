@@ -29,6 +29,7 @@ from keepslot.domain.money import Money
 from keepslot.domain.reliability import client_tier, deposit_for
 from keepslot.service.alerts import booking_extras
 from keepslot.service.changes import (
+    NEW_VERSION,
     Change,
     ClientEvent,
     Hold,
@@ -66,6 +67,7 @@ class Booked:
     tier: str | None  # "prepay" / "approval" when the client's reliability tier applies
     replay: bool = False
     decoy: bool = False  # a blocked address: this booking was never stored
+    version: int = NEW_VERSION  # the stored booking's version
 
 
 def service_of(ctx: Context, service_id: str) -> Service:
@@ -270,7 +272,7 @@ def _replay(ctx: Context, req: BookingRequest) -> Booked | None:
             "this Idempotency-Key was used with a different request", field="Idempotency-Key"
         )
     try:
-        booking, _ = ctx.store.get_booking(seen.booking_id)
+        booking, version = ctx.store.get_booking(seen.booking_id)
     except NotFound:
         return None
-    return Booked(booking, None, replay=True)
+    return Booked(booking, None, replay=True, version=version)

@@ -15,6 +15,9 @@ from typing import Any
 from keepslot.domain.booking import Booking
 from keepslot.domain.credit import Credit
 
+NEW_VERSION = 1
+"""The version a new booking is stored with; each update of it adds one."""
+
 
 class JobKind(StrEnum):
     HOLD_EXPIRY = "hold_expiry"

@@ -66,6 +66,7 @@ class PaymentStep:
     js_url: str | None = None
     instructions: str | None = None
     unavailable: str | None = None  # why the card form is missing for now (see payment_step)
+    prepare: bool = False  # by card, but no card form yet: the page asks for one (a POST)
 
 
 NOTHING_DUE = PaymentStep("none")

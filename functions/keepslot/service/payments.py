@@ -81,6 +81,7 @@ __all__ = [
     "Refund",
     "WebhookNotReady",
     "before_expiry",
+    "card_form",
     "card_refund",
     "confirm",
     "gateway",
@@ -88,6 +89,7 @@ __all__ = [
     "payment_step",
     "refund_job",
     "run_refund",
+    "shown_step",
     "start",
     "with_ref",
 ]
@@ -99,61 +101,103 @@ __all__ = [
 def payment_step(
     ctx: Context,
     booking: Booking,
+    version: int | None = None,
+    *,
     prepare: Callable[[Context, Booking], CardSetup | None] | None = None,
 ) -> PaymentStep:
     """How the client pays `booking` now; only a held booking with a deposit due takes one.
 
-    By card this prepares the SetupIntent the page confirms (`prepare`, `start` unless
-    given). It is asked after the booking is saved (a new booking, a reschedule) or only
-    to show it (the manage page), so a provider failure never fails the request: it comes
-    back inside the step, and the booking's manage page offers the card form again later.
+    By card this prepares the SetupIntent the page confirms (`prepare`; by default `start`,
+    which records it on the booking, at `version` when the caller knows it). It is asked
+    after the booking is saved (a new booking, a reschedule, the page asking for a card
+    form), so a provider failure never fails the request: it comes back inside the step,
+    and the booking's manage page offers the card form again later.
     """
-    if (
-        booking.status is not BookingStatus.HELD
-        or booking.deposit.status is not DepositStatus.PENDING
-    ):
+    if not _deposit_due(booking):
         return NOTHING_DUE
     if ctx.config.payments.mode != "stripe":
         return PaymentStep("offline", instructions=ctx.config.payments.offline_instructions)
     gw = gateway(ctx)
     try:
-        setup = (prepare or start)(ctx, booking)
+        setup = (prepare or (lambda c, b: start(c, b, version)))(ctx, booking)
     except PaymentUnavailable as e:
         return PaymentStep("stripe", unavailable=e.message)
     if setup is None or gw is None:
         return NOTHING_DUE
+    return _card_form(gw, setup.client_secret)
+
+
+def shown_step(ctx: Context, booking: Booking) -> PaymentStep:
+    """The payment step as the booking holds it, for a page that only looks (GET): the card
+    form of the SetupIntent already recorded, else `prepare` (the page asks for one with a
+    POST). Nothing is created or written."""
+    if not _deposit_due(booking):
+        return NOTHING_DUE
+    if ctx.config.payments.mode != "stripe":
+        return PaymentStep("offline", instructions=ctx.config.payments.offline_instructions)
+    gw = gateway(ctx)
+    last = _usable_setup(booking)
+    if gw is None:
+        return NOTHING_DUE
+    if not last:
+        return PaymentStep("stripe", prepare=True)
+    try:
+        return _card_form(gw, gw.client_secret(last))
+    except PaymentUnavailable as e:
+        return PaymentStep("stripe", unavailable=e.message)
+
+
+def card_form(ctx: Context, booking_id: str) -> tuple[Booking, PaymentStep]:
+    """POST /api/manage/card: the card form of a held booking, made (and recorded) now when
+    the booking holds none: after an approval, a declined card, or a provider outage."""
+    booking, version = ctx.store.get_booking(booking_id)
+    step = payment_step(ctx, booking, version)
+    return booking, step
+
+
+def _deposit_due(booking: Booking) -> bool:
+    return booking.status is BookingStatus.HELD and booking.deposit.status is DepositStatus.PENDING
+
+
+def _card_form(gw: PaymentGateway, client_secret: str) -> PaymentStep:
     return PaymentStep(
         "stripe",
-        client_secret=setup.client_secret,
+        client_secret=client_secret,
         publishable_key=gw.publishable_key,
         js_url=gw.js_url,
     )
 
 
-def start(ctx: Context, booking: Booking) -> CardSetup | None:
+def _usable_setup(booking: Booking) -> str:
+    """The SetupIntent recorded for this booking whose card was not declined, or "".
+    A booking moved here from another (a late reschedule) carries that one's ids."""
+    ref = booking.payment_ref
+    last = ref.get("setup_intent", "") if ref.get("setup_for") == booking.id else ""
+    return last if last and last != ref.get("declined_setup") else ""
+
+
+def start(ctx: Context, booking: Booking, version: int | None = None) -> CardSetup | None:
     """The Customer and SetupIntent the page confirms; None when no card payment is due.
 
-    Asking again (a replayed request, the manage page) gets the same SetupIntent until
-    the provider declines the card it saved; then the next ask makes a fresh one, for the
-    same Customer: a SetupIntent that succeeded cannot take another card.
+    Asking again (a replayed request, the card form asked for again) gets the same
+    SetupIntent until the provider declines the card it saved; then the next ask makes a
+    fresh one, for the same Customer: a SetupIntent that succeeded cannot take another card.
+    `version`: the booking's, when the caller has just written or read it (no read again).
     """
     gw = gateway(ctx)
-    if (
-        gw is None
-        or booking.status is not BookingStatus.HELD
-        or booking.deposit.status is not DepositStatus.PENDING
-    ):
+    if gw is None or not _deposit_due(booking):
         return None
     ref = booking.payment_ref
-    # A booking moved here from another (a late reschedule) carries that one's ids.
-    mine = ref.get("setup_for") == booking.id
-    last = ref.get("setup_intent", "") if mine else ""
-    if last and last != ref.get("declined_setup"):
+    last = _usable_setup(booking)
+    if last:
         return CardSetup(ref["customer"], last, gw.client_secret(last))
-    setup = gw.setup_card(booking, ref.get("customer") if mine else None, after=last)
-    current, version = ctx.store.get_booking(booking.id)
+    mine = ref.get("setup_for") == booking.id
+    after = ref.get("setup_intent", "") if mine else ""
+    setup = gw.setup_card(booking, ref.get("customer") if mine else None, after=after)
+    if version is None:
+        booking, version = ctx.store.get_booking(booking.id)
     done = with_ref(
-        current, customer=setup.customer, setup_intent=setup.setup_intent, setup_for=booking.id
+        booking, customer=setup.customer, setup_intent=setup.setup_intent, setup_for=booking.id
     )
     ctx.store.commit(Change(updated=[(done, version)]))
     return setup

@@ -83,9 +83,9 @@
         if (onPaid && res.booking) onPaid(res.booking);
       } catch (err) {
         live.fail(err);
-        // A card refused at charge spends this setup: the booking's page holds a fresh one.
+        // A card refused at charge spends this setup: ask for a fresh one.
         if (err.code === "payment_declined") {
-          api("GET", "/api/manage", { token: tok })
+          api("POST", "/api/manage/card", { token: tok, body: {} })
             .then((again) => {
               if (again.payment && again.payment.client_secret) secret = again.payment.client_secret;
             })
@@ -115,6 +115,15 @@
     if (!payment || !booking || !booking.deposit || !(booking.deposit.amount > 0)) return null;
     if (payment.kind === "offline") return offlinePayment(payment, booking, config, level);
     if (payment.kind === "stripe" && payment.client_secret) return cardPayment({ payment, manageUrl, token, booking, config, live, onPaid, level });
+    // The page only looked (GET): the card form is made on request, by a POST.
+    if (payment.kind === "stripe" && payment.prepare) {
+      const slot = h("div", { "data-testid": "payment-preparing" });
+      const tok = token || tokenOf(manageUrl);
+      api("POST", "/api/manage/card", { token: tok, body: {} })
+        .then((res) => slot.replaceWith(paymentBlock({ payment: res.payment, booking, config, manageUrl, token: tok, live, onPaid, level }) || h("span")))
+        .catch(() => slot.replaceWith(h("p", { class: "ks-callout", "data-testid": "payment-later", text: t("pay.card.later") })));
+      return slot;
+    }
     if (payment.error) return h("p", { class: "ks-callout", "data-testid": "payment-later", text: t("pay.card.later") });
     return null;
   }

@@ -16,6 +16,7 @@ from keepslot.domain.credit import Credit
 from keepslot.domain.errors import Conflict, InvalidInput, SlotTaken, TooManyHolds
 from keepslot.domain.instants import iso
 from keepslot.service.changes import (
+    NEW_VERSION,
     Change,
     ClientEvent,
     EventSeen,
@@ -70,7 +71,11 @@ class Translator:
         if c.idempotency:
             ops.append(self._idempotency(c.idempotency))
         for b in c.new_bookings:
-            ops.append(self._put(self._booking(b, 1), "attribute_not_exists(PK)", ConcurrentChange))
+            ops.append(
+                self._put(
+                    self._booking(b, NEW_VERSION), "attribute_not_exists(PK)", ConcurrentChange
+                )
+            )
         for b, version in c.updated:
             ops.append(self._put_booking_version(b, version))
         for at, booking_id in c.take_locks:
