@@ -8,7 +8,7 @@ from datetime import datetime
 from keepslot.adapters.meetings import meeting
 from keepslot.adapters.settings import KeepslotConfig
 from keepslot.adapters.words.catalog import Words
-from keepslot.domain.booking import Booking, BookingStatus, Mode
+from keepslot.domain.booking import WAITING, Booking, BookingStatus, Mode
 
 _ICS_STATUS = {
     BookingStatus.HELD: "TENTATIVE",
@@ -17,7 +17,6 @@ _ICS_STATUS = {
     BookingStatus.COMPLETED: "CONFIRMED",
 }
 # Still waiting on someone: the title says so, not only the event's status.
-_WAITING = (BookingStatus.HELD, BookingStatus.PENDING_APPROVAL)
 
 
 def calendar(bookings: list[Booking], config: KeepslotConfig, now: datetime) -> str:
@@ -59,7 +58,7 @@ def _summary(b: Booking, config: KeepslotConfig, words: Words) -> str:
         "mode": words(f"mode.{b.mode.value}"),
         "status": words(f"feed.status.{b.status.value}"),
     }
-    return words("feed.summary.waiting" if b.status in _WAITING else "feed.summary", **parts)
+    return words("feed.summary.waiting" if b.status in WAITING else "feed.summary", **parts)
 
 
 def _where(b: Booking, config: KeepslotConfig) -> str:

@@ -20,6 +20,7 @@ from keepslot.adapters.email_address import EmailAddress
 from keepslot.adapters.fields import OneLine, TimeZoneName
 from keepslot.domain.availability import LOCK_GRID_MINUTES, Window
 from keepslot.domain.booking import Mode
+from keepslot.domain.money import share
 from keepslot.domain.terms import LateTier, Returned
 
 Locale = Literal["it", "en"]
@@ -104,7 +105,7 @@ class Service(Strict):
         price = minor_units(self.price)
         if self.deposit.amount is not None:
             return min(price, minor_units(self.deposit.amount))
-        return (price * (self.deposit.percent or 0) + 50) // 100
+        return share(price, self.deposit.percent or 0)
 
 
 class VideoMode(Strict):
@@ -224,6 +225,10 @@ class Reliability(Strict):
         ]
     )
     new_clients_require_approval: bool = False
+
+    def rules(self) -> list[tuple[int, str]]:
+        """The tiers as (strikes, rule) pairs, as the domain's `tier_of` takes them."""
+        return [(t.strikes, t.rule) for t in self.tiers]
 
 
 class Privacy(Strict):

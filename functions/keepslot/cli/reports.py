@@ -66,7 +66,7 @@ def select_bookings(
 
 
 def _tiers(config: KeepslotConfig) -> list[tuple[int, str]]:
-    return [(t.strikes, t.rule) for t in config.reliability.tiers]
+    return config.reliability.rules()
 
 
 def standing(snap: ClientSnapshot, config: KeepslotConfig, now: datetime) -> Row:

@@ -55,6 +55,8 @@ BOOKING_MOVES: dict[BookingStatus, frozenset[BookingStatus]] = {
 }
 OPEN = frozenset({S.HELD, S.PENDING_APPROVAL, S.CONFIRMED})
 """Statuses that hold a slot."""
+WAITING = frozenset({S.HELD, S.PENDING_APPROVAL})
+"""Open but not confirmed yet: waiting for a deposit, an approval or the client's Confirm."""
 
 D = DepositStatus
 DEPOSIT_MOVES: dict[DepositStatus, frozenset[DepositStatus]] = {
@@ -126,7 +128,12 @@ class Booking:
         return replace(self, status=status)
 
     def with_deposit(
-        self, status: DepositStatus, *, paid: int | None = None, kept: int | None = None
+        self,
+        status: DepositStatus,
+        *,
+        paid: int | None = None,
+        kept: int | None = None,
+        from_credit: int | None = None,
     ) -> Booking:
         if status != self.deposit.status and status not in DEPOSIT_MOVES[self.deposit.status]:
             raise IllegalTransition(f"a {self.deposit.status} deposit cannot become {status}")
@@ -136,6 +143,7 @@ class Booking:
             status=status,
             paid=d.paid if paid is None else paid,
             kept=d.kept if kept is None else kept,
+            from_credit=d.from_credit if from_credit is None else from_credit,
         )
         return replace(self, deposit=deposit)
 

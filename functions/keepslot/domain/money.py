@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def share(amount: int, percent: int) -> int:
+    """`percent` % of `amount` (minor units), rounded half up to a minor unit."""
+    return (amount * percent + 50) // 100
+
+
 @dataclass(frozen=True, slots=True)
 class Money:
     amount: int

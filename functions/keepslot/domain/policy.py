@@ -10,26 +10,16 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from keepslot.domain.actions import Action as Action  # its home; the callers know it here
+from keepslot.domain.actions import refusal
 from keepslot.domain.booking import (
-    BOOKING_MOVES,
     DEPOSIT_MOVES,
     Booking,
     BookingStatus,
     DepositStatus,
 )
-from keepslot.domain.errors import NotAllowedNow
+from keepslot.domain.money import share
 from keepslot.domain.terms import Returned, Terms
-
-
-class Action(StrEnum):
-    CANCEL = "cancel"
-    RESCHEDULE = "reschedule"
-    MODE_SWITCH = "mode_switch"
-    NO_SHOW = "no_show"
-    WAIVE = "waive"
-    FREELANCER_CANCEL = "freelancer_cancel"
-    EXPIRE_CREDIT = "expire_credit"
-    EXPIRE_HOLD = "expire_hold"
 
 
 class Fate(StrEnum):
@@ -149,7 +139,9 @@ def decide(
     this booking's credit that lapses (EXPIRE_CREDIT; default: all it issued).
     """
     terms = booking.terms if terms is None else terms
-    _check_allowed(booking, action, now, terms)
+    refused = refusal(booking, action, now, terms)
+    if refused is not None:
+        raise refused
     if action is Action.MODE_SWITCH:
         return _outcome(booking, Fate.NONE, Reason.MODE_SWITCH_FREE, ends_in=booking.deposit.status)
     if action in (Action.FREELANCER_CANCEL, Action.EXPIRE_HOLD):
@@ -246,44 +238,6 @@ def _fate_of(give: Give) -> Fate:
     return Fate.CREDIT if give.as_ is Returned.CREDIT else Fate.REFUNDED
 
 
-_ENDS_AS = {
-    Action.CANCEL: BookingStatus.CANCELLED,
-    Action.FREELANCER_CANCEL: BookingStatus.CANCELLED,
-    Action.EXPIRE_HOLD: BookingStatus.EXPIRED,
-    Action.RESCHEDULE: BookingStatus.RESCHEDULED,
-    Action.NO_SHOW: BookingStatus.NO_SHOW,
-}
-"""The status each action moves a booking to: the state machine says when it may."""
-
-
-def _check_allowed(booking: Booking, action: Action, now: datetime, terms: Terms) -> None:
-    to = _ENDS_AS.get(action)
-    if to is not None and to not in BOOKING_MOVES[booking.status]:
-        raise NotAllowedNow(f"a {booking.status.value} booking cannot become {to.value}")
-    if action in (Action.CANCEL, Action.RESCHEDULE) and now >= booking.start:
-        raise NotAllowedNow("this appointment has already started")
-    if action is Action.MODE_SWITCH:
-        if not booking.is_open:
-            raise NotAllowedNow(f"a {booking.status.value} booking cannot change any more")
-        if now >= booking.end:
-            raise NotAllowedNow("this appointment is over")
-    elif action is Action.NO_SHOW:
-        if now < booking.start + timedelta(minutes=terms.grace_minutes):
-            raise NotAllowedNow(
-                f"a no-show can be recorded {terms.grace_minutes} minutes after the start"
-            )
-    elif action is Action.WAIVE:
-        if booking.status not in (
-            BookingStatus.CANCELLED,
-            BookingStatus.NO_SHOW,
-            BookingStatus.RESCHEDULED,
-        ):
-            raise NotAllowedNow("only a cancelled, rescheduled or missed appointment can be waived")
-        # NONE: nothing was kept, but the strike itself can still be forgiven.
-        if booking.deposit.status not in (DepositStatus.FORFEITED, DepositStatus.NONE):
-            raise NotAllowedNow("there is no forfeited deposit to waive")
-
-
 def _give_all_back(booking: Booking, action: Action, now: datetime, terms: Terms) -> Outcome:
     """The freelancer cancels, or a hold runs out: everything paid comes back.
 
@@ -357,7 +311,7 @@ def _client_change(booking: Booking, action: Action, now: datetime, terms: Terms
         back = _give(booking, now, terms, terms.early_cancel, paid)
         return _outcome(booking, _fate_of(back[0]), early_reason, back=back)
     pct = forfeit_percent(terms, booking.start - now)
-    kept = (paid * pct + 50) // 100  # half up, to a minor unit
+    kept = share(paid, pct)
     rest = paid - kept
     if rest == 0:
         return _outcome(booking, Fate.FORFEITED, late_reason, forfeited=kept, strike=True)

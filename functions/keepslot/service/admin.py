@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from keepslot.domain.actions import Who, require
 from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
-from keepslot.domain.errors import NotAllowedNow
 from keepslot.domain.instants import iso
 from keepslot.domain.policy import Action, Outcome, decide
 from keepslot.service import fees
@@ -19,14 +19,6 @@ from keepslot.service.manage import Changed
 from keepslot.service.money import settle
 from keepslot.service.snapshots import ClientSnapshot
 
-# After these, "offer a new time" invites the client to book again.
-OFFER_AFTER = (
-    BookingStatus.CANCELLED,
-    BookingStatus.NO_SHOW,
-    BookingStatus.EXPIRED,
-    BookingStatus.DECLINED,
-)
-
 
 @dataclass(frozen=True)
 class AdminView:
@@ -38,42 +30,12 @@ class AdminView:
 def admin_view(ctx: Context, booking_id: str, now: datetime) -> AdminView:
     booking, _ = ctx.store.get_booking(booking_id)
     snap = ctx.store.client_snapshot(booking.client.key)
-    return AdminView(booking, snap, allowed(booking, now) + admin_actions(ctx, booking, snap, now))
-
-
-def allowed(booking: Booking, now: datetime) -> list[str]:
-    actions = []
-    if booking.status is BookingStatus.HELD and booking.deposit.status is DepositStatus.PENDING:
-        actions.append("confirm-deposit")
-    if booking.is_open:
-        actions.append("cancel")
-    actions += attendance_actions(booking, now)
-    return actions
-
-
-def attendance_actions(booking: Booking, now: datetime) -> list[str]:
-    """From the start: arrived, still waiting; after the grace, no-show; after any end,
-    an invitation to book again."""
-    actions = []
-    started = booking.status is BookingStatus.CONFIRMED and now >= booking.start
-    if started:
-        actions.append("arrived")
-        if now < booking.end:
-            actions.append("waiting")
-        if now >= booking.start + timedelta(minutes=booking.terms.grace_minutes):
-            actions.append("no-show")
-    if started or booking.status in OFFER_AFTER:
-        actions.append("offer")
-    return actions
+    return AdminView(booking, snap, admin_actions(ctx, booking, snap, now))
 
 
 def _attendance(ctx: Context, booking_id: str, now: datetime, action: str) -> tuple[Booking, int]:
     booking, version = ctx.store.get_booking(booking_id)
-    if action not in attendance_actions(booking, now):
-        if action == "no-show" and booking.status is BookingStatus.CONFIRMED:
-            grace = booking.terms.grace_minutes
-            raise NotAllowedNow(f"a no-show can be recorded {grace} minutes after the start")
-        raise NotAllowedNow(f"not possible now on a {booking.status.value} booking")
+    require(booking, now, Who.FREELANCER, action)
     return booking, version
 
 
@@ -137,8 +99,7 @@ def offer(ctx: Context, booking_id: str, now: datetime) -> Booking:
 
 def confirm_deposit(ctx: Context, booking_id: str, now: datetime) -> Booking:
     booking, version = ctx.store.get_booking(booking_id)
-    if "confirm-deposit" not in allowed(booking, now):
-        raise NotAllowedNow(f"there is no pending deposit on a {booking.status.value} booking")
+    require(booking, now, Who.FREELANCER, "confirm-deposit")
     due = booking.deposit.amount.amount
     done = booking.move_to(BookingStatus.CONFIRMED).with_deposit(DepositStatus.PAID, paid=due)
     received = due - booking.deposit.paid
@@ -153,8 +114,7 @@ def confirm_deposit(ctx: Context, booking_id: str, now: datetime) -> Booking:
 
 def freelancer_cancel(ctx: Context, booking_id: str, now: datetime) -> Changed:
     booking, version = ctx.store.get_booking(booking_id)
-    if not booking.is_open:
-        raise NotAllowedNow(f"this booking is {booking.status.value}")
+    require(booking, now, Who.FREELANCER, "cancel")
     outcome = decide(booking, Action.FREELANCER_CANCEL, now)
     change, done = settle(ctx, booking, outcome, now, BookingStatus.CANCELLED)
     change.updated.append((done, version))

@@ -259,7 +259,7 @@ def free_slot(ctx: Context, booking: Booking) -> Change:
 
 
 def _tiers(ctx: Context) -> list[tuple[int, str]]:
-    return [(t.strikes, t.rule) for t in ctx.config.reliability.tiers]
+    return ctx.config.reliability.rules()
 
 
 def _replay(ctx: Context, req: BookingRequest) -> Booked | None:

@@ -11,10 +11,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
+from keepslot.domain import actions
+from keepslot.domain.actions import WAIVER_DECLINED, WAIVER_REQUESTED, Record, Who
 from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
 from keepslot.domain.errors import NotAllowedNow
 from keepslot.domain.policy import Action, Outcome, decide
-from keepslot.domain.reliability import STRIKE_KINDS, Kind, Tier, client_tier, waivers_left
+from keepslot.domain.reliability import Kind, Tier, client_tier, waivers_left
 from keepslot.domain.terms import Returned
 from keepslot.service import fees
 from keepslot.service.booking import free_slot
@@ -25,10 +27,7 @@ from keepslot.service.mail import notify
 from keepslot.service.money import settle
 from keepslot.service.snapshots import ClientSnapshot
 
-WAIVER_REQUESTED = "waiver_requested"  # history only: never a strike, never a waiver
-WAIVER_DECLINED = "waiver_declined"
 WAIVER_CREDIT = "#waiver"  # a waiver's credit key suffix: a leftover credit may hold CREDIT#<id>
-WAIVABLE = (BookingStatus.CANCELLED, BookingStatus.NO_SHOW, BookingStatus.RESCHEDULED)
 
 
 class Profiles(Protocol):
@@ -46,55 +45,36 @@ class Waived:
 # ---- emergency waivers -------------------------------------------------------
 
 
-def _kinds_for(snap: ClientSnapshot, booking_id: str) -> set[str]:
-    return {e.kind for e in snap.events if e.booking_id == booking_id}
+def _kinds_for(snap: ClientSnapshot, booking_id: str) -> frozenset[str]:
+    return frozenset(e.kind for e in snap.events if e.booking_id == booking_id)
 
 
-def _has_something_to_forgive(booking: Booking, kinds: set[str], now: datetime) -> bool:
-    if booking.status not in WAIVABLE:
-        return False
-    try:
-        outcome = decide(booking, Action.WAIVE, now)
-    except NotAllowedNow:
-        return False
-    return bool(outcome.returned) or bool(kinds & STRIKE_KINDS)
+def record_of(
+    ctx: Context, booking: Booking, snap: ClientSnapshot, now: datetime, credit: int = 0
+) -> Record:
+    """What the client's history adds to the buttons of `booking` (domain/actions.py)."""
+    per_year = ctx.config.policy.emergency_waivers_per_year
+    return Record(
+        kinds=_kinds_for(snap, booking.id),
+        waivers_left=waivers_left(snap.events, now, per_year),
+        credit=credit,
+        blocked=snap.blocked,
+    )
 
 
 def waiver_block(
     ctx: Context, booking: Booking, snap: ClientSnapshot, now: datetime, *, by_client: bool = True
 ) -> str | None:
-    """Why a waiver cannot be asked for (or granted) now, or None when it can.
-
-    The yearly limit binds the client's requests; the freelancer may always forgive.
-    """
-    kinds = _kinds_for(snap, booking.id)
-    if Kind.WAIVER in kinds:
-        return "waived"
-    if not _has_something_to_forgive(booking, kinds, now):
-        return "not_eligible"
-    if by_client:
-        if WAIVER_DECLINED in kinds:
-            return "declined"
-        if WAIVER_REQUESTED in kinds:
-            return "requested"
-        if waivers_left(snap.events, now, ctx.config.policy.emergency_waivers_per_year) == 0:
-            return "limit"
-    return None
+    """Why a waiver cannot be asked for (or granted) now, or None when it can."""
+    who = Who.CLIENT if by_client else Who.FREELANCER
+    return actions.waiver_block(booking, now, record_of(ctx, booking, snap, now), who)
 
 
-def _why(ctx: Context, code: str) -> str:
+def waiver_words(ctx: Context, code: str) -> str:
+    """Why a waiver is not open, in the site's language."""
     from keepslot.adapters.words import Words
 
     return Words(ctx.config.business.locale)(f"waiver.why.{code}")
-
-
-def waiver_note(ctx: Context, booking: Booking, now: datetime) -> tuple[bool, str | None]:
-    """For the manage page: whether to offer the waiver, else why not (None: say nothing)."""
-    snap = ctx.store.client_snapshot(booking.client.key)
-    code = waiver_block(ctx, booking, snap, now)
-    if code is None:
-        return True, None
-    return False, None if code == "not_eligible" else _why(ctx, code)
 
 
 def request_waiver(ctx: Context, booking_id: str, now: datetime, reason: str) -> None:
@@ -103,7 +83,7 @@ def request_waiver(ctx: Context, booking_id: str, now: datetime, reason: str) ->
     snap = ctx.store.client_snapshot(booking.client.key)
     code = waiver_block(ctx, booking, snap, now)
     if code is not None:
-        raise NotAllowedNow(_why(ctx, code))
+        raise NotAllowedNow(waiver_words(ctx, code))
     change = Change(events=[ClientEvent(booking.client.key, WAIVER_REQUESTED, now, booking.id)])
     change.outbox = notify(
         ctx, booking, now, "waiver_requested", client=False, extra={"reason": reason}
@@ -117,7 +97,7 @@ def waive(ctx: Context, booking_id: str, now: datetime, as_: str | None = None) 
     snap = ctx.store.client_snapshot(booking.client.key)
     code = waiver_block(ctx, booking, snap, now, by_client=False)
     if code is not None:
-        raise NotAllowedNow(_why(ctx, code))
+        raise NotAllowedNow(waiver_words(ctx, code))
     outcome = decide(booking, Action.WAIVE, now, waive_as=Returned(as_) if as_ else None)
     change, done = settle(ctx, booking, outcome, now, None, credit_key=booking.id + WAIVER_CREDIT)
     fee, done = fees.on_waiver(done, now)  # a no-show's fee goes back (or is never charged)
@@ -139,8 +119,9 @@ def waive(ctx: Context, booking_id: str, now: datetime, as_: str | None = None) 
 def decline_waiver(ctx: Context, booking_id: str, now: datetime) -> Booking:
     booking, _ = ctx.store.get_booking(booking_id)
     snap = ctx.store.client_snapshot(booking.client.key)
-    kinds = _kinds_for(snap, booking.id)
-    if WAIVER_REQUESTED not in kinds or kinds & {WAIVER_DECLINED, Kind.WAIVER.value}:
+    if "decline-waiver" not in actions.allowed(
+        booking, now, Who.FREELANCER, record_of(ctx, booking, snap, now)
+    ):
         raise NotAllowedNow("there is no open waiver request on this booking")
     change = Change(events=[ClientEvent(booking.client.key, WAIVER_DECLINED, now, booking.id)])
     extra = {"granted": False}
@@ -205,23 +186,11 @@ def block_client(
 
 
 def tier_of_client(ctx: Context, snap: ClientSnapshot, now: datetime) -> Tier:
-    tiers = [(t.strikes, t.rule) for t in ctx.config.reliability.tiers]
-    return client_tier(
-        snap.events, now, ctx.config.reliability.window_days, tiers, blocked=snap.blocked
-    )
+    rel = ctx.config.reliability
+    return client_tier(snap.events, now, rel.window_days, rel.rules(), blocked=snap.blocked)
 
 
 def admin_actions(ctx: Context, booking: Booking, snap: ClientSnapshot, now: datetime) -> list[str]:
-    """The client-related actions the admin page offers on `booking`."""
-    actions = []
-    if booking.status is BookingStatus.PENDING_APPROVAL:
-        actions += ["approve", "decline"]
-    if waiver_block(ctx, booking, snap, now, by_client=False) is None:
-        actions.append("waive")
-        if WAIVER_REQUESTED in _kinds_for(snap, booking.id) and (
-            waiver_block(ctx, booking, snap, now) == "requested"
-        ):
-            actions.append("decline-waiver")
-    if not snap.blocked:
-        actions.append("block-client")
-    return actions
+    """The buttons the admin page offers on `booking`."""
+    record = record_of(ctx, booking, snap, now)
+    return actions.allowed(booking, now, Who.FREELANCER, record)

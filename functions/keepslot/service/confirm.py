@@ -12,15 +12,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
+from keepslot.domain.booking import OPEN, Booking, BookingStatus, DepositStatus
 from keepslot.domain.credit import apply_credits
 from keepslot.domain.errors import DomainError, NotAllowedNow, Superseded
 from keepslot.service.changes import Change, Hold, LedgerEntry
 from keepslot.service.context import Context
 from keepslot.service.mail import notify
 from keepslot.service.snapshots import ClientSnapshot
-
-CONFIRMABLE = (BookingStatus.HELD, BookingStatus.PENDING_APPROVAL, BookingStatus.CONFIRMED)
 
 
 def confirm(ctx: Context, booking_id: str, now: datetime) -> Booking:
@@ -54,7 +52,7 @@ def confirm(ctx: Context, booking_id: str, now: datetime) -> Booking:
 def _still_open(booking: Booking, now: datetime) -> None:
     if booking.status is BookingStatus.RESCHEDULED:
         raise Superseded("this booking was moved; use the link of the new booking")
-    if booking.status not in CONFIRMABLE or booking.start <= now:
+    if booking.status not in OPEN or booking.start <= now:
         raise NotAllowedNow(f"this booking is {booking.status.value}: there is nothing to confirm")
     held = booking.status is not BookingStatus.CONFIRMED
     if held and booking.hold_until is not None and booking.hold_until <= now:

@@ -155,7 +155,7 @@ def _failed_job(ctx: Context, f: DueItem) -> dict[str, Any]:
 
 def _tier_crossed(ctx: Context, b: Booking, s: ClientSnapshot, now: datetime) -> list[Any]:
     rel = ctx.config.reliability
-    tiers = [(t.strikes, t.rule) for t in rel.tiers]
+    tiers = rel.rules()
     before = client_tier(s.events, now - WEEK, rel.window_days, tiers)
     after = client_tier(s.events, now, rel.window_days, tiers)
     if after.rule is None or after.rule == before.rule:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from keepslot.domain.booking import Booking, BookingStatus
+from keepslot.domain.booking import WAITING, Booking, BookingStatus
 from keepslot.domain.errors import DomainError
 from keepslot.domain.policy import Action, apply_outcome, decide, free_change_deadline
 from keepslot.service import fees, payments
@@ -53,9 +53,7 @@ def _job_change(ctx: Context, item: DueItem, now: datetime) -> Change:
     if card is not None:
         change += card  # the card was charged after all: the payment wins over the expiry
     elif kind is JobKind.HOLD_EXPIRY:
-        if booking.status in (BookingStatus.HELD, BookingStatus.PENDING_APPROVAL) and (
-            booking.hold_until and booking.hold_until <= now
-        ):
+        if booking.status in WAITING and (booking.hold_until and booking.hold_until <= now):
             change += _expire_hold(ctx, booking, version, now)
     elif kind is JobKind.REMINDER:
         if booking.status is BookingStatus.CONFIRMED and booking.start > now:

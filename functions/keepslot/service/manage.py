@@ -6,21 +6,20 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from keepslot.domain.actions import Record, Who, allowed, require, waiver_block
 from keepslot.domain.availability import Span, check_start, lock_grid
-from keepslot.domain.booking import Booking, BookingStatus, DepositStatus, Mode
-from keepslot.domain.errors import InvalidInput, NotAllowedNow, Superseded
+from keepslot.domain.booking import Booking, BookingStatus, Deposit, DepositStatus, Mode
+from keepslot.domain.errors import InvalidInput
 from keepslot.domain.policy import Action, Fate, Outcome, decide
 from keepslot.domain.terms import Returned
 from keepslot.service.booking import free_slot, service_of, take_slot
 from keepslot.service.changes import Change, ClientEvent, Hold
-from keepslot.service.clients import waiver_note
+from keepslot.service.clients import record_of, waiver_words
 from keepslot.service.confirm import usable_credit
 from keepslot.service.context import Context
 from keepslot.service.jobs_plan import jobs_for
 from keepslot.service.mail import notify
 from keepslot.service.money import settle
-
-ACTIVE = (BookingStatus.HELD, BookingStatus.CONFIRMED, BookingStatus.PENDING_APPROVAL)
 
 
 @dataclass(frozen=True)
@@ -47,39 +46,35 @@ def preview(ctx: Context, booking_id: str, now: datetime, *, can_act: bool = Tru
     booking, _ = ctx.store.get_booking(booking_id)
     if not can_act:
         return Preview(booking, None, None, [], can_act=False)
-    if booking.status not in ACTIVE or booking.start <= now:
-        offer, why = waiver_note(ctx, booking, now)
-        return Preview(booking, None, None, ["waiver"] if offer else [], why)
-    actions = ["cancel", "mode"]
-    if booking.status is BookingStatus.CONFIRMED:
-        actions.insert(1, "reschedule")
-    credit = 0
-    if booking.confirmed_at is None and booking.status is not BookingStatus.CONFIRMED:
-        if booking.deposit.status is DepositStatus.PENDING:
-            credit = usable_credit(ctx.store.client_snapshot(booking.client.key), booking)
-        if credit or booking.deposit.status is DepositStatus.NONE:
-            actions.insert(0, "confirm")
+    changeable = booking.is_open and now < booking.start
+    credit_may_pay = (
+        booking.confirmed_at is None
+        and booking.status is not BookingStatus.CONFIRMED
+        and booking.deposit.status is DepositStatus.PENDING
+    )
+    record = Record()
+    # The client's record is read only when a button depends on it.
+    if not changeable or credit_may_pay:
+        snap = ctx.store.client_snapshot(booking.client.key)
+        credit = usable_credit(snap, booking) if changeable and credit_may_pay else 0
+        record = record_of(ctx, booking, snap, now, credit)
+    actions = allowed(booking, now, Who.CLIENT, record)
+    if not changeable:
+        code = waiver_block(booking, now, record, Who.CLIENT)
+        why = None if code in (None, "not_eligible") else waiver_words(ctx, code or "")
+        return Preview(booking, None, None, actions, why)
     return Preview(
         booking,
-        decide(booking, Action.CANCEL, now),
+        decide(booking, Action.CANCEL, now) if "cancel" in actions else None,
         decide(booking, Action.RESCHEDULE, now) if "reschedule" in actions else None,
         actions,
-        credit=credit,
+        credit=record.credit,
     )
-
-
-def _active(booking: Booking, now: datetime) -> None:
-    if booking.status is BookingStatus.RESCHEDULED:
-        raise Superseded("this booking was moved; use the link of the new booking")
-    if booking.status not in ACTIVE:
-        raise NotAllowedNow(f"this booking is {booking.status.value}")
-    if booking.start <= now:
-        raise NotAllowedNow("this appointment has already started")
 
 
 def cancel(ctx: Context, booking_id: str, now: datetime, reason: str | None = None) -> Changed:
     booking, version = ctx.store.get_booking(booking_id)
-    _active(booking, now)
+    require(booking, now, Who.CLIENT, "cancel")
     outcome = decide(booking, Action.CANCEL, now)
     change, done = settle(ctx, booking, outcome, now, BookingStatus.CANCELLED)
     change.updated.append((done, version))
@@ -96,7 +91,7 @@ def cancel(ctx: Context, booking_id: str, now: datetime, reason: str | None = No
 
 def switch_mode(ctx: Context, booking_id: str, now: datetime, mode: Mode) -> Changed:
     booking, version = ctx.store.get_booking(booking_id)
-    _active(booking, now)
+    require(booking, now, Who.CLIENT, "mode")
     service = service_of(ctx, booking.service)
     if mode not in service.modes:
         raise InvalidInput(f"{service.name} is not offered as {mode.value}", field="mode")
@@ -114,9 +109,7 @@ def switch_mode(ctx: Context, booking_id: str, now: datetime, mode: Mode) -> Cha
 
 def reschedule(ctx: Context, booking_id: str, now: datetime, start: datetime) -> Changed:
     booking, version = ctx.store.get_booking(booking_id)
-    _active(booking, now)
-    if booking.status is not BookingStatus.CONFIRMED:
-        raise NotAllowedNow("only a confirmed booking can be moved; cancel and book again")
+    require(booking, now, Who.CLIENT, "reschedule")
     service = service_of(ctx, booking.service)
     schedule = ctx.config.schedule()
     check_start(schedule, service.minutes, start, [], now)
@@ -165,24 +158,21 @@ def _moved(ctx: Context, old: Booking, start: datetime, now: datetime, o: Outcom
     )
     if o.fate in (Fate.CARRIED, Fate.NONE) and old.deposit.status is not DepositStatus.PENDING:
         return base
-    # A late move: the returned part (as credit) pays toward the new deposit straight away;
-    # any rest stays a credit (settle issues it).
+    # A late move: a new deposit is due, held like any new booking's. The returned part
+    # (as credit) pays toward it straight away; any rest stays a credit (settle issues it).
     credit = o.returned.amount if o.returned and o.returned.as_ is Returned.CREDIT else 0
-    due = old.deposit.amount.amount
-    paid = min(credit, due)
-    return replace(
+    due = old.deposit.amount
+    paid = min(credit, due.amount)
+    held = replace(
         base,
-        status=BookingStatus.CONFIRMED if paid >= due else BookingStatus.HELD,
-        deposit=replace(
-            old.deposit,
-            status=DepositStatus.PAID if paid >= due else DepositStatus.PENDING,
-            paid=paid,
-            from_credit=paid,
-            kept=0,
-            refunded=0,
-        ),
-        hold_until=None if paid >= due else now + ctx.config.hold_length(),
+        status=BookingStatus.HELD,
+        deposit=Deposit(due, DepositStatus.PENDING),
+        hold_until=now + ctx.config.hold_length(),
     )
+    if paid < due.amount:
+        return held.with_deposit(DepositStatus.PENDING, paid=paid, from_credit=paid)
+    done = held.with_deposit(DepositStatus.PAID, paid=paid, from_credit=paid)
+    return replace(done.move_to(BookingStatus.CONFIRMED), hold_until=None)
 
 
 def _swap_locks(ctx: Context, old: Booking, new: Booking) -> Change:

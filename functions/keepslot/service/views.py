@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
+from keepslot.domain.booking import WAITING, Booking, BookingStatus, DepositStatus
 from keepslot.domain.instants import iso
 from keepslot.domain.policy import Outcome
 
@@ -21,7 +21,7 @@ def booking_view(b: Booking) -> dict[str, Any]:
         "deposit": _deposit_view(b),
         "timezone": b.timezone,
     }
-    if b.hold_until and b.status.value in ("held", "pending_approval"):
+    if b.hold_until and b.status in WAITING:
         view["hold_until"] = iso(b.hold_until)
     if b.rescheduled_to:
         view["rescheduled_to"] = b.rescheduled_to

@@ -8,6 +8,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from keepslot.domain.booking import (
+    WAITING,
     Booking,
     BookingStatus,
     Client,
@@ -23,7 +24,7 @@ from keepslot.domain.terms import Terms
 Item = dict[str, Any]
 _ser, _de = TypeSerializer(), TypeDeserializer()
 BUSY_TYPE = "busy"  # a busy block from the freelancer's calendars (adapters/dynamo/busy.py)
-HOLDING = frozenset({BookingStatus.HELD, BookingStatus.PENDING_APPROVAL})  # a HOLD# item each
+HOLDING = WAITING  # a HOLD# item each
 
 
 def dump(item: Item) -> dict[str, Any]:
