@@ -85,12 +85,9 @@ def created(body: dict[str, Any]) -> Response[Any]:
 def _outcome(app: App, o: Outcome | None, b: Booking) -> dict[str, Any] | None:
     if o is None:
         return None
-    view = outcome_view(o)
-    tz = b.timezone or app.config.business.timezone
-    from keepslot.adapters.explain import explain_view
+    from keepslot.adapters.words.explain import explain_to
 
-    view["explanation"] = explain_view(view, app.config.business.locale, tz)
-    return view
+    return outcome_view(o) | {"explanation": explain_to(o, b, app.config)}
 
 
 def payment(step: PaymentStep) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from keepslot.domain.actions import Who, require
@@ -77,12 +77,12 @@ def mark_no_show(
     change += fee
     change.updated.append((done, version))
     change.events.append(ClientEvent(booking.client.key, "no_show", now, booking.id))
-    # The outcome's words say the fee goes on the saved card; asked for by hand, the
-    # client's email says so in its own sentence instead.
+    # The outcome's words say whether the fee goes on the saved card or is asked for by hand.
     by_hand = done.payment_ref.get("fee") == "due"
-    told = replace(outcome, fee=0) if by_hand else outcome
     extra = {"auto": auto, "fee_due": outcome.fee if by_hand else 0}
-    change.outbox += notify(ctx, done, now, "no_show", outcome=told, freelancer=False, extra=extra)
+    change.outbox += notify(
+        ctx, done, now, "no_show", outcome=outcome, freelancer=False, extra=extra
+    )
     if auto:  # the freelancer pressed no button: this is news to them
         change.outbox += notify(
             ctx, done, now, "no_show", outcome=outcome, client=False, extra=extra

@@ -41,17 +41,27 @@ def notify(
         "free_change_hours": booking.terms.free_change_hours,
         **(extra or {}),
     }
+    to_client, to_freelancer = context, context
     if outcome is not None:
+        # Worded now, from the outcome itself, for each reader (the outbox keeps words).
+        from keepslot.adapters.words.explain import explain_to
+
         context["outcome"] = outcome_view(outcome)
+        to_client = context | {"explanation": explain_to(outcome, booking, ctx.config)}
+        to_freelancer = context | {
+            "explanation": explain_to(outcome, booking, ctx.config, to_client=False)
+        }
     out = []
     if client:
-        out.append(Message(ctx.new_id(), f"client/{event}", "client", booking.id, context, now))
+        out.append(Message(ctx.new_id(), f"client/{event}", "client", booking.id, to_client, now))
     if freelancer:
         out.append(
-            Message(ctx.new_id(), f"freelancer/{event}", "freelancer", booking.id, context, now)
+            Message(
+                ctx.new_id(), f"freelancer/{event}", "freelancer", booking.id, to_freelancer, now
+            )
         )
     if outcome is not None:
-        out += _credit_reminder(ctx, booking, now, outcome, context)
+        out += _credit_reminder(ctx, booking, now, outcome, to_client)
     return out
 
 

@@ -19,7 +19,6 @@ from keepslot.adapters.email import ics
 from keepslot.adapters.email.links import ADMIN_LINK_LIFETIME, Links
 from keepslot.adapters.email.render import Rendered, Renderer
 from keepslot.adapters.email_address import ascii_address
-from keepslot.adapters.explain import explain_view
 from keepslot.adapters.fields import is_one_line
 from keepslot.adapters.meetings import meeting
 from keepslot.adapters.settings import KeepslotConfig
@@ -105,6 +104,7 @@ class SesPostman:
         view: dict[str, Any] = {
             "reason": "",
             "history": None,
+            "explanation": "",  # the outcome's words, kept with the message (service/mail.py)
             **context,
             "business": b,
             "config": cfg,
@@ -138,14 +138,8 @@ class SesPostman:
                 # Decided by the job at send time; the hours are a fallback for old items.
                 "free_open": context.get("free_open", (context.get("hours") or 0) > hours),
                 "meeting": meeting(self._config.modes, booking["mode"]),
-                "explanation": self._explain(context.get("outcome"), tz),
             }
         return view
-
-    def _explain(self, outcome: dict[str, Any] | None, tz: str) -> str:
-        if not outcome:
-            return ""
-        return explain_view(outcome, self._config.business.locale, tz)
 
     def _attachments(
         self, template: str, booking_id: str, context: dict[str, Any]

@@ -7,11 +7,16 @@ happen") and the answer after the action ("what happened").
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from keepslot.adapters.words.catalog import Words
 from keepslot.adapters.words.formats import Zone, format_money, format_when
 from keepslot.domain.policy import Fate, Outcome, Reason
 from keepslot.domain.terms import Returned
+
+if TYPE_CHECKING:
+    from keepslot.adapters.settings import KeepslotConfig
+    from keepslot.domain.booking import Booking
 
 # After these the client has no appointment left: always invite them to pick a new time.
 _INVITE = frozenset(
@@ -29,10 +34,24 @@ _INVITE = frozenset(
 _SELF_CONTAINED = frozenset({Reason.MODE_SWITCH_FREE, Reason.CREDIT_EXPIRED})
 
 
-def explain(outcome: Outcome, locale: str, tz: Zone, *, fee_by_card: bool = True) -> str:
+def explain_to(
+    outcome: Outcome, booking: Booking, config: KeepslotConfig, *, to_client: bool = True
+) -> str:
+    """The outcome of a change to `booking`, in the site's language, for whoever reads it:
+    the client (in their time zone) or the freelancer (in the business's)."""
+    tz = booking.timezone if to_client and booking.timezone else config.business.timezone
+    by_card = booking.payment_ref.get("fee") != "due"  # else the freelancer asks for it
+    locale = config.business.locale
+    return explain(outcome, locale, tz, fee_by_card=by_card, to_client=to_client)
+
+
+def explain(
+    outcome: Outcome, locale: str, tz: Zone, *, fee_by_card: bool = True, to_client: bool = True
+) -> str:
     """The outcome in words, in `locale`, with dates shown in the time zone `tz`.
 
-    `fee_by_card`: a no-show fee is charged to the saved card (stripe), else it is owed."""
+    `fee_by_card`: a no-show fee is charged to the saved card (stripe), else it is owed.
+    `to_client`: the client also hears when it counts against their record."""
     words = Words(locale)
 
     def money(minor: int) -> str:
@@ -43,7 +62,7 @@ def explain(outcome: Outcome, locale: str, tz: Zone, *, fee_by_card: bool = True
         parts += _money_sentences(outcome, words, money, tz)
     if outcome.fee:
         parts.append(words("out.fee" if fee_by_card else "out.fee_due", fee=money(outcome.fee)))
-    if outcome.strike:
+    if outcome.strike and to_client:
         parts += [words("out.strike"), words("out.emergency")]
     if outcome.reason in _INVITE:
         parts.append(words("out.invite"))
