@@ -24,12 +24,11 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from keepslot import bootstrap
 from keepslot.adapters.tokens import Purpose
 from keepslot.domain.errors import DomainError
 from keepslot.handlers import routes_attendance, routes_clients, views
-from keepslot.handlers.auth import booking_of, claim_of
-from keepslot.handlers.errors import domain_error, error
+from keepslot.handlers.deps import AppDep, ClientBooking, FreelancerBooking, Viewer, ViewerClaim
+from keepslot.handlers.errors import domain_error, error, proxy_error
 from keepslot.handlers.models import BookingBody, CancelBody, ModeBody, RescheduleBody
 from keepslot.handlers.viewer import client_network
 from keepslot.service import booking, payments
@@ -63,17 +62,9 @@ def _invalid(err: RequestValidationError) -> Any:
     return error(422, "invalid_input", f"{first[0]}: {first[1]}", fields)
 
 
-def _bearer(purpose: Purpose | tuple[Purpose, ...]) -> str:
-    return booking_of(api.current_event.headers, purpose)
-
-
-# The booking answer's link may look and pay; only the emailed link may change anything.
-LOOK_AND_PAY = (Purpose.VIEW, Purpose.MANAGE)
-
-
 @api.get("/api/config")
-def get_config() -> dict[str, Any]:
-    return views.public_config(bootstrap.app().config)
+def get_config(app: AppDep) -> dict[str, Any]:
+    return views.public_config(app.config)
 
 
 @api.get("/api/slots")
@@ -81,15 +72,14 @@ def get_slots(
     service: Annotated[str, Query(max_length=40)],
     from_: Annotated[date, Query(alias="from")],
     to: Annotated[date, Query()],
+    app: AppDep,
 ) -> dict[str, Any]:
-    app = bootstrap.app()
     free = booking.slots(app.ctx, service, from_, to, app.clock.now())
     return views.slots(service, app.config.business.timezone, free)
 
 
 @api.post("/api/bookings")
-def post_booking(body: BookingBody) -> Any:
-    app = bootstrap.app()
+def post_booking(body: BookingBody, app: AppDep) -> Any:
     key = api.current_event.headers.get("idempotency-key")
     raw = api.current_event.body or ""
     request = booking.BookingRequest(
@@ -123,11 +113,9 @@ def post_booking(body: BookingBody) -> Any:
 
 
 @api.get("/api/manage")
-def get_manage() -> dict[str, Any]:
+def get_manage(app: AppDep, claim: ViewerClaim) -> dict[str, Any]:
     from keepslot.service import manage
 
-    app = bootstrap.app()
-    claim = claim_of(api.current_event.headers, LOOK_AND_PAY)
     can_act = claim.purpose is Purpose.MANAGE
     preview = manage.preview(app.ctx, claim.booking_id, app.clock.now(), can_act=can_act)
     # Looking writes nothing: a card form the booking does not hold yet is made by a POST.
@@ -135,20 +123,18 @@ def get_manage() -> dict[str, Any]:
 
 
 @api.post("/api/manage/cancel")
-def post_cancel(body: CancelBody) -> dict[str, Any]:
+def post_cancel(body: CancelBody, app: AppDep, booking_id: ClientBooking) -> dict[str, Any]:
     from keepslot.service import manage
 
-    app = bootstrap.app()
-    changed = manage.cancel(app.ctx, _bearer(Purpose.MANAGE), app.clock.now(), body.reason)
+    changed = manage.cancel(app.ctx, booking_id, app.clock.now(), body.reason)
     return views.changed(app, changed)
 
 
 @api.post("/api/manage/reschedule")
-def post_reschedule(body: RescheduleBody) -> dict[str, Any]:
+def post_reschedule(body: RescheduleBody, app: AppDep, booking_id: ClientBooking) -> dict[str, Any]:
     from keepslot.service import manage
 
-    app = bootstrap.app()
-    changed = manage.reschedule(app.ctx, _bearer(Purpose.MANAGE), app.clock.now(), body.start)
+    changed = manage.reschedule(app.ctx, booking_id, app.clock.now(), body.start)
     step = None
     if changed.new_booking is not None:
         # The move is done and a retry could not redo it: a Stripe failure is reported
@@ -158,63 +144,56 @@ def post_reschedule(body: RescheduleBody) -> dict[str, Any]:
 
 
 @api.post("/api/manage/mode")
-def post_mode(body: ModeBody) -> dict[str, Any]:
+def post_mode(body: ModeBody, app: AppDep, booking_id: ClientBooking) -> dict[str, Any]:
     from keepslot.service import manage
 
-    app = bootstrap.app()
-    changed = manage.switch_mode(app.ctx, _bearer(Purpose.MANAGE), app.clock.now(), body.mode)
+    changed = manage.switch_mode(app.ctx, booking_id, app.clock.now(), body.mode)
     return views.changed(app, changed)
 
 
 @api.post("/api/manage/card")
-def post_card() -> dict[str, Any]:
+def post_card(app: AppDep, booking_id: Viewer) -> dict[str, Any]:
     """The card form of a held booking, made now when the booking holds none."""
-    app = bootstrap.app()
-    held, step = payments.card_form(app.ctx, _bearer(LOOK_AND_PAY))
+    held, step = payments.card_form(app.ctx, booking_id)
     return {"booking": views.booking_view(held), "payment": views.payment(step)}
 
 
 @api.post("/api/manage/payment")
-def post_payment() -> dict[str, Any]:
+def post_payment(app: AppDep, booking_id: Viewer) -> dict[str, Any]:
     # The body (the page's SetupIntent id) is not trusted: the booking names its own.
-    app = bootstrap.app()
-    done = payments.confirm(app.ctx, _bearer(LOOK_AND_PAY), app.clock.now())
+    done = payments.confirm(app.ctx, booking_id, app.clock.now())
     return {"booking": views.booking_view(done)}
 
 
 @api.post("/api/manage/confirm")
-def post_confirm() -> dict[str, Any]:
+def post_confirm(app: AppDep, booking_id: ClientBooking) -> dict[str, Any]:
     # Only the emailed link: pressing Confirm proves the address, and may spend its credit.
     from keepslot.service import confirm
 
-    app = bootstrap.app()
-    done = confirm.confirm(app.ctx, _bearer(Purpose.MANAGE), app.clock.now())
+    done = confirm.confirm(app.ctx, booking_id, app.clock.now())
     return {"booking": views.booking_view(done)}
 
 
 @api.get("/api/admin")
-def get_admin() -> dict[str, Any]:
+def get_admin(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import admin
 
-    app = bootstrap.app()
-    return views.admin(app, admin.admin_view(app.ctx, _bearer(Purpose.ADMIN), app.clock.now()))
+    return views.admin(app, admin.admin_view(app.ctx, booking_id, app.clock.now()))
 
 
 @api.post("/api/admin/confirm-deposit")
-def post_confirm_deposit() -> dict[str, Any]:
+def post_confirm_deposit(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import admin
 
-    app = bootstrap.app()
-    done = admin.confirm_deposit(app.ctx, _bearer(Purpose.ADMIN), app.clock.now())
+    done = admin.confirm_deposit(app.ctx, booking_id, app.clock.now())
     return {"booking": views.booking_view(done)}
 
 
 @api.post("/api/admin/cancel")
-def post_admin_cancel() -> dict[str, Any]:
+def post_admin_cancel(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import admin
 
-    app = bootstrap.app()
-    changed = admin.freelancer_cancel(app.ctx, _bearer(Purpose.ADMIN), app.clock.now())
+    changed = admin.freelancer_cancel(app.ctx, booking_id, app.clock.now())
     return views.changed(app, changed)
 
 
@@ -234,20 +213,10 @@ def _openapi_document() -> str:
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     body = event.get("body") or ""
     if len(body) > MAX_BODY * (4 / 3 if event.get("isBase64Encoded") else 1):
-        return _raw(413, "too_large", "the request body is over 64 KB")
+        return proxy_error(413, "too_large", "the request body is over 64 KB")
     if _malformed_json(event):
-        return _raw(422, "invalid_input", "the body is not valid JSON")
+        return proxy_error(422, "invalid_input", "the body is not valid JSON")
     return api.resolve(event, context)
-
-
-def _raw(status: int, code: str, message: str) -> dict[str, Any]:
-    """An error answered before routing (the resolver never sees such a request)."""
-    return {
-        "statusCode": status,
-        "headers": {"Content-Type": "application/json"},
-        "body": json.dumps({"error": {"code": code, "message": message}}),
-        "isBase64Encoded": False,
-    }
 
 
 def _malformed_json(event: dict[str, Any]) -> bool:

@@ -11,9 +11,8 @@ from typing import Any
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepslot import bootstrap
-from keepslot.adapters.tokens import Purpose
 from keepslot.handlers import views
+from keepslot.handlers.deps import AppDep, FreelancerBooking
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
@@ -23,43 +22,33 @@ class WaitingBody(BaseModel):
     until_minutes: int | None = Field(default=None, ge=1, le=120)
 
 
-def _booking_id() -> str:
-    from keepslot.handlers.api import _bearer  # the API module is loaded when routes run
-
-    return _bearer(Purpose.ADMIN)
-
-
 @router.post("/api/admin/arrived")
-def post_arrived() -> dict[str, Any]:
+def post_arrived(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import admin
 
-    app = bootstrap.app()
-    done = admin.arrived(app.ctx, _booking_id(), app.clock.now())
+    done = admin.arrived(app.ctx, booking_id, app.clock.now())
     return {"booking": views.booking_view(done)}
 
 
 @router.post("/api/admin/waiting")
-def post_waiting(body: WaitingBody) -> dict[str, Any]:
+def post_waiting(body: WaitingBody, app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import admin
 
-    app = bootstrap.app()
-    done = admin.waiting(app.ctx, _booking_id(), app.clock.now(), body.until_minutes)
+    done = admin.waiting(app.ctx, booking_id, app.clock.now(), body.until_minutes)
     return {"booking": views.booking_view(done)}
 
 
 @router.post("/api/admin/no-show")
-def post_no_show() -> dict[str, Any]:
+def post_no_show(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import admin
 
-    app = bootstrap.app()
-    changed = admin.no_show(app.ctx, _booking_id(), app.clock.now())
+    changed = admin.no_show(app.ctx, booking_id, app.clock.now())
     return views.changed(app, changed)
 
 
 @router.post("/api/admin/offer")
-def post_offer() -> dict[str, Any]:
+def post_offer(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import admin
 
-    app = bootstrap.app()
-    done = admin.offer(app.ctx, _booking_id(), app.clock.now())
+    done = admin.offer(app.ctx, booking_id, app.clock.now())
     return {"booking": views.booking_view(done)}

@@ -11,10 +11,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import Field
 
-from keepslot import bootstrap
 from keepslot.adapters.fields import Text
-from keepslot.adapters.tokens import Purpose
-from keepslot.handlers.auth import booking_of
+from keepslot.handlers.deps import AppDep, ClientBooking, FreelancerBooking
 from keepslot.handlers.errors import error
 from keepslot.handlers.models import Body, WaiveBody
 from keepslot.service.views import booking_view, outcome_view
@@ -34,80 +32,61 @@ class BlockBody(Body):
     farewell: bool = False
 
 
-def _booking_id(purpose: Purpose) -> str:
-    return booking_of(router.current_event.headers, purpose)
-
-
 @router.post("/api/manage/waiver")
-def post_waiver(body: WaiverBody) -> Response[Any]:
+def post_waiver(body: WaiverBody, app: AppDep, booking_id: ClientBooking) -> Response[Any]:
     from keepslot.service import clients
 
-    app = bootstrap.app()
-    clients.request_waiver(app.ctx, _booking_id(Purpose.MANAGE), app.clock.now(), body.reason)
+    clients.request_waiver(app.ctx, booking_id, app.clock.now(), body.reason)
     return Response(202, "application/json", '{"status": "requested"}')
 
 
 @router.post("/api/admin/waive")
-def post_waive(body: WaiveBody) -> dict[str, Any]:
+def post_waive(body: WaiveBody, app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import clients
 
-    app = bootstrap.app()
-    done = clients.waive(app.ctx, _booking_id(Purpose.ADMIN), app.clock.now(), body.as_)
+    done = clients.waive(app.ctx, booking_id, app.clock.now(), body.as_)
     return {"booking": booking_view(done.booking), "outcome": outcome_view(done.outcome)}
 
 
 @router.post("/api/admin/decline-waiver")
-def post_decline_waiver() -> dict[str, Any]:
+def post_decline_waiver(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import clients
 
-    app = bootstrap.app()
-    done = clients.decline_waiver(app.ctx, _booking_id(Purpose.ADMIN), app.clock.now())
+    done = clients.decline_waiver(app.ctx, booking_id, app.clock.now())
     return {"booking": booking_view(done)}
 
 
 @router.post("/api/admin/approve")
-def post_approve() -> dict[str, Any]:
+def post_approve(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import clients
 
-    app = bootstrap.app()
-    return {
-        "booking": booking_view(
-            clients.approve(app.ctx, _booking_id(Purpose.ADMIN), app.clock.now())
-        )
-    }
+    return {"booking": booking_view(clients.approve(app.ctx, booking_id, app.clock.now()))}
 
 
 @router.post("/api/admin/decline")
-def post_decline() -> dict[str, Any]:
+def post_decline(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import clients
 
-    app = bootstrap.app()
-    return {
-        "booking": booking_view(
-            clients.decline(app.ctx, _booking_id(Purpose.ADMIN), app.clock.now())
-        )
-    }
+    return {"booking": booking_view(clients.decline(app.ctx, booking_id, app.clock.now()))}
 
 
 @router.post("/api/admin/block-client")
-def post_block(body: BlockBody) -> dict[str, Any]:
+def post_block(body: BlockBody, app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import clients
 
-    app = bootstrap.app()
     booking = clients.block_client(
-        app.ctx, app.store, _booking_id(Purpose.ADMIN), app.clock.now(), farewell=body.farewell
+        app.ctx, app.store, booking_id, app.clock.now(), farewell=body.farewell
     )
     return {"booking": booking_view(booking), "client": {"blocked": True}}
 
 
 @router.get("/api/feed.ics")
-def get_feed() -> Response[Any]:
+def get_feed(app: AppDep) -> Response[Any]:
     from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
     from keepslot.adapters.bookings_feed import calendar
     from keepslot.adapters.dynamo.feed import FeedBookings
 
-    app = bootstrap.app()
     try:
         secret = app.secret(app.env.feed_token_param)
     except GetParameterError as e:

@@ -15,26 +15,17 @@ from keepslot.handlers import coldstart  # first: no garbage collection while mo
 
 # isort: split
 import base64
-import json
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from keepslot import bootstrap
+from keepslot.handlers.errors import proxy, proxy_error
 from keepslot.service import payment_events, payments
 
 MAX_BODY = 256 * 1024  # Stripe events are small; anything bigger is not one
 logger = Logger(service="keepslot-webhook")
-
-
-def _reply(status: int, body: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "statusCode": status,
-        "headers": {"Content-Type": "application/json"},
-        "body": json.dumps(body),
-        "isBase64Encoded": False,
-    }
 
 
 def _raw_body(event: dict[str, Any]) -> bytes:
@@ -48,10 +39,10 @@ def _raw_body(event: dict[str, Any]) -> bytes:
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     method = (event.get("requestContext") or {}).get("http", {}).get("method", "POST")
     if method != "POST":
-        return _reply(405, {"error": {"code": "method_not_allowed", "message": "POST only"}})
+        return proxy_error(405, "method_not_allowed", "POST only")
     raw = _raw_body(event)
     if len(raw) > MAX_BODY:
-        return _reply(413, {"error": {"code": "too_large", "message": "not a Stripe event"}})
+        return proxy_error(413, "too_large", "not a Stripe event")
     signature = (event.get("headers") or {}).get("stripe-signature") or ""
     app = bootstrap.app()
     try:
@@ -62,17 +53,17 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             logger.error("webhook_secret_unset: %s", e.message)
         else:  # offline payments never set it: a stray request is no reason to alarm
             logger.warning("webhook refused: %s", e.message)
-        return _reply(503, {"error": {"code": e.code, "message": e.message}})
+        return proxy_error(503, e.code, e.message)
     except payments.BadEvent as e:
         logger.warning("webhook refused", extra={"reason": e.message})
-        return _reply(400, {"error": {"code": e.code, "message": e.message}})
+        return proxy_error(400, e.code, e.message)
     try:
         what = payment_events.handle_event(app.ctx, verified, app.clock.now())
     except payments.PaymentUnavailable as e:
         logger.warning("webhook deferred", extra={"event": verified["id"], "code": e.code})
-        return _reply(503, {"error": {"code": e.code, "message": e.message}})
+        return proxy_error(503, e.code, e.message)
     logger.info("webhook", extra={"event": verified["id"], "type": verified["type"], "did": what})
-    return _reply(200, {"received": True, "result": what})
+    return proxy(200, {"received": True, "result": what})
 
 
 coldstart.loaded()  # last: what loaded above lives as long as the process
