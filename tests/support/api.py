@@ -10,18 +10,36 @@ from __future__ import annotations
 import email
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import policy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tests.support.apigw import LambdaContext, http_event
+
+if TYPE_CHECKING:
+    from keepslot.bootstrap import App
 from tests.support.configs import INTAKE_ANSWERS
 
 START = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # a Monday morning in Rome
 THU_10 = "2026-12-03T09:00:00Z"  # Thursday 10:00 in Rome: 73 h after START
 THU_LATER = "2026-12-03T10:30:00Z"  # 11:30 in Rome: clear of 10:00 plus its buffer
 AFTER_THU_10_GRACE = datetime(2026, 12, 3, 9, 20, tzinfo=UTC)  # the fixture's grace: 15 min
+
+
+@contextmanager
+def serving(app: App) -> Iterator[None]:
+    """The API's routes are given `app` (Powertools' dependency overrides) while inside."""
+    from keepslot.handlers.api import api
+    from keepslot.handlers.deps import current_app
+
+    api.dependency_overrides[current_app] = lambda: app
+    try:
+        yield
+    finally:
+        api.dependency_overrides.pop(current_app, None)
 
 
 class FixedClock:

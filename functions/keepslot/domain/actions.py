@@ -80,26 +80,37 @@ def refusal(
     status = booking.status
     to = _ENDS_AS.get(action)
     if to is not None and to not in BOOKING_MOVES[status]:
-        return NotAllowedNow(f"a {status.value} booking cannot become {to.value}")
+        return NotAllowedNow(
+            f"a {status.value} booking cannot become {to.value}",
+            reason=f"booking_is.{status.value}",
+        )
     if action in (Action.CANCEL, Action.RESCHEDULE) and now >= booking.start:
-        return NotAllowedNow("this appointment has already started")
+        return NotAllowedNow("this appointment has already started", reason="started")
     if action is Action.MODE_SWITCH:
         if not booking.is_open:
-            return NotAllowedNow(f"a {status.value} booking cannot change any more")
+            return NotAllowedNow(
+                f"a {status.value} booking cannot change any more",
+                reason=f"booking_is.{status.value}",
+            )
         if now >= booking.end:
-            return NotAllowedNow("this appointment is over")
+            return NotAllowedNow("this appointment is over", reason="over")
     elif action is Action.NO_SHOW:
         grace = (terms or booking.terms).grace_minutes
         if now < booking.start + timedelta(minutes=grace):
-            return NotAllowedNow(f"a no-show can be recorded {grace} minutes after the start")
+            return NotAllowedNow(
+                f"a no-show can be recorded {grace} minutes after the start",
+                reason="no_show_grace",
+                params={"minutes": grace},
+            )
     elif action is Action.WAIVE:
         if status not in WAIVABLE:
             return NotAllowedNow(
-                "only a cancelled, rescheduled or missed appointment can be waived"
+                "only a cancelled, rescheduled or missed appointment can be waived",
+                reason="not_waivable",
             )
         # NONE: nothing was kept, but the strike itself can still be forgiven.
         if booking.deposit.status not in (DepositStatus.FORFEITED, DepositStatus.NONE):
-            return NotAllowedNow("there is no forfeited deposit to waive")
+            return NotAllowedNow("there is no forfeited deposit to waive", reason="not_waivable")
     return None
 
 
@@ -193,17 +204,26 @@ def require(
 def why_not(booking: Booking, now: datetime, who: Who, button: str) -> DomainError:
     status = booking.status
     if who is Who.CLIENT and status is S.RESCHEDULED:
-        return Superseded("this booking was moved; use the link of the new booking")
+        return Superseded("this booking was moved; use the link of the new booking", reason="moved")
     if button == "no-show" and status is S.CONFIRMED:
         refused = refusal(booking, Action.NO_SHOW, now)
         if refused is not None:
             return refused
     if button == "confirm-deposit":
-        return NotAllowedNow(f"there is no pending deposit on a {status.value} booking")
+        return NotAllowedNow(
+            f"there is no pending deposit on a {status.value} booking",
+            reason=f"booking_is.{status.value}",
+        )
     if who is Who.CLIENT and booking.is_open and now >= booking.start:
-        return NotAllowedNow("this appointment has already started")
+        return NotAllowedNow("this appointment has already started", reason="started")
     if button == "reschedule" and booking.is_open:
-        return NotAllowedNow("only a confirmed booking can be moved; cancel and book again")
+        return NotAllowedNow(
+            "only a confirmed booking can be moved; cancel and book again",
+            reason="confirmed_only",
+        )
     if who is Who.FREELANCER and button in ("arrived", "waiting", "no-show", "offer"):
-        return NotAllowedNow(f"not possible now on a {status.value} booking")
-    return NotAllowedNow(f"this booking is {status.value}")
+        return NotAllowedNow(
+            f"not possible now on a {status.value} booking",
+            reason=f"booking_is.{status.value}",
+        )
+    return NotAllowedNow(f"this booking is {status.value}", reason=f"booking_is.{status.value}")

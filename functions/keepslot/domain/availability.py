@@ -119,7 +119,7 @@ def check_start(
     earliest, latest = _limits(schedule, now)
     at = _us(start)
     if at < _us(now):
-        raise InvalidInput("that time has already passed", field="start")
+        raise InvalidInput("that time has already passed", field="start", reason="passed")
     if at < earliest:
         raise InvalidInput(
             f"bookings need at least {_minutes_text(schedule.notice)} notice", field="start"
@@ -131,15 +131,21 @@ def check_start(
     day = start.astimezone(tz).date()
     windows = schedule.windows(day)
     if not windows:
-        raise InvalidInput(f"closed on {_WEEKDAYS[day.weekday()]} {day}", field="start")
+        raise InvalidInput(
+            f"closed on {_WEEKDAYS[day.weekday()]} {day}", field="start", reason="closed"
+        )
     length = minutes * _MINUTE
     if not any(at in _starts(tz, day, w, schedule.step, length) for w in windows):
         raise InvalidInput(_why_off(schedule, tz, minutes, start, windows), field="start")
     taken = _Busy.of(schedule, busy, tz, blocked)
     if taken.full(day, schedule.daily_cap):
-        raise InvalidInput(f"{_WEEKDAYS[day.weekday()]} {day} is fully booked", field="start")
+        raise InvalidInput(
+            f"{_WEEKDAYS[day.weekday()]} {day} is fully booked", field="start", reason="full"
+        )
     if taken.overlaps(at, at + length):
-        raise SlotTaken("that time has just been taken; please choose another", field="start")
+        raise SlotTaken(
+            "that time has just been taken; please choose another", field="start", reason="taken"
+        )
 
 
 def lock_grid(schedule: Schedule, span: Span) -> list[datetime]:

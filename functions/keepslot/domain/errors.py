@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class DomainError(Exception):
     """Base of every rule the domain refuses."""
@@ -9,11 +11,20 @@ class DomainError(Exception):
     code = "domain_error"
 
     def __init__(
-        self, message: str, *, field: str | None = None, fields: dict[str, str] | None = None
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        fields: dict[str, str] | None = None,
+        reason: str | None = None,
+        params: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(message)
-        self.message = message
+        self.message = message  # English, for logs; pages word `reason` in their language
         self.field = field
+        # Which rule refused, and its values: the HTTP edge words it in the site's language.
+        self.reason = reason
+        self.params = dict(params or {})
         # Several fields at once (e.g. every unanswered intake question), each with its reason.
         self.fields = fields or ({field: message} if field else {})
 

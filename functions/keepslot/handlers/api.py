@@ -27,7 +27,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from keepslot.adapters.tokens import Purpose
 from keepslot.domain.errors import DomainError
 from keepslot.handlers import routes_attendance, routes_clients, views
-from keepslot.handlers.deps import AppDep, ClientBooking, FreelancerBooking, Viewer, ViewerClaim
+from keepslot.handlers.deps import (
+    AppDep,
+    ClientBooking,
+    FreelancerBooking,
+    Viewer,
+    ViewerClaim,
+    app_of,
+)
 from keepslot.handlers.errors import domain_error, error, proxy_error
 from keepslot.handlers.models import BookingBody, CancelBody, ModeBody, RescheduleBody
 from keepslot.handlers.viewer import client_network
@@ -46,8 +53,8 @@ api.include_router(routes_clients.router)  # waivers, approve/decline, block, ca
 
 @api.exception_handler(DomainError)
 def _domain(err: DomainError) -> Any:
-    logger.info("refused", extra={"code": err.code})
-    return domain_error(err)
+    logger.info("refused", extra={"code": err.code, "reason": err.reason})
+    return domain_error(err, app_of(api).config.business.locale)
 
 
 @api.exception_handler(RequestValidationError)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Depends
+from aws_lambda_powertools.event_handler import ApiGatewayResolver, Depends
 from aws_lambda_powertools.event_handler.request import Request
 
 from keepslot import bootstrap
@@ -21,6 +21,12 @@ def current_app() -> bootstrap.App:
 
 
 AppDep = Annotated[bootstrap.App, Depends(current_app)]
+
+
+def app_of(resolver: ApiGatewayResolver) -> bootstrap.App:
+    """The app a route of `resolver` is given (for code that runs outside a route, such
+    as an exception handler)."""
+    return resolver.dependency_overrides.get(current_app, current_app)()  # type: ignore[no-any-return]
 
 
 def viewer_claim(request: Request, app: AppDep) -> Claim:

@@ -64,6 +64,18 @@ def proxy_error(status: int, code: str, message: str) -> dict[str, Any]:
     return proxy(status, error_body(code, message))
 
 
-def domain_error(err: e.DomainError) -> Response[Any]:
+def domain_error(err: e.DomainError, locale: str | None = None) -> Response[Any]:
+    """The refusal, worded in `locale` when the catalogue knows its reason (else the
+    domain's English)."""
     status = next((s for cls, s in STATUS.items() if isinstance(err, cls)), 409)
-    return error(status, err.code, err.message, err.fields or None)
+    message = worded(err, locale) if locale else err.message
+    fields = {k: message if v == err.message else v for k, v in err.fields.items()}
+    return error(status, err.code, message, fields or None)
+
+
+def worded(err: e.DomainError, locale: str) -> str:
+    from keepslot.adapters.words import Words
+
+    words = Words(locale)
+    key = f"err.{err.reason}"
+    return words(key, **err.params) if err.reason and key in words.strings else err.message

@@ -114,7 +114,9 @@ def reschedule(ctx: Context, booking_id: str, now: datetime, start: datetime) ->
     schedule = ctx.config.schedule()
     check_start(schedule, service.minutes, start, [], now)
     if start == booking.start:
-        raise InvalidInput("that is the current time of the booking", field="start")
+        raise InvalidInput(
+            "that is the current time of the booking", field="start", reason="same_time"
+        )
     outcome = decide(booking, Action.RESCHEDULE, now)
     new = _moved(ctx, booking, start, now, outcome)
     # A late move's credit pays the new deposit at once: that part moves there (`carried`).

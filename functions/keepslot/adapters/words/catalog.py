@@ -6,9 +6,12 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from keepslot.adapters.words import en, it
+from keepslot.adapters.words import en, it, refusals
 
-LOCALES: Mapping[str, Mapping[str, str]] = {"it": it.STRINGS, "en": en.STRINGS}
+LOCALES: Mapping[str, Mapping[str, str]] = {
+    "it": it.STRINGS | refusals.IT,
+    "en": en.STRINGS | refusals.EN,
+}
 
 
 class Words:
