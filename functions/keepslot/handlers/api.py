@@ -26,7 +26,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from keepslot.adapters.tokens import Purpose
 from keepslot.domain.errors import DomainError
-from keepslot.handlers import routes_attendance, routes_clients, views
+from keepslot.handlers import answers, routes_attendance, routes_clients, views
 from keepslot.handlers.deps import (
     AppDep,
     ClientBooking,
@@ -69,12 +69,12 @@ def _invalid(err: RequestValidationError) -> Any:
     return error(422, "invalid_input", f"{first[0]}: {first[1]}", fields)
 
 
-@api.get("/api/config")
+@api.get("/api/config", responses=answers.answers(answers.ConfigAnswer))
 def get_config(app: AppDep) -> dict[str, Any]:
     return views.public_config(app.config)
 
 
-@api.get("/api/slots")
+@api.get("/api/slots", responses=answers.answers(answers.SlotsAnswer))
 def get_slots(
     service: Annotated[str, Query(max_length=40)],
     from_: Annotated[date, Query(alias="from")],
@@ -85,7 +85,7 @@ def get_slots(
     return views.slots(service, app.config.business.timezone, free)
 
 
-@api.post("/api/bookings")
+@api.post("/api/bookings", responses=answers.answers(answers.BookedAnswer, 201))
 def post_booking(body: BookingBody, app: AppDep) -> Any:
     key = api.current_event.headers.get("idempotency-key")
     raw = api.current_event.body or ""
@@ -119,7 +119,7 @@ def post_booking(body: BookingBody, app: AppDep) -> Any:
     return views.created(views.booked(app, booked, step))
 
 
-@api.get("/api/manage")
+@api.get("/api/manage", responses=answers.answers(answers.PreviewAnswer))
 def get_manage(app: AppDep, claim: ViewerClaim) -> dict[str, Any]:
     from keepslot.service import manage
 
@@ -129,7 +129,7 @@ def get_manage(app: AppDep, claim: ViewerClaim) -> dict[str, Any]:
     return views.preview(app, preview, payments.shown_step(app.ctx, preview.booking))
 
 
-@api.post("/api/manage/cancel")
+@api.post("/api/manage/cancel", responses=answers.answers(answers.ChangedAnswer))
 def post_cancel(body: CancelBody, app: AppDep, booking_id: ClientBooking) -> dict[str, Any]:
     from keepslot.service import manage
 
@@ -137,7 +137,7 @@ def post_cancel(body: CancelBody, app: AppDep, booking_id: ClientBooking) -> dic
     return views.changed(app, changed)
 
 
-@api.post("/api/manage/reschedule")
+@api.post("/api/manage/reschedule", responses=answers.answers(answers.ChangedAnswer))
 def post_reschedule(body: RescheduleBody, app: AppDep, booking_id: ClientBooking) -> dict[str, Any]:
     from keepslot.service import manage
 
@@ -150,7 +150,7 @@ def post_reschedule(body: RescheduleBody, app: AppDep, booking_id: ClientBooking
     return views.changed(app, changed, step)
 
 
-@api.post("/api/manage/mode")
+@api.post("/api/manage/mode", responses=answers.answers(answers.ChangedAnswer))
 def post_mode(body: ModeBody, app: AppDep, booking_id: ClientBooking) -> dict[str, Any]:
     from keepslot.service import manage
 
@@ -158,21 +158,21 @@ def post_mode(body: ModeBody, app: AppDep, booking_id: ClientBooking) -> dict[st
     return views.changed(app, changed)
 
 
-@api.post("/api/manage/card")
+@api.post("/api/manage/card", responses=answers.answers(answers.CardAnswer))
 def post_card(app: AppDep, booking_id: Viewer) -> dict[str, Any]:
     """The card form of a held booking, made now when the booking holds none."""
     held, step = payments.card_form(app.ctx, booking_id)
     return {"booking": views.booking_view(held), "payment": views.payment(step)}
 
 
-@api.post("/api/manage/payment")
+@api.post("/api/manage/payment", responses=answers.answers(answers.BookingAnswer))
 def post_payment(app: AppDep, booking_id: Viewer) -> dict[str, Any]:
     # The body (the page's SetupIntent id) is not trusted: the booking names its own.
     done = payments.confirm(app.ctx, booking_id, app.clock.now())
     return {"booking": views.booking_view(done)}
 
 
-@api.post("/api/manage/confirm")
+@api.post("/api/manage/confirm", responses=answers.answers(answers.BookingAnswer))
 def post_confirm(app: AppDep, booking_id: ClientBooking) -> dict[str, Any]:
     # Only the emailed link: pressing Confirm proves the address, and may spend its credit.
     from keepslot.service import confirm
@@ -181,14 +181,14 @@ def post_confirm(app: AppDep, booking_id: ClientBooking) -> dict[str, Any]:
     return {"booking": views.booking_view(done)}
 
 
-@api.get("/api/admin")
+@api.get("/api/admin", responses=answers.answers(answers.AdminAnswer))
 def get_admin(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import admin
 
     return views.admin(app, admin.admin_view(app.ctx, booking_id, app.clock.now()))
 
 
-@api.post("/api/admin/confirm-deposit")
+@api.post("/api/admin/confirm-deposit", responses=answers.answers(answers.BookingAnswer))
 def post_confirm_deposit(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import admin
 
@@ -196,7 +196,7 @@ def post_confirm_deposit(app: AppDep, booking_id: FreelancerBooking) -> dict[str
     return {"booking": views.booking_view(done)}
 
 
-@api.post("/api/admin/cancel")
+@api.post("/api/admin/cancel", responses=answers.answers(answers.ChangedAnswer))
 def post_admin_cancel(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import admin
 

@@ -11,7 +11,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepslot.handlers import views
+from keepslot.handlers import answers, views
 from keepslot.handlers.deps import AppDep, FreelancerBooking
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
@@ -22,7 +22,7 @@ class WaitingBody(BaseModel):
     until_minutes: int | None = Field(default=None, ge=1, le=120)
 
 
-@router.post("/api/admin/arrived")
+@router.post("/api/admin/arrived", responses=answers.answers(answers.BookingAnswer))
 def post_arrived(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import admin
 
@@ -30,7 +30,7 @@ def post_arrived(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     return {"booking": views.booking_view(done)}
 
 
-@router.post("/api/admin/waiting")
+@router.post("/api/admin/waiting", responses=answers.answers(answers.BookingAnswer))
 def post_waiting(body: WaitingBody, app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import admin
 
@@ -38,7 +38,7 @@ def post_waiting(body: WaitingBody, app: AppDep, booking_id: FreelancerBooking) 
     return {"booking": views.booking_view(done)}
 
 
-@router.post("/api/admin/no-show")
+@router.post("/api/admin/no-show", responses=answers.answers(answers.ChangedAnswer))
 def post_no_show(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import admin
 
@@ -46,7 +46,7 @@ def post_no_show(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     return views.changed(app, changed)
 
 
-@router.post("/api/admin/offer")
+@router.post("/api/admin/offer", responses=answers.answers(answers.BookingAnswer))
 def post_offer(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import admin
 

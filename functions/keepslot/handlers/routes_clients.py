@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import Field
 
 from keepslot.adapters.fields import Text
+from keepslot.handlers import answers
 from keepslot.handlers.deps import AppDep, ClientBooking, FreelancerBooking
 from keepslot.handlers.errors import error
 from keepslot.handlers.models import Body, WaiveBody
@@ -40,7 +41,7 @@ def post_waiver(body: WaiverBody, app: AppDep, booking_id: ClientBooking) -> Res
     return Response(202, "application/json", '{"status": "requested"}')
 
 
-@router.post("/api/admin/waive")
+@router.post("/api/admin/waive", responses=answers.answers(answers.WaivedAnswer))
 def post_waive(body: WaiveBody, app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import clients
 
@@ -48,7 +49,7 @@ def post_waive(body: WaiveBody, app: AppDep, booking_id: FreelancerBooking) -> d
     return {"booking": booking_view(done.booking), "outcome": outcome_view(done.outcome)}
 
 
-@router.post("/api/admin/decline-waiver")
+@router.post("/api/admin/decline-waiver", responses=answers.answers(answers.BookingAnswer))
 def post_decline_waiver(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import clients
 
@@ -56,21 +57,21 @@ def post_decline_waiver(app: AppDep, booking_id: FreelancerBooking) -> dict[str,
     return {"booking": booking_view(done)}
 
 
-@router.post("/api/admin/approve")
+@router.post("/api/admin/approve", responses=answers.answers(answers.BookingAnswer))
 def post_approve(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import clients
 
     return {"booking": booking_view(clients.approve(app.ctx, booking_id, app.clock.now()))}
 
 
-@router.post("/api/admin/decline")
+@router.post("/api/admin/decline", responses=answers.answers(answers.BookingAnswer))
 def post_decline(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import clients
 
     return {"booking": booking_view(clients.decline(app.ctx, booking_id, app.clock.now()))}
 
 
-@router.post("/api/admin/block-client")
+@router.post("/api/admin/block-client", responses=answers.answers(answers.BlockedAnswer))
 def post_block(body: BlockBody, app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import clients
 

@@ -1,0 +1,206 @@
+"""The shapes of the API's answers, for the OpenAPI document (`responses=` on each route).
+
+Routes build their answers in handlers/views.py; these models only describe them, so
+schemathesis can check every answer against the document. Fields a route leaves out
+when they do not apply are optional here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from pydantic import BaseModel, Field
+
+
+class Answer(BaseModel):
+    model_config = {"defer_build": True}
+
+
+class MoneyOut(Answer):
+    amount: int
+    currency: str
+
+
+class ReturnedOut(Answer):
+    as_: str = Field(alias="as")
+    amount: int
+    credit: int | None = None
+
+
+class DepositOut(MoneyOut):
+    status: str
+    paid: int | None = None
+    kept: int | None = None
+    returned: ReturnedOut | None = None
+
+
+class ClientOut(Answer):
+    name: str
+    email: str
+
+
+class BookingOut(Answer):
+    id: str
+    status: str
+    service: str
+    start: str
+    mode: str
+    end: str | None = None
+    client: ClientOut | None = None
+    deposit: DepositOut | None = None
+    timezone: str | None = None
+    hold_until: str | None = None
+    rescheduled_to: str | None = None
+    confirmed_at: str | None = None
+
+
+class ErrorDetail(Answer):
+    code: str
+    message: str
+    fields: dict[str, str] | None = None
+
+
+class ErrorAnswer(Answer):
+    error: ErrorDetail
+
+
+class PaymentOut(Answer):
+    kind: str
+    prepare: bool | None = None
+    client_secret: str | None = None
+    publishable_key: str | None = None
+    js_url: str | None = None
+    instructions: str | None = None
+    error: ErrorDetail | None = None
+
+
+class OutcomeOut(Answer):
+    deposit: str
+    amount: int
+    currency: str
+    reason: str
+    forfeited: int | None = None
+    returned: ReturnedOut | None = None
+    credit_until: str | None = None
+    fee: int | None = None
+    explanation: str | None = None
+
+
+class TierOut(Answer):
+    rule: str
+    message: str
+
+
+class BookedAnswer(Answer):
+    booking: BookingOut
+    manage_url: str
+    payment: PaymentOut
+    tier: TierOut | None = None
+
+
+class PreviewOut(Answer):
+    cancel: OutcomeOut | None
+    reschedule: OutcomeOut | None
+
+
+class PreviewAnswer(Answer):
+    booking: BookingOut
+    preview: PreviewOut
+    actions: list[str]
+    free_change_until: str
+    access: str
+    credit: MoneyOut | None = None
+    waiver: str | None = None
+    payment: PaymentOut | None = None
+
+
+class ChangedAnswer(Answer):
+    booking: BookingOut
+    outcome: OutcomeOut | None
+    new_booking: BookingOut | None = None
+    manage_url: str | None = None
+    payment: PaymentOut | None = None
+
+
+class BookingAnswer(Answer):
+    booking: BookingOut
+
+
+class CardAnswer(BookingAnswer):
+    payment: PaymentOut
+
+
+class WaivedAnswer(BookingAnswer):
+    outcome: OutcomeOut
+
+
+class BlockedOut(Answer):
+    blocked: bool
+
+
+class BlockedAnswer(BookingAnswer):
+    client: BlockedOut
+
+
+class AdminClientOut(ClientOut):
+    phone: str | None
+    history: dict[str, int]
+    credits: list[dict[str, Any]]
+    blocked: bool
+    strikes: int
+    tier: str | None
+
+
+class AdminAnswer(Answer):
+    booking: BookingOut
+    client: AdminClientOut
+    answers: dict[str, str]
+    notes: str | None
+    actions: list[str]
+    policy: dict[str, Any]
+
+
+class SlotOut(Answer):
+    start: str
+    end: str
+
+
+class SlotsAnswer(Answer):
+    service: str
+    timezone: str
+    slots: list[SlotOut]
+
+
+class ConfigAnswer(Answer):
+    business: dict[str, Any]
+    services: list[dict[str, Any]]
+    policy: dict[str, Any]
+    payments: dict[str, Any]
+    intake: list[dict[str, Any]]
+    policy_version: str
+
+
+# What any route may refuse with, besides its own answer.
+_REFUSALS = {
+    401: "the link is missing, not valid or expired",
+    403: "the link is not for this page, or the address may not book",
+    404: "no such booking",
+    409: "not allowed now (the booking changed, or the time is taken)",
+    422: "invalid input: the field is named",
+    429: "too many bookings waiting for payment",
+    503: "a provider (the card processor) did not answer: the same request may retry",
+}
+
+
+def answers(model: type[Answer], status: int = 200) -> dict[int, OpenAPIResponse]:
+    """The `responses=` of a route answering `model`, and the error body of a refusal."""
+    out: dict[int, OpenAPIResponse] = {
+        status: {"description": "done", "content": {"application/json": {"model": model}}}
+    }
+    for code, description in _REFUSALS.items():
+        out[code] = {
+            "description": description,
+            "content": {"application/json": {"model": ErrorAnswer}},
+        }
+    return out
