@@ -68,7 +68,8 @@ class App:
     @cached_property
     def store(self) -> DynamoStore:
         retention = timedelta(days=self.config.privacy.retention_days)
-        return DynamoStore(self.dynamodb, self.env.table_name, retention)
+        tz = self.config.business.timezone
+        return DynamoStore(self.dynamodb, self.env.table_name, retention, tz)
 
     @cached_property
     def ctx(self) -> Context:

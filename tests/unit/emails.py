@@ -75,6 +75,7 @@ def context(event: str, mode: str, name: str = "Anna Bianchi") -> dict[str, Any]
         "old_id": "b0",
         "reason": "",
         "calendar": {"id": "studio", "name": "Studio"},
+        "login": {"nonce": "n1", "until": "2026-12-03T09:15:00Z"},
         "failures": 3,
         "error": "the calendar server answered HTTP 404",
         "busy_start": "2026-12-03T08:30:00Z",

@@ -27,6 +27,9 @@ class Purpose(StrEnum):
     MANAGE = "manage"  # the link emailed to the client's address: it may change the booking
     VIEW = "view"  # the link in the booking answer: it shows the booking and takes the deposit
     ADMIN = "admin"
+    # The freelancer's dashboard: these name a random nonce, not a booking.
+    LOGIN = "login"  # the emailed sign-in link: 15 minutes, exchanged once for a session
+    DASHBOARD = "dashboard"  # the session the page keeps for the day
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from keepslot.adapters.dynamo.admin_queries import ClientAdmin
 from keepslot.adapters.dynamo.store import DynamoStore
 from keepslot.adapters.settings import ConfigError, KeepslotConfig, load_config
-from keepslot.cli import calendars, output, reports
+from keepslot.cli import calendars, output, report, reports
 from keepslot.cli.local_stack import LocalStack, find
 from keepslot.config import Env
 from keepslot.domain.booking import BookingStatus
@@ -344,6 +344,7 @@ def parser() -> argparse.ArgumentParser:
     er.add_argument("email", metavar="EMAIL")
     er.add_argument("--yes", action="store_true", help="really erase (there is no undo)")
     calendars.add_commands(sub, common)
+    report.add_commands(sub, common)
     return p
 
 

@@ -103,3 +103,9 @@ class Unavailable(DomainError):
     """
 
     code = "unavailable"
+
+
+class TooManyRequests(DomainError):
+    """The same request, too often from one network: asked to wait."""
+
+    code = "too_many_requests"

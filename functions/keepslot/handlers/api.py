@@ -26,7 +26,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from keepslot.adapters.tokens import Purpose
 from keepslot.domain.errors import DomainError
-from keepslot.handlers import answers, routes_attendance, routes_clients, views
+from keepslot.handlers import answers, routes_attendance, routes_clients, routes_dashboard, views
 from keepslot.handlers.deps import (
     AppDep,
     ClientBooking,
@@ -49,6 +49,7 @@ metrics = Metrics(namespace="keepslot", service="api")
 api = APIGatewayHttpResolver(enable_validation=True)
 api.include_router(routes_attendance.router)  # arrived, waiting, no-show, offer
 api.include_router(routes_clients.router)  # waivers, approve/decline, block, calendar feed
+api.include_router(routes_dashboard.router)  # the freelancer's dashboard and report
 
 
 @api.exception_handler(DomainError)

@@ -18,6 +18,7 @@ STATUS: dict[type[e.DomainError], int] = {
     e.WrongPurpose: 403,
     e.ClientBlocked: 403,
     e.TooManyHolds: 429,
+    e.TooManyRequests: 429,
     e.Unavailable: 503,  # an upstream (Stripe) failed: nothing decided, the same request may retry
 }
 RETRY_AFTER = "2"  # seconds; the pages retry a 503 once on their own

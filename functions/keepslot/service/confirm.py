@@ -15,7 +15,7 @@ from datetime import datetime
 from keepslot.domain.booking import OPEN, Booking, BookingStatus, DepositStatus
 from keepslot.domain.credit import apply_credits
 from keepslot.domain.errors import DomainError, NotAllowedNow, Superseded
-from keepslot.service.changes import Change, Hold, LedgerEntry
+from keepslot.service.changes import Change, ClientEvent, Hold, LedgerEntry
 from keepslot.service.context import Context
 from keepslot.service.mail import notify
 from keepslot.service.snapshots import ClientSnapshot
@@ -39,6 +39,8 @@ def confirm(ctx: Context, booking_id: str, now: datetime) -> Booking:
         else:
             change.outbox += notify(ctx, done, now, "booking_confirmed")
     change.updated.append((done, version))
+    # History and the report: the client said they will be there (or proved the address).
+    change.events.append(ClientEvent(booking.client.key, "confirmed", now, booking.id))
     try:
         ctx.store.commit(change)
     except DomainError:

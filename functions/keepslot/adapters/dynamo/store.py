@@ -39,10 +39,12 @@ class DynamoStore:
         client: Callable[[], DynamoDBClient],
         table: str,
         retention: timedelta = DEFAULT_RETENTION,
+        timezone: str | None = "UTC",
     ) -> None:
         self._client = client  # created lazily by the wiring, once
         self.table = table
         self.retention = retention  # how long personal data outlives its last use
+        self.timezone = timezone  # the freelancer's: the report counts in their months
 
     # ---- reads -------------------------------------------------------------
 
@@ -220,7 +222,7 @@ class DynamoStore:
         self._client().transact_write_items(TransactItems=[update, *mail])  # type: ignore[list-item]
 
     def commit(self, change: Change) -> None:
-        ops = Translator(self.table, self.retention).ops(change)
+        ops = Translator(self.table, self.retention, self.timezone).ops(change)
         if not ops:
             return
         try:

@@ -11,6 +11,8 @@ from typing import Any
 
 from keepslot.adapters.dynamo.codec import Item, booking_to_item, credit_to_item, dump, values
 from keepslot.adapters.dynamo.ledger import ledger_items
+from keepslot.adapters.dynamo.needs import needs_requests
+from keepslot.adapters.dynamo.report import counter_updates
 from keepslot.domain.booking import Booking
 from keepslot.domain.credit import Credit
 from keepslot.domain.errors import Conflict, InvalidInput, SlotTaken, TooManyHolds
@@ -62,9 +64,12 @@ class Op:
 class Translator:
     """Builds the transaction items of one Change."""
 
-    def __init__(self, table: str, retention: timedelta = DEFAULT_RETENTION) -> None:
+    def __init__(
+        self, table: str, retention: timedelta = DEFAULT_RETENTION, timezone: str | None = None
+    ) -> None:
         self.table = table
         self.retention = retention
+        self.timezone = timezone  # the report's months are the freelancer's; None: no report
 
     def ops(self, c: Change) -> list[Op]:
         ops: list[Op] = []
@@ -108,6 +113,10 @@ class Translator:
             self._put(item, "attribute_not_exists(PK)", ConcurrentChange)
             for item in ledger_items(c)
         ]
+        ops += [Op(r, lambda: ConcurrentChange("needs")) for r in needs_requests(self.table, c)]
+        if self.timezone:  # the report's counters move with the change they count
+            report = counter_updates(self.table, c, self.timezone)
+            ops += [Op(r, lambda: ConcurrentChange("report")) for r in report]
         return ops
 
     def job(self, job: Job) -> Op:

@@ -39,5 +39,10 @@ class Links:
         query = f"?do={action}" if action else ""
         return f"{self.site}/admin/{query}#{token}"
 
+    def dashboard(self, nonce: str, until: datetime) -> str:
+        """The dashboard's sign-in link: signed when the email is built, so no token is
+        ever stored (the outbox keeps only the nonce, useless without the key)."""
+        return f"{self.site}/dashboard/#{self._signer().sign(nonce, Purpose.LOGIN, until)}"
+
     def book(self) -> str:
         return f"{self.site}/book/"

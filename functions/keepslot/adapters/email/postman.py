@@ -119,6 +119,13 @@ class SesPostman:
             "policy_url": f"{self._links.site}/policy/",
             "sender": b.sender_name or b.name,
         }
+        login = context.get("login")
+        if login:  # the dashboard's sign-in: the link is signed now, never stored
+            until = parse_iso(login["until"])
+            view |= {
+                "login_url": self._links.dashboard(login["nonce"], until),
+                "login_until": format_time(until, locale, tz),
+            }
         if booking:
             start, mailed = parse_iso(booking["start"]), self._now()
             hours = int(context.get("free_change_hours") or cfg.policy.free_change_hours)
