@@ -155,8 +155,8 @@ LIFECYCLE = Lifecycle(
     dispatcher_runs=5,
     emails=7,
     read_units=16.0,
-    write_units=142,
-    stored_bytes=3240,
+    write_units=150,
+    stored_bytes=3555,
 )
 IDLE_TICK = Tick(read_units=1.0)
 

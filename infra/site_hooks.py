@@ -35,6 +35,7 @@ APP_TITLES = {
     "book/index.md": "title.book",
     "manage/index.md": "title.manage",
     "admin/index.md": "title.admin",
+    "dashboard/index.md": "title.dashboard",
 }
 NAV_TITLES = {"index.md": "nav.home", "policy.md": "nav.policy", "book/index.md": "nav.book"}
 KEEPSLOT_CSS = "assets/css/keepslot.css"

@@ -49,6 +49,7 @@ STRINGS: dict[str, str] = {
     "title.book": "Book an appointment",
     "title.manage": "Your booking",
     "title.admin": "Booking admin",
+    "title.dashboard": "Dashboard",
     # Outcomes (explain): present tense, for the preview and for the result alike.
     "out.head.nothing_paid": "No deposit has been paid, so there is nothing to keep.",
     "out.head.early_cancel": "This cancellation is in time: no penalty.",

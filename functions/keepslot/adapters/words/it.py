@@ -53,6 +53,7 @@ STRINGS: dict[str, str] = {
     "title.book": "Prenota un appuntamento",
     "title.manage": "La tua prenotazione",
     "title.admin": "Amministrazione della prenotazione",
+    "title.dashboard": "Bacheca",
     # Outcomes (explain): present tense, for the preview and for the result alike.
     "out.head.nothing_paid": (
         "Non risulta alcun acconto versato, quindi non c'è nulla da trattenere."
