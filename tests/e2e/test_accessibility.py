@@ -76,3 +76,16 @@ def test_link_pages_have_no_violation(page: Page, links: dict[str, str], which: 
     page.goto(links[which])
     expect(page.get_by_test_id(f"{which}-app").locator("h2").first).to_be_visible()
     assert violations(page) == []
+
+
+def test_dashboard_has_no_violation_signed_out_or_in(page: Page, offline_stack: LocalStack) -> None:
+    page.goto(offline_stack.url + "/dashboard/")
+    expect(page.get_by_test_id("signin")).to_be_visible()
+    assert violations(page) == []
+    page.get_by_test_id("signin-email").fill("giulia@giuliarossi.it")
+    page.get_by_test_id("signin-send").click()
+    expect(page.get_by_test_id("signin-sent")).to_be_visible()
+    mail = next(m for m in reversed(offline_stack.outbox()) if "/dashboard/#" in m["text"])
+    page.goto(link(mail, "dashboard"))
+    expect(page.get_by_test_id("chart-rates")).to_be_visible()
+    assert violations(page) == []

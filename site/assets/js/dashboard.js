@@ -181,7 +181,7 @@
       agenda.length
         ? h(
             "div",
-            { class: "ks-scroll", tabindex: "0", role: "region", "aria-labelledby": "ks-agenda-h" },
+            { class: "ks-scroll", tabindex: "0" },
             h(
               "table",
               { class: "ks-table" },
@@ -215,5 +215,7 @@
     URL.revokeObjectURL(url);
   }
 
+  // A link opened in a tab already on this page changes only the fragment: read it anew.
+  window.addEventListener("hashchange", () => location.hash && location.reload());
   start();
 })(globalThis.KS || (globalThis.KS = {}));
