@@ -261,6 +261,7 @@ def main() -> None:
     from bench.api_rss import measure as api_rss
     from bench.coldstart import measure_with_server
     from bench.money import measure as money_machine
+    from bench.report import report_calls
 
     results: dict[str, Any] = {}
     results |= availability()
@@ -269,6 +270,7 @@ def main() -> None:
     results |= race()
     results |= calendar_expansion()
     results |= in_process(calendar_slots)
+    results |= in_process(report_calls)
     results |= {"cold_start": measure_with_server(int(os.environ.get("BENCH_COLD_RUNS", "15")))}
     results |= {"api_rss": api_rss(int(os.environ.get("BENCH_RSS_REQUESTS", "200")))}
     results |= {
@@ -333,6 +335,10 @@ def print_table(r: dict[str, Any]) -> None:
     for op, calls in r["calls"].items():
         target = targets.get(op, "1 read + 1 transaction")
         rows.append((f"DynamoDB calls: {op}", json.dumps(calls), "", target))
+    if "report" in r:
+        from bench.report import report_row
+
+        rows.append(report_row(r))
     for route, lat in r["latency"].items():
         rows.append((f"latency {route}", f"p50 {lat['p50_ms']} ms", f"p95 {lat['p95_ms']} ms", ""))
     race = r["race"]
