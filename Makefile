@@ -9,7 +9,7 @@ PORT ?= 8000
 CONFIG ?= keepslot.yaml
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test test-fast lint site check-config bench package deploy chromium clean
+.PHONY: serve demo test test-fast lint site check-config bench package deploy chromium clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -26,6 +26,10 @@ site: check-config
 
 serve: site
 	$(BIN)/python -m infra.local.serve --port $(PORT) --config $(CONFIG)
+
+# A year of history in the running `make serve` (another terminal), through the API.
+demo: $(STAMP)
+	$(BIN)/python -m infra.local.demo
 
 chromium:
 	@bash infra/ensure_chromium.sh

@@ -30,7 +30,7 @@ def report_calls(api: Any) -> dict[str, Any]:
 
 
 def _session(api: Any) -> str:
-    from tests.integration.conftest import sent_mail
+    from tests.support.api import sent_mail
 
     assert api.post("/api/dashboard/login", {"email": "giulia@giuliarossi.it"}).status == 202
     api.tick()

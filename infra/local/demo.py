@@ -77,10 +77,11 @@ class Stack:
         if at > self.now():
             self.post("/_dev/clock", {"now": at.isoformat()})
 
-    def token(self, booking_id: str, purpose: str) -> str:
-        """The latest emailed link of `purpose` for the booking (read from the dev outbox)."""
+    def token(self, booking_id: str, purpose: str, fresh: bool = False) -> str:
+        """The emailed link of `purpose` for the booking (read from the dev outbox); `fresh`:
+        the latest one (the freelancer's links last a week: an old one may have expired)."""
         key = (booking_id, purpose)
-        if key not in self.tokens:
+        if fresh or key not in self.tokens:
             mails = self.get("/_dev/outbox")
             for mail in mails[self._seen :]:
                 for m in TOKEN.finditer(mail.get("text", "")):
@@ -114,7 +115,7 @@ class Demo:
 
     # ---- one booking ------------------------------------------------------------
 
-    def book(self, name: str, day: datetime) -> Booked | None:
+    def book(self, name: str, day: datetime, approve: bool = True) -> Booked | None:
         sid = self.service["id"]
         d = day.date().isoformat()
         slots = self.s.get(f"/api/slots?service={sid}&from={d}&to={d}")["slots"]
@@ -138,6 +139,9 @@ class Demo:
         b = res["booking"]
         booked = Booked(b["id"], _instant(b["start"]), name, res["manage_url"].split("#", 1)[1])
         if b["status"] == "pending_approval":
+            if not approve:  # left for the dashboard's "needs you"
+                self.note("waiting for approval")
+                return booked
             self.s.post("/api/admin/approve", token=self.s.token(b["id"], "admin"))
             self.note("approved")
         self.pay(booked, res.get("payment") or {})
@@ -148,7 +152,12 @@ class Demo:
         if self.stripe and payment.get("client_secret"):
             secret = payment["client_secret"]
             seti = secret.split("_secret_")[0]
-            card = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2031, "cvc": "123"}
+            card: dict[str, Any] = {
+                "number": "4242424242424242",
+                "exp_month": 12,
+                "exp_year": 2031,
+                "cvc": "123",
+            }
             requests.post(
                 f"{self.stripe['api_base']}/v1/setup_intents/{seti}/confirm",
                 json={
@@ -179,7 +188,8 @@ class Demo:
             steps.append((b.start - timedelta(hours=30), "confirm", b))
         if roll < late + early + no_show:
             return [*steps, (b.start + timedelta(minutes=25), "no_show", b)]
-        return [*steps, (b.start + timedelta(minutes=10), "arrived", b)]
+        # The others come; nobody presses "arrived": the clock completes the appointment.
+        return steps
 
     def do(self, what: str, b: Booked) -> None:
         try:
@@ -191,10 +201,8 @@ class Demo:
                     self.note("waiver requested")
             elif what == "confirm":
                 self.s.post("/api/manage/confirm", token=self.s.token(b.id, "manage"))
-            elif what == "no_show":
-                self.s.post("/api/admin/no-show", token=self.s.token(b.id, "admin"))
-            elif what == "arrived":
-                self.s.post("/api/admin/arrived", token=self.s.token(b.id, "admin"))
+            elif what == "no_show":  # from the no-show check's fresh link
+                self.s.post("/api/admin/no-show", token=self.s.token(b.id, "admin", fresh=True))
             self.note(what)
         except DemoError:
             self.note(f"{what} refused")
@@ -225,6 +233,8 @@ class Demo:
         now = self.s.now()
         for n in range(6):
             self.book(self.rnd.choice(CLIENTS), now + timedelta(days=1 + n * 2))
+        for name in sorted(FLAKY):  # the unreliable ones now wait for approval
+            self.book(name, now + timedelta(days=3), approve=False)
         # One appointment that has just happened: the dashboard asks whether they came.
         soon = self.book(self.rnd.choice(CLIENTS), now + timedelta(days=1))
         if soon:
@@ -234,7 +244,7 @@ class Demo:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="make demo", description=__doc__.split("\n")[0])
     p.add_argument("--weeks", type=int, default=52)
-    p.add_argument("--per-week", type=int, default=4)
+    p.add_argument("--per-week", type=int, default=2)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--url", help="the local stack (default: from .local/stack.json)")
     args = p.parse_args(argv)
@@ -256,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     took = time.monotonic() - began
     done = ", ".join(f"{k} {v}" for k, v in sorted(demo.counts.items()))
     print(f"A year of history up to {end:%Y-%m-%d} ({took:.0f} s): {done}.")
-    print(f"Sign in at {url}/dashboard/ with business.alerts; the link is at {url}/_dev/outbox.html")
+    print(f"Sign in at {url}/dashboard/ with business.alerts (the link: {url}/_dev/outbox.html)")
     return 0
 
 

@@ -9,8 +9,7 @@ from collections import Counter
 
 import boto3
 
-from tests.integration.conftest import Api, sent_mail
-from tests.integration.test_api_bookings import THU_10, book, emailed_token
+from tests.support.api import THU_10, Api, book, emailed_token, sent_mail
 from tests.support.apigw import LambdaContext, http_event
 from tests.support.counting import counting
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from keepslot.cli.main import main
-from tests.integration.conftest import Api
-from tests.integration.test_clients import FRI, THU, late_cancel, z
+from tests.support.api import Api
+from tests.support.clients import FRI, THU, late_cancel, z
 
 
 @pytest.fixture(autouse=True)

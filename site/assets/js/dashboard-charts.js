@@ -74,11 +74,15 @@
     const show = { bookings: String, late_cancel_rate: pct, no_show_rate: pct, kept: (v) => KS.money({ amount: v, currency: report.currency }) };
     const name = (c) => (c === "bookings" ? t("dash.policy.bookings") : t(`dash.col.${c}`));
     return h(
+      "div",
+      { class: "ks-scroll", tabindex: "0" },
+      h(
       "table",
       { class: "ks-table", "data-testid": "policy-versions" },
       h("caption", { text: t("dash.policy.title") }),
       h("thead", null, h("tr", null, h("th", { scope: "col", text: t("dash.policy.version") }), ...cols.map((c) => h("th", { scope: "col", text: name(c) })))),
       h("tbody", null, ...rows.map((r) => h("tr", null, h("th", { scope: "row", text: r.policy_version }), ...cols.map((c) => h("td", { text: show[c](r[c]) })))))
+      )
     );
   }
 
