@@ -1,4 +1,5 @@
-"""The `keepslot` CLI in-process against moto: listings, a client's record, block, export, erase."""
+"""The `keepslot` CLI in-process against moto: listings, a client's record, block, export, erase,
+the report."""
 
 from __future__ import annotations
 
@@ -121,3 +122,24 @@ def test_erase_asks_for_yes_first(api: Api, capsys: pytest.CaptureFixture[str]) 
     assert main(["erase", EMAIL, "--region", "eu-south-1"]) == 2
     assert "--yes" in capsys.readouterr().err
     assert "Marco Verdi" in run("bookings")
+
+
+def test_report_prints_a_row_per_month_then_the_totals_and_policy_versions(api: Api) -> None:
+    late_cancel(api, THU)
+    late_cancel(api, FRI, email="altro@example.com")
+    text = run("report", "--months", "3", "--now", z(FRI))
+    print(text)  # the sample in the report
+    lines = text.splitlines()
+    assert lines[0].split()[:4] == ["MONTH", "BOOKINGS", "COMPLETED", "LATE_CANCELS"]
+    assert [line.split()[0] for line in lines[1:5]] == ["2026-10", "2026-11", "2026-12", "total"]
+    assert lines[3].split()[1:4] == ["2", "0", "2"]  # December: 2 bookings, 2 late cancels
+    assert lines[5].startswith("policy ")
+
+
+def test_report_as_json_carries_the_money_in_minor_units(api: Api) -> None:
+    late_cancel(api, THU)
+    rows = json.loads(run("report", "--json", "--months", "1", "--now", z(THU)))
+    december = rows[0]
+    assert december["month"] == "2026-12"
+    assert (december["late_cancels"], december["kept"]) == (1, 6000)
+    assert december["late_cancel_rate"] == "100.0%"
