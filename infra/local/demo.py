@@ -56,6 +56,7 @@ class Stack:
         self.http = requests.Session()
         self.tokens: dict[tuple[str, str], str] = {}
         self._seen = 0
+        self._at: datetime | None = None  # the dev clock as last moved here
 
     def call(self, method: str, path: str, body: Any = None, token: str | None = None) -> Any:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -74,8 +75,15 @@ class Stack:
         return _instant(self.get("/_dev/clock")["now"])
 
     def move_to(self, at: datetime) -> None:
-        if at > self.now():
-            self.post("/_dev/clock", {"now": at.isoformat()})
+        """Forward to `at` (every job due on the way runs); never back."""
+        if self._at is None:
+            self._at = self.now()
+        if at <= self._at:
+            return
+        try:
+            self._at = _instant(self.post("/_dev/clock", {"now": at.isoformat()})["now"])
+        except DemoError:  # real time passed `at` meanwhile: already there
+            self._at = self.now()
 
     def token(self, booking_id: str, purpose: str, fresh: bool = False) -> str:
         """The emailed link of `purpose` for the booking (read from the dev outbox); `fresh`:
@@ -115,13 +123,20 @@ class Demo:
 
     # ---- one booking ------------------------------------------------------------
 
-    def book(self, name: str, day: datetime, approve: bool = True) -> Booked | None:
+    def free(self, first: datetime, days: int) -> list[dict[str, str]]:
+        """The free slots of `days` days from `first`: one read for the week's bookings."""
+        sid, last = self.service["id"], first + timedelta(days=days - 1)
+        path = f"/api/slots?service={sid}&from={first.date()}&to={last.date()}"
+        return list(self.s.get(path)["slots"])
+
+    def book(
+        self, name: str, day: datetime, approve: bool = True, slots: list[Any] | None = None
+    ) -> Booked | None:
         sid = self.service["id"]
-        d = day.date().isoformat()
-        slots = self.s.get(f"/api/slots?service={sid}&from={d}&to={d}")["slots"]
+        slots = self.free(day, 1) if slots is None else slots
         if not slots:
             return None
-        slot = self.rnd.choice(slots)
+        slot = slots.pop(self.rnd.randrange(len(slots)))
         email = name.lower().replace(" ", ".") + "@example.com"
         body = {
             "service": sid,
@@ -211,6 +226,7 @@ class Demo:
 
     def run(self, weeks: int, per_week: int) -> datetime:
         now = self.s.now()
+        self.s.move_to(now)
         monday = (now + timedelta(days=7 - now.weekday())).replace(
             hour=7, minute=0, second=0, microsecond=0
         )
@@ -218,9 +234,9 @@ class Demo:
             start = monday + timedelta(weeks=week)
             self.s.move_to(start)
             plan: list[tuple[datetime, str, Booked]] = []
+            free = self.free(start + timedelta(days=7), 5)  # next week, Monday to Friday
             for _ in range(per_week):
-                day = start + timedelta(days=7 + self.rnd.randrange(5))
-                b = self.book(self.rnd.choice(CLIENTS), day)
+                b = self.book(self.rnd.choice(CLIENTS), start, slots=free)
                 if b:
                     plan += self.fate(b)
             for at, what, b in sorted(plan, key=lambda p: p[0]):

@@ -6,11 +6,14 @@ import csv
 import io
 import re
 from collections import Counter
+from pathlib import Path
 
 import boto3
+import pytest
 
 from tests.support.api import THU_10, Api, book, emailed_token, sent_mail
 from tests.support.apigw import LambdaContext, http_event
+from tests.support.configs import with_payments
 from tests.support.counting import counting
 
 ALERTS = "giulia@giuliarossi.it"  # business.alerts of the sample config
@@ -151,3 +154,48 @@ def test_the_used_link_item_has_a_condition_that_refuses_a_second_use(api: Api) 
     session(api)
     used = boto3.client("dynamodb").scan(TableName="keepslot-test")["Items"]
     assert [it for it in used if it["SK"]["S"] == "USED"]
+
+
+def test_a_waiver_request_waits_in_needs_you_until_the_freelancer_decides(api: Api) -> None:
+    manage = confirmed(api)
+    api.clock.advance(hours=40)  # a late cancel: the deposit is kept
+    assert api.post("/api/manage/cancel", {}, token=manage).status == 200
+    r = api.post("/api/manage/waiver", {"reason": "febbre alta"}, token=manage)
+    assert r.status == 202
+    token = session(api)
+    [need] = [n for n in api.get("/api/dashboard", token=token).body["needs_you"]]
+    assert need["kind"] == "waiver" and need["actions"] == ["waive", "decline-waiver"]
+    act = {"booking": need["booking"]["id"], "action": "waive", "as": "credit"}
+    assert api.post("/api/dashboard/act", act, token=token).status == 409  # money: confirm first
+    done = api.post("/api/dashboard/act", act | {"confirm": True}, token=token)
+    assert done.status == 200 and done.body["booking"]["deposit"]["status"] == "waived"
+    assert api.get("/api/dashboard", token=token).body["needs_you"] == []
+    month = api.get("/api/dashboard/report?months=1", token=token).body["months"][0]
+    assert (month["late_cancels"], month["kept"], month["credited"]) == (1, 0, 6000)
+
+
+def test_a_request_waiting_for_approval_is_approved_with_one_press(
+    api: Api, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from keepslot import bootstrap
+
+    screened = {"reliability": {"new_clients_require_approval": True}}
+    monkeypatch.setenv("KEEPSLOT_CONFIG", str(with_payments("offline", tmp_path, **screened)))
+    bootstrap.reset()
+    bootstrap.use_clock(api.clock)
+    booking = book(api).body["booking"]
+    assert booking["status"] == "pending_approval"
+    token = session(api)
+    [need] = api.get("/api/dashboard", token=token).body["needs_you"]
+    assert need["kind"] == "approval" and need["actions"] == ["approve", "decline"]
+    act = {"booking": booking["id"], "action": "approve"}
+    done = api.post("/api/dashboard/act", act, token=token)
+    assert done.status == 200 and done.body["booking"]["status"] == "held"
+    agenda = api.get("/api/dashboard", token=token).body["agenda"]
+    assert [(b["id"], b["status"], b["strikes"]) for b in agenda] == [(booking["id"], "held", 0)]
+
+
+def test_an_unknown_action_is_a_422_naming_the_field(api: Api) -> None:
+    token = session(api)
+    r = api.post("/api/dashboard/act", {"booking": "abc", "action": "refund-all"}, token=token)
+    assert r.status == 422 and "action" in r.body["error"]["fields"]
