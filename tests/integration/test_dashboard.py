@@ -199,3 +199,15 @@ def test_an_unknown_action_is_a_422_naming_the_field(api: Api) -> None:
     token = session(api)
     r = api.post("/api/dashboard/act", {"booking": "abc", "action": "refund-all"}, token=token)
     assert r.status == 422 and "action" in r.body["error"]["fields"]
+
+
+def test_a_transfer_to_check_is_confirmed_from_needs_you_after_a_confirm_press(api: Api) -> None:
+    booking = book(api).body["booking"]
+    token = session(api)
+    [need] = api.get("/api/dashboard", token=token).body["needs_you"]
+    assert need["kind"] == "deposit" and need["actions"] == ["confirm-deposit"]
+    act = {"booking": booking["id"], "action": "confirm-deposit"}
+    assert api.post("/api/dashboard/act", act, token=token).status == 409
+    done = api.post("/api/dashboard/act", act | {"confirm": True}, token=token)
+    assert done.status == 200 and done.body["booking"]["status"] == "confirmed"
+    assert api.get("/api/dashboard", token=token).body["needs_you"] == []

@@ -30,7 +30,9 @@ class LoginBody(Body):
 
 class ActBody(Body):
     booking: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
-    action: Literal["approve", "decline", "arrived", "no-show", "waive", "decline-waiver"]
+    action: Literal[
+        "approve", "decline", "arrived", "no-show", "waive", "decline-waiver", "confirm-deposit"
+    ]
     as_: Literal["credit", "refund"] | None = Field(default=None, alias="as")
     confirm: bool = False  # the second press of a button that moves money
 

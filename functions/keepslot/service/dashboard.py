@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from keepslot.domain.booking import Booking, BookingStatus
+from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
 from keepslot.domain.errors import InvalidInput, NotAllowedNow
 from keepslot.service import admin, clients
 from keepslot.service.context import Context
@@ -23,8 +23,9 @@ from keepslot.service.snapshots import ClientSnapshot, DueItem
 
 AGENDA_DAYS = 15  # today and the next 14
 NO_SHOW_LOOKBACK = timedelta(days=7)  # past that, the clock has completed the booking
-ACTIONS = ("approve", "decline", "arrived", "no-show", "waive", "decline-waiver")
-MONEY_ACTIONS = frozenset({"decline", "no-show", "waive"})  # keep, return or refund money
+ACTIONS = ("approve", "decline", "arrived", "no-show", "waive", "decline-waiver", "confirm-deposit")
+# Keep, return, refund or record money: the page asks for a second press.
+MONEY_ACTIONS = frozenset({"decline", "no-show", "waive", "confirm-deposit"})
 
 
 class DashboardReads(Protocol):
@@ -80,6 +81,8 @@ def overview(
     snaps = {b.client.key: reads.client_snapshot(b.client.key) for b in agenda}
     tiers = {k: clients.tier_of_client(ctx, s, now) for k, s in snaps.items()}
     needs = [Need("approval", ("approve", "decline"), b) for b in open_ if _pending(b)]
+    if ctx.config.payments.mode == "offline":  # a transfer only the freelancer can see arrive
+        needs += [Need("deposit", ("confirm-deposit",), b) for b in open_ if _unpaid(b)]
     needs += [Need("no_show_check", ("arrived", "no-show"), b) for b in open_ if _due(b, now)]
     needs += _waivers(reads, waiver_requests())
     needs += _failed(reads, now)
@@ -92,6 +95,10 @@ def overview(
 
 def _pending(b: Booking) -> bool:
     return b.status is BookingStatus.PENDING_APPROVAL
+
+
+def _unpaid(b: Booking) -> bool:
+    return b.status is BookingStatus.HELD and b.deposit.status is DepositStatus.PENDING
 
 
 def _due(b: Booking, now: datetime) -> bool:
@@ -156,4 +163,6 @@ def act(
         return admin.no_show(ctx, booking_id, now).booking
     if action == "waive":
         return clients.waive(ctx, booking_id, now, as_).booking
+    if action == "confirm-deposit":
+        return admin.confirm_deposit(ctx, booking_id, now)
     return clients.decline_waiver(ctx, booking_id, now)

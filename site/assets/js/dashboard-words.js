@@ -12,6 +12,7 @@
     "dash.needs.title": "Cose che aspettano te",
     "dash.needs.none": "Niente da fare: tutto in ordine.",
     "dash.needs.approval": "Richiesta da approvare",
+    "dash.needs.deposit": "Acconto da verificare (bonifico)",
     "dash.needs.waiver": "Richiesta di deroga per emergenza",
     "dash.needs.no_show_check": "Il cliente è arrivato?",
     "dash.needs.failed": "Un'operazione non è riuscita",
@@ -51,6 +52,7 @@
     "dash.policy.version": "Versione",
     "dash.policy.bookings": "Prenotazioni",
     "admin.history.confirmed": "Conferme di presenza",
+    "admin.confirm.confirm-deposit": "Hai ricevuto il bonifico? La prenotazione diventa confermata.",
   });
   Object.assign(KS.strings.en, {
     "dash.signin.title": "Sign in to your dashboard",
@@ -63,6 +65,7 @@
     "dash.needs.title": "Needs you",
     "dash.needs.none": "Nothing to do: all in order.",
     "dash.needs.approval": "A request to approve",
+    "dash.needs.deposit": "A deposit to check (bank transfer)",
     "dash.needs.waiver": "An emergency waiver request",
     "dash.needs.no_show_check": "Did the client come?",
     "dash.needs.failed": "Something did not go through",
@@ -102,5 +105,6 @@
     "dash.policy.version": "Version",
     "dash.policy.bookings": "Bookings",
     "admin.history.confirmed": "Attendance confirmations",
+    "admin.confirm.confirm-deposit": "Has the transfer arrived? The booking becomes confirmed.",
   });
 })(globalThis.KS || (globalThis.KS = {}));

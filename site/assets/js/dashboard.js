@@ -8,7 +8,7 @@
   if (!root) return;
   const { h, t } = KS;
   const KEY = "ks-dashboard-session";
-  const MONEY = ["decline", "no-show", "waive"];
+  const MONEY = ["decline", "no-show", "waive", "confirm-deposit"];
   const TOKEN = /^[A-Za-z0-9_.-]{20,300}$/;
   let live, view, config;
 
