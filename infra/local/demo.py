@@ -281,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     took = time.monotonic() - began
     done = ", ".join(f"{k} {v}" for k, v in sorted(demo.counts.items()))
-    print(f"A year of history up to {end:%Y-%m-%d} ({took:.0f} s): {done}.")
+    print(f"{args.weeks} weeks of history, up to {end:%Y-%m-%d} ({took:.0f} s): {done}.")
     print(f"Sign in at {url}/dashboard/ with business.alerts (the link: {url}/_dev/outbox.html)")
     return 0
 
