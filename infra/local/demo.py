@@ -7,7 +7,9 @@ waiver requests, while the dev clock moves a year forward and runs every job on 
 way. The dashboard then has a year to show, and today's agenda and "needs you" items.
 
     make serve          # one terminal
-    make demo           # another: about a minute
+    make demo           # another: about a second per booking, 2 a week for 52 weeks
+
+`--weeks` and `--per-week` make it shorter or fuller.
 """
 
 from __future__ import annotations
