@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import open_page
 from tests.e2e.mails import link
-from tests.support.configs import with_payments
+from tests.support.configs import english, with_payments, write_config
 from tests.support.stack import LocalStack
 
 ALERTS = "giulia@giuliarossi.it"
@@ -144,3 +144,27 @@ def test_each_chart_is_drawn_with_a_point_per_month_beside_its_table(
         expect(table.locator("thead th")).to_have_count(series + 1)
     # At phone width nothing pushes the page sideways (wide tables scroll in their box).
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.fixture(scope="module")
+def english_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    tmp = tmp_path_factory.mktemp("dash-en")
+    with LocalStack(config=write_config(tmp, "english", english())) as s:
+        yield s
+
+
+def test_an_english_site_signs_in_and_draws_its_charts_in_english(
+    browser: Browser, english_stack: LocalStack
+) -> None:
+    pages = open_page(browser, "en-GB")
+    page = next(pages)
+    ask_for_link(page, english_stack, ALERTS)
+    expect(page.get_by_test_id("signin-sent")).to_contain_text("If that is the alerts address")
+    mail = next(m for m in english_stack.outbox() if "/dashboard/#" in m["text"])
+    assert mail["subject"] == "Your link to the keepslot dashboard"
+    page.goto(link(mail, "dashboard"))
+    expect(page.get_by_test_id("figure-rates")).to_contain_text(
+        "No-show and late-cancel rate by month"
+    )
+    expect(page.get_by_test_id("needs")).to_contain_text("Nothing to do")
+    next(pages, None)

@@ -211,3 +211,17 @@ def test_a_transfer_to_check_is_confirmed_from_needs_you_after_a_confirm_press(a
     done = api.post("/api/dashboard/act", act | {"confirm": True}, token=token)
     assert done.status == 200 and done.body["booking"]["status"] == "confirmed"
     assert api.get("/api/dashboard", token=token).body["needs_you"] == []
+
+
+def test_no_token_or_address_reaches_the_logs(
+    api: Api, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    api.post("/api/dashboard/login", {"email": ALERTS})
+    [link] = login_links(api)
+    session_token = api.post("/api/dashboard/session", token=link).body["token"]
+    api.post("/api/dashboard/session", token=link)  # refused: logged as a refusal only
+    api.get("/api/dashboard", token=session_token)
+    logged = capsys.readouterr().out + capsys.readouterr().err + caplog.text
+    assert logged  # the handlers did log
+    for secret in (link, session_token, link.rsplit(".", 1)[1], ALERTS):
+        assert secret not in logged
