@@ -124,7 +124,7 @@ class Cli:
 
     @property
     def store(self) -> DynamoStore:
-        return DynamoStore(self.dynamodb, self.table)
+        return DynamoStore(self.dynamodb, self.table, timezone=self.config.business.timezone)
 
     def emit(self, rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
         if self.args.json:

@@ -39,12 +39,13 @@ class DynamoStore:
         client: Callable[[], DynamoDBClient],
         table: str,
         retention: timedelta = DEFAULT_RETENTION,
-        timezone: str | None = "UTC",
+        timezone: str | None = None,
     ) -> None:
         self._client = client  # created lazily by the wiring, once
         self.table = table
         self.retention = retention  # how long personal data outlives its last use
-        self.timezone = timezone  # the freelancer's: the report counts in their months
+        # The freelancer's: the report's counters count in their months (None: not kept).
+        self.timezone = timezone
 
     # ---- reads -------------------------------------------------------------
 
