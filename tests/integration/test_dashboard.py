@@ -225,3 +225,28 @@ def test_no_token_or_address_reaches_the_logs(
     assert logged  # the handlers did log
     for secret in (link, session_token, link.rsplit(".", 1)[1], ALERTS):
         assert secret not in logged
+
+
+def test_a_job_given_up_on_and_a_calendar_that_fails_show_in_needs_you(api: Api) -> None:
+
+    from keepslot import bootstrap
+    from keepslot.adapters.dynamo.busy import DynamoBusyTable
+    from keepslot.service.changes import Change, Job, JobKind
+    from keepslot.service.ports import CalendarState
+
+    booking = book(api).body["booking"]
+    app = bootstrap.app()
+    now = api.clock.now()
+    job = Job(booking["id"], JobKind.REFUND, now, {"reason": "waiver"})
+    app.store.commit(Change(jobs=[job]))
+    pk = f"BOOKING#{booking['id']}"
+    app.store.job_attempt_failed(pk, job.key, 5, now, failed=True, error="card_declined")
+    broken = CalendarState("studio", failures=3, last_error="HTTP 404", last_attempt=now)
+    DynamoBusyTable(app.dynamodb, app.env.table_name).save_state(broken, [])
+    api.clock.advance(minutes=1)
+    needs = api.get("/api/dashboard", token=session(api)).body["needs_you"]
+    failed = next(n for n in needs if n["kind"] == "failed")
+    assert (failed["what"], failed["attempts"], failed["error"]) == ("refund", 5, "card_declined")
+    assert "/admin/#" in failed["admin_url"]  # no button settles it: the booking opens
+    calendar = next(n for n in needs if n["kind"] == "calendar")
+    assert (calendar["calendar"], calendar["error"]) == ("studio", "HTTP 404")

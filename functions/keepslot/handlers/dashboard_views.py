@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from keepslot.adapters.email.links import ADMIN_LINK_LIFETIME
 from keepslot.domain.report import COUNTERS, Tally, rates, total
 from keepslot.service.dashboard import Need, Overview
+from keepslot.service.dashboard_login import DASHBOARD_MAIL_ID
 from keepslot.service.views import booking_view
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def _need(app: App, n: Need, now: datetime) -> dict[str, Any]:
     if n.booking:
         view["booking"] = booking_view(n.booking)
     booking_id = n.booking.id if n.booking else str(n.detail.get("booking_id") or "")
-    if n.kind == "failed" and booking_id and booking_id != "DASHBOARD":
+    if n.kind == "failed" and booking_id and booking_id != DASHBOARD_MAIL_ID:
         # No button settles it: the page opens the booking's admin page instead.
         view["admin_url"] = app.links.admin(booking_id, now - (ADMIN_LINK_LIFETIME - LOOK_LINK))
     return view
