@@ -15,7 +15,8 @@ from pydantic import Field
 
 from keepslot.adapters.tokens import Purpose
 from keepslot.domain.instants import iso
-from keepslot.handlers import dashboard_views
+from keepslot.handlers import answers, dashboard_views
+from keepslot.handlers import dashboard_answers as shapes
 from keepslot.handlers.auth import claim_of
 from keepslot.handlers.deps import AppDep
 from keepslot.handlers.models import Body
@@ -41,7 +42,7 @@ def _session(app: AppDep) -> None:
     claim_of(app, router.current_event.headers, Purpose.DASHBOARD)
 
 
-@router.post("/api/dashboard/login")
+@router.post("/api/dashboard/login", responses=answers.answers(shapes.LoginAnswer, 202))
 def post_login(body: LoginBody, app: AppDep) -> Response[Any]:
     from keepslot.adapters.dynamo.logins import DynamoLogins
     from keepslot.service.dashboard_login import request_link
@@ -53,7 +54,7 @@ def post_login(body: LoginBody, app: AppDep) -> Response[Any]:
     return Response(202, "application/json", '{"status": "sent if known"}')
 
 
-@router.post("/api/dashboard/session")
+@router.post("/api/dashboard/session", responses=answers.answers(shapes.SessionAnswer))
 def post_session(app: AppDep) -> dict[str, Any]:
     from keepslot.adapters.dynamo.logins import DynamoLogins
     from keepslot.service.dashboard_login import SESSION_LIFETIME, open_session
@@ -65,7 +66,7 @@ def post_session(app: AppDep) -> dict[str, Any]:
     return {"token": token, "expires": iso(until)}
 
 
-@router.get("/api/dashboard")
+@router.get("/api/dashboard", responses=answers.answers(shapes.OverviewAnswer))
 def get_dashboard(app: AppDep) -> dict[str, Any]:
     from keepslot.adapters.dynamo.busy import DynamoBusyTable
     from keepslot.adapters.dynamo.needs import NeedsTable
@@ -79,7 +80,7 @@ def get_dashboard(app: AppDep) -> dict[str, Any]:
     return dashboard_views.overview(app, seen, now)
 
 
-@router.post("/api/dashboard/act")
+@router.post("/api/dashboard/act", responses=answers.answers(answers.BookingAnswer))
 def post_act(body: ActBody, app: AppDep) -> dict[str, Any]:
     from keepslot.service.dashboard import act
     from keepslot.service.views import booking_view
@@ -93,7 +94,7 @@ def post_act(body: ActBody, app: AppDep) -> dict[str, Any]:
 Months = Annotated[int, Query(ge=1, le=36)]
 
 
-@router.get("/api/dashboard/report")
+@router.get("/api/dashboard/report", responses=answers.answers(shapes.ReportAnswer))
 def get_report(app: AppDep, months: Months = 12) -> dict[str, Any]:
     _session(app)
     return dashboard_views.report_json(_report(app, months))
