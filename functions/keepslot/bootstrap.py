@@ -51,8 +51,12 @@ class App:
     def _client(self, name: str) -> Any:
         if name not in self._clients:
             import boto3  # deferred: a cold start pays for it only when a call needs it
+            from botocore.config import Config
 
-            self._clients[name] = boto3.client(name)  # type: ignore[call-overload]
+            # The service validates every request itself; botocore's own check walks each
+            # parameter of a transaction (thousands of calls for a booking's) before sending.
+            settings = Config(parameter_validation=False)
+            self._clients[name] = boto3.client(name, config=settings)  # type: ignore[call-overload]
         return self._clients[name]
 
     def dynamodb(self) -> DynamoDBClient:
