@@ -4,7 +4,7 @@ against the bookings (sums by ledger kind; no-show fee rows apart).
 - deposit in: `paid` rows (a payment the booking did not accept, given back, aside) +
   `credit_applied` + what the booking it was moved from `carried` equal the deposit's
   `paid`; a move never carries more than the new booking's deposit;
-- kept: the deposit's `kept` equals `forfeited` + `credit_expired` - `waived`;
+- kept: the deposit's `kept` equals `forfeited` + `credit_expired` - `waived` - `refilled`;
 - refunded: the deposit's `refunded` equals its `refund_due` rows;
 - balance: what came in = kept + credited (`credit_issued` - `credit_expired`) + `carried`
   + `refund_due` + held, where only an open or completed booking holds its deposit;
@@ -74,12 +74,12 @@ def _deposits(bookings: dict[str, Item], rows: dict[str, list[Item]]) -> list[st
             out.append(
                 f"booking {bid}: a move carried {carried_in} into a deposit of {dep['amount']}"
             )
-        kept = s["forfeited"] + s["credit_expired"] - s["waived"]
+        kept = s["forfeited"] + s["credit_expired"] - s["waived"] - s["refilled"]
         if int(dep.get("kept", 0)) != kept:
             out.append(
                 f"booking {bid}: kept {dep.get('kept', 0)}, the ledger says {kept} "
                 f"(forfeited {s['forfeited']}, credit expired {s['credit_expired']}, "
-                f"waived {s['waived']})"
+                f"waived {s['waived']}, refilled {s['refilled']})"
             )
         if int(dep.get("refunded", 0)) != s["refund_due"]:
             out.append(

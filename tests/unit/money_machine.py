@@ -1,7 +1,7 @@
 """A state machine that books, pays, changes and lets time pass, checking money at every step.
 
 It drives the use cases (book, pay, cancel, reschedule, switch mode, approve, decline,
-no-show, waive, freelancer-cancel) and the clock (holds and credits running out, refunds
+no-show, waive, freelancer-cancel, another client filling a late-cancelled hour) and the clock (holds and credits running out, refunds
 and fees made, mail sent) on the fake table and card provider, under a payment mode and
 a policy drawn at random. After every step:
 
@@ -108,6 +108,7 @@ def policies(draw: st.DrawFn) -> dict[str, Any]:
         "credit_rebook_days": draw(st.integers(0, 5)),
         "no_show_fee": draw(st.sampled_from(["0", "15.00"])),
         "no_show_auto_mark_hours": draw(st.sampled_from([None, 2])),
+        "refill_returns_percent": draw(st.sampled_from([0, 50, 100])),
     }
 
 
@@ -229,6 +230,30 @@ class MoneyMachine(RuleBasedStateMachine):
         """When `late`, time passes into the booking's late window (its hours run meanwhile)."""
         if late:
             self._advance(booking.start - timedelta(hours=booking.terms.free_change_hours / 2))
+
+    @rule(pick=PICK, pay=st.booleans())
+    def fill(self, pick: int, pay: bool) -> None:
+        """The other client books the hour a late cancel freed (a refill, once confirmed)."""
+        late = [
+            b
+            for b in self._bookings()
+            if b.status is BookingStatus.CANCELLED
+            and b.deposit.status is DepositStatus.FORFEITED
+            and b.start > self.now
+        ]
+        if not late:
+            return event("fill: nothing freed ahead")
+        freed = late[-1 - pick % len(late)]
+        other = next(e for e in EMAILS if e != freed.client.key)
+        req = request(self.ctx, other, freed.start, freed.service)
+        done = self._try("fill", lambda: book(self.ctx, req, self.now))
+        if done is not None:
+            self.ids.append(done.booking.id)
+            if pay and done.booking.status is BookingStatus.HELD:
+                self._pay(done.booking, refused=False)
+            self._advance(self.now + timedelta(minutes=1))
+            refilled = self.ctx.store.get_booking(freed.id)[0].refilled_by
+            event(f"fill: {'refilled' if refilled else 'no refill'}")
 
     @rule(pick=PICK, late=st.booleans(), day=st.integers(0, 6), slot=st.integers(0, 21))
     def reschedule(self, pick: int, late: bool, day: int, slot: int) -> None:

@@ -186,6 +186,9 @@ class Policy(Strict):
     no_show_auto_mark_hours: int | None = Field(default=None, gt=0)
     emergency_waivers_per_year: int = Field(default=1, ge=0)
     waiver_returns_as: Returned = Returned.CREDIT
+    # Of what a late cancel kept, the share that goes back (as late_remainder says) when
+    # another client's booking fills the freed hour.
+    refill_returns_percent: int = Field(default=50, ge=0, le=100)
 
     @model_validator(mode="after")
     def _tiers_fit_window(self) -> Policy:
@@ -270,6 +273,11 @@ class Question(Strict):
         if self.kind == "choice" and len(self.choices) < 2:
             raise ValueError("a choice question needs at least 2 choices")
         return self
+
+
+class Waitlist(Strict):
+    # A freed time is emailed to this many waiting clients at once; the first to book wins.
+    offer_to: int = Field(default=3, gt=0, le=20)
 
 
 class Payments(Strict):

@@ -32,6 +32,7 @@ from keepslot.adapters.config_sections import (
     Reminders,
     Service,
     Strict,
+    Waitlist,
     minor_units,
 )
 from keepslot.domain.availability import Schedule
@@ -64,6 +65,7 @@ class KeepslotConfig(Strict):
     intake: list[Question] = Field(default_factory=list)
     privacy: Privacy = Field(default_factory=Privacy)
     calendars: list[CalendarFeed] = Field(default_factory=list)  # read for busy times
+    waitlist: Waitlist = Field(default_factory=Waitlist)
 
     @model_validator(mode="after")
     def _consistent(self) -> KeepslotConfig:
@@ -115,6 +117,7 @@ class KeepslotConfig(Strict):
             no_show_fee=minor_units(p.no_show_fee),
             waiver_returns_as=p.waiver_returns_as,
             version=self.policy_version,
+            refill_returns_percent=p.refill_returns_percent,
         )
 
     def money(self, amount: int) -> Money:

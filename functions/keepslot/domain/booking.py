@@ -121,6 +121,8 @@ class Booking:
     ip_hash: str | None = None
     # When the client pressed Confirm on the emailed link: proof that the address is theirs.
     confirmed_at: datetime | None = None
+    # The booking that filled this one's hour after a late cancel: its refill is given once.
+    refilled_by: str | None = None
 
     def move_to(self, status: BookingStatus) -> Booking:
         if status not in BOOKING_MOVES[self.status]:

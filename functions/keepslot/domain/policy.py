@@ -45,6 +45,7 @@ class Reason(StrEnum):
     FREELANCER_CANCEL = "freelancer_cancel"
     CREDIT_EXPIRED = "credit_expired"
     HOLD_EXPIRED = "hold_expired"
+    REFILL = "refill"
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +167,8 @@ def apply_outcome(
     done = booking.move_to(new_status) if new_status is not None else booking
     d = booking.deposit
     status = outcome.deposit_status
-    given_back = outcome.returned.amount if outcome.fate is Fate.WAIVED and outcome.returned else 0
+    gives_kept = outcome.fate is Fate.WAIVED or outcome.reason is Reason.REFILL
+    given_back = outcome.returned.amount if gives_kept and outcome.returned else 0
     kept = d.kept + outcome.forfeited - given_back
     moves = status is not d.status and status not in DEPOSIT_MOVES[d.status]
     if d.status is DepositStatus.PENDING and d.paid > 0 and moves:
@@ -215,7 +217,7 @@ def _credit_until(booking: Booking, now: datetime, terms: Terms) -> datetime:
     return max(booking.start, now) + timedelta(days=terms.credit_rebook_days)
 
 
-def _give(
+def give_back(
     booking: Booking, now: datetime, terms: Terms, as_: Returned, amount: int
 ) -> tuple[Give, datetime | None]:
     """`amount` given back `as_`, with the credit's deadline when any of it is a credit.
@@ -250,7 +252,7 @@ def _give_all_back(booking: Booking, action: Action, now: datetime, terms: Terms
     reason = Reason.FREELANCER_CANCEL
     if action is Action.EXPIRE_HOLD:
         reason = Reason.HOLD_EXPIRED
-    give, until = _give(booking, now, terms, Returned.REFUND, paid)
+    give, until = give_back(booking, now, terms, Returned.REFUND, paid)
     ends_in = DepositStatus.CREDIT if give.as_ is Returned.CREDIT else DepositStatus.REFUNDED
     return _outcome(booking, Fate.REFUNDED, reason, ends_in=ends_in, back=(give, until))
 
@@ -286,7 +288,9 @@ def _waive(booking: Booking, now: datetime, terms: Terms, waive_as: Returned | N
         return _outcome(booking, Fate.WAIVED, Reason.WAIVER, ends_in=booking.deposit.status)
     as_ = waive_as or terms.waiver_returns_as
     # Only what the freelancer kept comes back; what was already returned stays returned.
-    return _outcome(booking, Fate.WAIVED, Reason.WAIVER, back=_give(booking, now, terms, as_, kept))
+    return _outcome(
+        booking, Fate.WAIVED, Reason.WAIVER, back=give_back(booking, now, terms, as_, kept)
+    )
 
 
 def _client_change(booking: Booking, action: Action, now: datetime, terms: Terms) -> Outcome:
@@ -308,13 +312,13 @@ def _client_change(booking: Booking, action: Action, now: datetime, terms: Terms
     if not late:
         if action is Action.RESCHEDULE:
             return _outcome(booking, Fate.CARRIED, early_reason)
-        back = _give(booking, now, terms, terms.early_cancel, paid)
+        back = give_back(booking, now, terms, terms.early_cancel, paid)
         return _outcome(booking, _fate_of(back[0]), early_reason, back=back)
     pct = forfeit_percent(terms, booking.start - now)
     kept = share(paid, pct)
     rest = paid - kept
     if rest == 0:
         return _outcome(booking, Fate.FORFEITED, late_reason, forfeited=kept, strike=True)
-    back = _give(booking, now, terms, terms.late_remainder, rest)
+    back = give_back(booking, now, terms, terms.late_remainder, rest)
     fate = _fate_of(back[0]) if kept == 0 else Fate.FORFEITED
     return _outcome(booking, fate, late_reason, forfeited=kept, strike=True, back=back)

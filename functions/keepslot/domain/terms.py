@@ -34,6 +34,9 @@ class Terms:
     no_show_fee: int = 0  # minor units, in the booking's currency
     waiver_returns_as: Returned = Returned.CREDIT
     version: str = ""
+    # Of what a late cancel kept, the share given back when someone else fills the hour.
+    # Last, and 0 for snapshots from before it existed: a booking keeps the terms it had.
+    refill_returns_percent: int = 0
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -17,6 +17,7 @@ from keepslot.service.context import Context
 from keepslot.service.mail import notify
 from keepslot.service.manage import Changed
 from keepslot.service.money import settle
+from keepslot.service.refill_claims import claim_refills
 from keepslot.service.snapshots import ClientSnapshot
 
 
@@ -108,6 +109,7 @@ def confirm_deposit(ctx: Context, booking_id: str, now: datetime) -> Booking:
         LedgerEntry(booking.id, "paid", received, booking.deposit.amount.currency, now, "offline")
     )
     change.outbox = notify(ctx, done, now, "deposit_confirmed")
+    change += claim_refills(ctx, done, now)
     ctx.store.commit(change)
     return done
 

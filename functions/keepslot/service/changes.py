@@ -14,6 +14,7 @@ from typing import Any
 
 from keepslot.domain.booking import Booking
 from keepslot.domain.credit import Credit
+from keepslot.domain.waitlist import WaitEntry
 
 NEW_VERSION = 1
 """The version a new booking is stored with; each update of it adds one."""
@@ -30,6 +31,8 @@ class JobKind(StrEnum):
     REFUND = "refund"  # a card refund decided in a change, made by the clock (service/payments)
     FEE = "no_show_fee"  # the no-show fee, charged to the saved card by the clock (service/fees)
     FEE_REFUND = "fee_refund"  # a charged fee given back by a waiver (its own key, its own row)
+    REFILL = "refill"  # a late cancel's hour was filled: part of what it kept goes back
+    OFFER = "offer"  # a time opened: offer it to the waitlist (service/offers.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +116,16 @@ class NetworkDay:
 
 
 @dataclass(frozen=True, slots=True)
+class Freed:
+    """An hour a late cancel gave back: a booking that fills it earns the canceller a refill."""
+
+    booking_id: str
+    client: str
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Idempotency:
     key: str
     body_hash: str
@@ -141,6 +154,10 @@ class Change:
     ledger: list[LedgerEntry] = field(default_factory=list)
     idempotency: Idempotency | None = None
     provider_events: list[str] = field(default_factory=list)  # webhook event ids, each once
+    freed: list[Freed] = field(default_factory=list)  # late-cancelled hours, for a refill
+    freed_taken: list[str] = field(default_factory=list)  # their booking ids: refill scheduled
+    waitlist_joined: list[WaitEntry] = field(default_factory=list)
+    waitlist_ended: list[WaitEntry] = field(default_factory=list)
 
     def __iadd__(self, other: Change) -> Change:
         for name in self.__dataclass_fields__:

@@ -25,6 +25,7 @@ from keepslot.service.context import Context
 from keepslot.service.jobs_plan import jobs_for
 from keepslot.service.mail import notify
 from keepslot.service.money import settle
+from keepslot.service.refill_claims import claim_refills
 from keepslot.service.snapshots import ClientSnapshot
 
 WAIVER_CREDIT = "#waiver"  # a waiver's credit key suffix: a leftover credit may hold CREDIT#<id>
@@ -151,6 +152,7 @@ def approve(ctx: Context, booking_id: str, now: datetime) -> Booking:
         done = replace(booking.move_to(BookingStatus.CONFIRMED), hold_until=None)
         change.holds_closed.append(Hold.of(booking))
         event = "booking_confirmed"
+        change += claim_refills(ctx, done, now)
     change.updated.append((done, version))
     change.outbox = notify(ctx, done, now, event, freelancer=False)
     ctx.store.commit(change)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from keepslot.adapters.settings import KeepslotConfig
 from keepslot.domain.availability import Span
 from keepslot.domain.booking import Booking
-from keepslot.service.changes import Change, Idempotency
+from keepslot.domain.waitlist import WaitEntry
+from keepslot.service.changes import Change, Freed, Idempotency
 from keepslot.service.snapshots import Agenda, ClientSnapshot, DueItem
 
 
@@ -22,6 +23,9 @@ class Store(Protocol):
     def due(self, now: datetime, limit: int = 100) -> list[DueItem]: ...
     def idempotency(self, key: str) -> Idempotency | None: ...
     def commit(self, change: Change) -> None: ...
+    def freed_between(self, start: datetime, end: datetime) -> list[Freed]: ...
+    def waiting_from(self, day: date) -> list[WaitEntry]: ...
+    def waitlist_entry(self, entry_id: str) -> WaitEntry: ...
 
 
 @dataclass(frozen=True)

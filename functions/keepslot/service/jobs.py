@@ -18,6 +18,7 @@ from keepslot.service.digest import digest_change, ensure_digest
 from keepslot.service.job_failures import job_failed
 from keepslot.service.mail import notify
 from keepslot.service.money import settle
+from keepslot.service.refill import run_refill
 from keepslot.service.snapshots import DueItem
 
 
@@ -79,6 +80,8 @@ def _job_change(ctx: Context, item: DueItem, now: datetime) -> Change:
         change += payments.run_refund(ctx, booking, version, item, now)
     elif kind is JobKind.FEE:
         change += fees.run_fee(ctx, booking, version, now)
+    elif kind is JobKind.REFILL:
+        change += run_refill(ctx, booking, version, item, now)
     return change
 
 

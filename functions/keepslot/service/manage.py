@@ -20,6 +20,7 @@ from keepslot.service.context import Context
 from keepslot.service.jobs_plan import jobs_for
 from keepslot.service.mail import notify
 from keepslot.service.money import settle
+from keepslot.service.refill_claims import claim_refills, file_freed
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ def cancel(ctx: Context, booking_id: str, now: datetime, reason: str | None = No
         change.holds_closed.append(Hold.of(booking))
     kind = "late_cancel" if outcome.strike else "early_cancel"
     change.events.append(ClientEvent(booking.client.key, kind, now, booking.id))
+    change += file_freed(booking, outcome)
     extra: dict[str, Any] = {"reason": reason or ""}
     change.outbox += notify(ctx, done, now, "cancelled", outcome=outcome, extra=extra)
     ctx.store.commit(change)
@@ -134,6 +136,7 @@ def reschedule(ctx: Context, booking_id: str, now: datetime, start: datetime) ->
     if new.status is BookingStatus.HELD:
         change.holds_open.append(Hold.of(new))
     change.jobs += jobs_for(new, ctx.config, now)
+    change += claim_refills(ctx, new, now)
     change.outbox += notify(
         ctx,
         new,

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from keepslot.domain.booking import Booking, BookingStatus
 from keepslot.domain.credit import Credit
-from keepslot.domain.policy import Fate, Outcome, apply_outcome
+from keepslot.domain.policy import Fate, Outcome, Reason, apply_outcome
 from keepslot.domain.terms import Returned
 from keepslot.service.changes import Change, Job, JobKind, LedgerEntry
 from keepslot.service.context import Context
@@ -48,6 +48,8 @@ def settle(
         return change, done
     if outcome.fate is Fate.WAIVED:  # what was kept, given back: `kept` drops by as much
         change.ledger.append(LedgerEntry(booking.id, "waived", given.amount, cur, now))
+    elif outcome.reason is Reason.REFILL:  # the same, because someone filled the hour
+        change.ledger.append(LedgerEntry(booking.id, "refilled", given.amount, cur, now))
     credit = given.amount if given.as_ is Returned.CREDIT else given.credit
     if not 0 <= carry <= credit:
         raise ValueError(f"cannot carry {carry} of a credit of {credit}")

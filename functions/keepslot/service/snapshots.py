@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from keepslot.domain.availability import Span
@@ -20,6 +20,7 @@ class ClientSnapshot:
     events: list[ClientEvent] = field(default_factory=list)
     credits: list[Credit] = field(default_factory=list)
     holds: list[str] = field(default_factory=list)
+    waiting: dict[str, date] = field(default_factory=dict)  # waitlist entry id -> its last day
 
     @property
     def blocked(self) -> bool:

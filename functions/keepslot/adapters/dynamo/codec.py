@@ -89,6 +89,7 @@ def booking_to_item(b: Booking, version: int) -> Item:
         # Kept only while the booking holds: closing the hold needs it, nothing after does.
         "ip_hash": b.ip_hash if b.status in HOLDING else None,
         "confirmed_at": iso(b.confirmed_at) if b.confirmed_at else None,
+        "refilled_by": b.refilled_by,
         "version": version,
     }
     if b.is_open:  # the calendar index holds open bookings only (sparse)
@@ -131,6 +132,7 @@ def item_to_booking(item: Item) -> tuple[Booking, int]:
         payment_ref=it.get("payment_ref") or {},
         ip_hash=it.get("ip_hash"),
         confirmed_at=parse_iso(it["confirmed_at"]) if it.get("confirmed_at") else None,
+        refilled_by=it.get("refilled_by"),
     )
     return booking, it["version"]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -20,11 +20,13 @@ from keepslot.adapters.dynamo.codec import (
     values,
 )
 from keepslot.adapters.dynamo.transaction import DEFAULT_RETENTION, ConcurrentChange, Translator
+from keepslot.adapters.dynamo.waitlist_items import item_to_entry, item_to_freed, query_args
 from keepslot.domain.availability import Span
 from keepslot.domain.booking import Booking
 from keepslot.domain.errors import NotFound
 from keepslot.domain.instants import iso, parse_iso
-from keepslot.service.changes import Change, ClientEvent, Idempotency, Job, Message
+from keepslot.domain.waitlist import WaitEntry
+from keepslot.service.changes import Change, ClientEvent, Freed, Idempotency, Job, Message
 from keepslot.service.snapshots import Agenda, ClientSnapshot, DueItem
 
 if TYPE_CHECKING:
@@ -76,6 +78,8 @@ class DynamoStore:
                 snap.credits.append(item_to_credit(it))
             elif sk.startswith("HOLD#"):
                 snap.holds.append(sk.removeprefix("HOLD#"))
+            elif sk.startswith("WAIT#"):
+                snap.waiting[sk.removeprefix("WAIT#")] = date.fromisoformat(it["last"])
         return snap
 
     def calendar(self, start: datetime, end: datetime) -> list[Span]:
@@ -99,6 +103,23 @@ class DynamoStore:
             span = Span(parse_iso(it["start"]), parse_iso(it["end"]))
             (agenda.blocked if it.get("type") == BUSY_TYPE else agenda.bookings).append(span)
         return agenda
+
+    def freed_between(self, start: datetime, end: datetime) -> list[Freed]:
+        """Hours late cancels gave back, starting in [start, end): one Query."""
+        args = query_args("FREED", iso(start), iso(end) + "~")
+        return [item_to_freed(it) for it in self._query(**args)]
+
+    def waiting_from(self, day: date) -> list[WaitEntry]:
+        """Waitlist entries whose last day is `day` or later: one Query."""
+        return [item_to_entry(it) for it in self._query(**query_args("WAIT", day.isoformat(), "~"))]
+
+    def waitlist_entry(self, entry_id: str) -> WaitEntry:
+        res = self._client().get_item(
+            TableName=self.table, Key=dump({"PK": f"WAIT#{entry_id}", "SK": "WAIT"})
+        )
+        if "Item" not in res:
+            raise NotFound("no such waitlist entry")
+        return item_to_entry(load(res["Item"]))
 
     def due(self, now: datetime, limit: int = 100) -> list[DueItem]:
         """Jobs and undelivered mail due by `now`: one Query on the sparse due index."""

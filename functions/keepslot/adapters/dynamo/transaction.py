@@ -13,6 +13,7 @@ from keepslot.adapters.dynamo.codec import Item, booking_to_item, credit_to_item
 from keepslot.adapters.dynamo.ledger import ledger_items
 from keepslot.adapters.dynamo.needs import needs_requests
 from keepslot.adapters.dynamo.report import counter_updates
+from keepslot.adapters.dynamo.waitlist_items import waitlist_ops
 from keepslot.domain.booking import Booking
 from keepslot.domain.credit import Credit
 from keepslot.domain.errors import Conflict, InvalidInput, SlotTaken, TooManyHolds
@@ -117,6 +118,7 @@ class Translator:
         if self.timezone:  # the report's counters move with the change they count
             report = counter_updates(self.table, c, self.timezone)
             ops += [Op(r, lambda: ConcurrentChange("report")) for r in report]
+        ops += waitlist_ops(self, c)
         return ops
 
     def job(self, job: Job) -> Op:

@@ -72,6 +72,11 @@ STRINGS: dict[str, str] = {
     "out.head.credit_expired": (
         "The credit of {amount} was not used within the time allowed, so it lapses."
     ),
+    "out.head.refill": (
+        "When someone else takes a time that was cancelled late, part of what was kept "
+        "goes back to whoever freed it."
+    ),
+    "out.what.refill": "This share, {amount},",
     "out.money.carried": "Your deposit of {amount} moves to the new appointment.",
     "out.money.forfeited_all": "Your deposit of {amount} is kept in full.",
     "out.money.forfeited_part": "Of your deposit of {amount}, {forfeited} is kept.",

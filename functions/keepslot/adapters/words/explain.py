@@ -28,6 +28,7 @@ _INVITE = frozenset(
         Reason.WAIVER,
         Reason.FREELANCER_CANCEL,
         Reason.CREDIT_EXPIRED,
+        Reason.REFILL,
     }
 )
 # These sentences already say everything about the money.
@@ -90,6 +91,8 @@ def _money_sentences(
         return out
     if outcome.fate is Fate.WAIVED:
         what = words("out.what.kept", amount=money(back.amount))
+    elif outcome.reason is Reason.REFILL:
+        what = words("out.what.refill", amount=money(back.amount))
     elif outcome.forfeited == 0 and back.amount == outcome.amount:
         what = words("out.what.deposit", amount=money(back.amount))
     else:

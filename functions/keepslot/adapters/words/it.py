@@ -80,6 +80,11 @@ STRINGS: dict[str, str] = {
     "out.head.credit_expired": (
         "Il credito di {amount} non è stato usato entro il termine previsto, quindi decade."
     ),
+    "out.head.refill": (
+        "Quando un'altra persona prende un orario cancellato tardi, una parte di quanto "
+        "era stato trattenuto torna a chi l'aveva liberato."
+    ),
+    "out.what.refill": "Questa parte, {amount},",
     "out.money.carried": "L'acconto di {amount} passa al nuovo appuntamento.",
     "out.money.forfeited_all": "L'acconto di {amount} viene trattenuto per intero.",
     "out.money.forfeited_part": (

@@ -1,0 +1,122 @@
+"""Items of freed hours and waitlist entries: their writes in a Change, and their reads.
+
+- FREED#<booking id>: an hour a late cancel gave back, in the calendar index under its
+  own partition ("FREED"), by start; swept by TTL a day after that start.
+- WAIT#<entry id>: a waitlist entry, in the calendar index under "WAIT" by its last day
+  (offers read the entries still open on a day with one Query); a marker under its
+  client (CLIENT#<email> / WAIT#<id>) counts the address's open entries. Both carry the
+  retention TTL from the entry's last day: personal data leaves with the entry.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from keepslot.adapters.dynamo.codec import Item
+from keepslot.domain.booking import Mode
+from keepslot.domain.instants import iso, parse_iso
+from keepslot.domain.waitlist import Times, WaitEntry
+from keepslot.service.changes import Change, Freed
+
+if TYPE_CHECKING:
+    from keepslot.adapters.dynamo.transaction import Op, Translator
+
+FREED_TTL = timedelta(days=1)
+
+
+def waitlist_ops(t: Translator, c: Change) -> list[Op]:
+    """The transaction items for the freed hours and waitlist entries of one change."""
+    from keepslot.adapters.dynamo.transaction import ConcurrentChange, ttl
+
+    ops = [
+        t._put(freed_to_item(f) | {"expires_at": ttl(f.start + FREED_TTL)}, None, ConcurrentChange)
+        for f in c.freed
+    ]
+    # Without a condition: whoever fills the hour first claims it, and a second claim is
+    # harmless (the refill job gives it once, by the cancelled booking's own version).
+    ops += [t._delete({"PK": f"FREED#{bid}", "SK": "FREED"}) for bid in c.freed_taken]
+    for e in c.waitlist_joined:
+        expires = {"expires_at": ttl(_day_end(e.last) + t.retention)}
+        ops.append(t._put(entry_to_item(e) | expires, "attribute_not_exists(PK)", ConcurrentChange))
+        marker = {"PK": f"CLIENT#{e.email}", "SK": f"WAIT#{e.id}", "type": "waiting"}
+        ops.append(t._put(marker | {"last": e.last.isoformat()} | expires, None, ConcurrentChange))
+    for e in c.waitlist_ended:
+        ops.append(t._delete({"PK": f"WAIT#{e.id}", "SK": "WAIT"}))
+        ops.append(t._delete({"PK": f"CLIENT#{e.email}", "SK": f"WAIT#{e.id}"}))
+    return ops
+
+
+def _day_end(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time.min, UTC)
+
+
+def freed_to_item(f: Freed) -> Item:
+    return {
+        "PK": f"FREED#{f.booking_id}",
+        "SK": "FREED",
+        "type": "freed",
+        "booking_id": f.booking_id,
+        "client": f.client,
+        "start": iso(f.start),
+        "end": iso(f.end),
+        "GSI1PK": "FREED",
+        "GSI1SK": f"{iso(f.start)}#{f.booking_id}",
+    }
+
+
+def item_to_freed(it: Item) -> Freed:
+    return Freed(it["booking_id"], it["client"], parse_iso(it["start"]), parse_iso(it["end"]))
+
+
+def entry_to_item(e: WaitEntry) -> Item:
+    return {
+        "PK": f"WAIT#{e.id}",
+        "SK": "WAIT",
+        "type": "waitlist",
+        "id": e.id,
+        "service": e.service,
+        "email": e.email,
+        "name": e.name,
+        "phone": e.phone,
+        "from": e.first.isoformat(),
+        "to": e.last.isoformat(),
+        "mode": e.mode.value if e.mode else None,
+        "times": [str(w) for w in e.times],
+        "timezone": e.timezone,
+        "created_at": iso(e.created_at),
+        "GSI1PK": "WAIT",
+        "GSI1SK": f"{e.last.isoformat()}#{e.id}",
+    }
+
+
+def item_to_entry(it: Item) -> WaitEntry:
+    return WaitEntry(
+        id=it["id"],
+        service=it["service"],
+        email=it["email"],
+        name=it["name"],
+        first=date.fromisoformat(it["from"]),
+        last=date.fromisoformat(it["to"]),
+        created_at=parse_iso(it["created_at"]),
+        mode=Mode(it["mode"]) if it.get("mode") else None,
+        times=tuple(_times(w) for w in it.get("times") or []),
+        phone=it.get("phone"),
+        timezone=it.get("timezone"),
+    )
+
+
+def _times(raw: str) -> Times:
+    a, b = raw.split("-")
+    return Times(time.fromisoformat(a), time.fromisoformat(b))
+
+
+def query_args(partition: str, low: str, high: str) -> dict[str, Any]:
+    """A calendar-index Query of one partition between two sort keys."""
+    from keepslot.adapters.dynamo.codec import values
+
+    return {
+        "IndexName": "calendar",
+        "KeyConditionExpression": "GSI1PK = :p AND GSI1SK BETWEEN :a AND :b",
+        "ExpressionAttributeValues": values(p=partition, a=low, b=high),
+    }
