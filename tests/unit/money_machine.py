@@ -108,7 +108,7 @@ def policies(draw: st.DrawFn) -> dict[str, Any]:
         "credit_rebook_days": draw(st.integers(0, 5)),
         "no_show_fee": draw(st.sampled_from(["0", "15.00"])),
         "no_show_auto_mark_hours": draw(st.sampled_from([None, 2])),
-        "refill_returns_percent": draw(st.sampled_from([0, 50, 100])),
+        "refill_returns_percent": draw(st.sampled_from([50, 100, 0])),
     }
 
 
@@ -231,19 +231,18 @@ class MoneyMachine(RuleBasedStateMachine):
         if late:
             self._advance(booking.start - timedelta(hours=booking.terms.free_change_hours / 2))
 
-    @rule(pick=PICK, pay=st.booleans())
-    def fill(self, pick: int, pay: bool) -> None:
-        """The other client books the hour a late cancel freed (a refill, once confirmed)."""
-        late = [
-            b
-            for b in self._bookings()
-            if b.status is BookingStatus.CANCELLED
-            and b.deposit.status is DepositStatus.FORFEITED
-            and b.start > self.now
-        ]
-        if not late:
-            return event("fill: nothing freed ahead")
-        freed = late[-1 - pick % len(late)]
+    @rule(pick=PICK, pay=st.booleans(), day=BOOKING["day"], slot=BOOKING["slot"])
+    def fill(self, pick: int, pay: bool, day: int, slot: int) -> None:
+        """A confirmed booking (booked and paid here if there is none) is cancelled late,
+        and the other client books its hour: a refill, once that booking is confirmed."""
+        if self._pick(pick, BookingStatus.CONFIRMED) is None:
+            self.book(EMAILS[pick % 2], "strategia", day, slot, pay=True)
+        freed = self._pick(pick, BookingStatus.CONFIRMED)
+        if freed is None:
+            return event("fill: nothing confirmed")
+        self._late(freed, True)
+        if self._try("fill: cancel", lambda: manage.cancel(self.ctx, freed.id, self.now)) is None:
+            return
         other = next(e for e in EMAILS if e != freed.client.key)
         req = request(self.ctx, other, freed.start, freed.service)
         done = self._try("fill", lambda: book(self.ctx, req, self.now))
@@ -252,8 +251,10 @@ class MoneyMachine(RuleBasedStateMachine):
             if pay and done.booking.status is BookingStatus.HELD:
                 self._pay(done.booking, refused=False)
             self._advance(self.now + timedelta(minutes=1))
-            refilled = self.ctx.store.get_booking(freed.id)[0].refilled_by
-            event(f"fill: {'refilled' if refilled else 'no refill'}")
+            after = self.ctx.store.get_booking(freed.id)[0]
+            filler = self.ctx.store.get_booking(done.booking.id)[0].status.value
+            share = after.terms.refill_returns_percent
+            event(f"fill: {'refilled' if after.refilled_by else 'no refill'} ({filler}, {share}%)")
 
     @rule(pick=PICK, late=st.booleans(), day=st.integers(0, 6), slot=st.integers(0, 21))
     def reschedule(self, pick: int, late: bool, day: int, slot: int) -> None:

@@ -126,7 +126,9 @@ def test_zero_percent_gives_nothing_back() -> None:
 @pytest.mark.parametrize(
     ("percent", "kept_pct", "back"), [(50, 100, 3000), (100, 50, 3000), (25, 50, 750)]
 )
-def test_refill_returns_its_percent_of_what_was_kept(percent: int, kept_pct: int, back: int) -> None:
+def test_refill_returns_its_percent_of_what_was_kept(
+    percent: int, kept_pct: int, back: int
+) -> None:
     terms = f.terms(refill_returns_percent=percent, late_tiers=[(48, kept_pct)])
     ada = f.booking(terms=terms)
     cancel = decide(ada, Action.CANCEL, ada.start - timedelta(hours=10))
