@@ -1,9 +1,9 @@
 """A state machine that books, pays, changes and lets time pass, checking money at every step.
 
 It drives the use cases (book, pay, cancel, reschedule, switch mode, approve, decline,
-no-show, waive, freelancer-cancel, another client filling a late-cancelled hour) and the clock (holds and credits running out, refunds
-and fees made, mail sent) on the fake table and card provider, under a payment mode and
-a policy drawn at random. After every step:
+no-show, waive, freelancer-cancel, another client filling a late-cancelled hour) and the
+clock (holds and credits running out, refunds and fees made, mail sent) on the fake table
+and card provider, under a payment mode and a policy drawn at random. After every step:
 
 - per booking, the consistency checker's balance: paid by card + paid by credit
   (+ carried in) = kept + credited + carried + refunded (owed back) + still held, and

@@ -109,7 +109,7 @@ def test_the_same_client_rebooking_their_hour_earns_no_refill() -> None:
 
 
 def test_an_early_cancel_files_no_hour_for_a_refill() -> None:
-    ctx, store, postman = setup()
+    ctx, store, _ = setup()
     ada = booked(ctx, ADA, START, NOW - timedelta(days=5))
     pay(ctx, ada, NOW - timedelta(days=5))
     manage.cancel(ctx, ada, NOW - timedelta(days=3))
