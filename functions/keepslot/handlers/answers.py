@@ -85,6 +85,7 @@ class OutcomeOut(Answer):
     credit_until: str | None = None
     fee: int | None = None
     explanation: str | None = None
+    refill: MoneyOut | None = None  # a late cancel: what comes back if someone takes the time
 
 
 class TierOut(Answer):

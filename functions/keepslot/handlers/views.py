@@ -87,7 +87,18 @@ def _outcome(app: App, o: Outcome | None, b: Booking) -> dict[str, Any] | None:
         return None
     from keepslot.adapters.words.explain import explain_to
 
-    return outcome_view(o) | {"explanation": explain_to(o, b, app.config)}
+    view = outcome_view(o) | {"explanation": explain_to(o, b, app.config)}
+    from keepslot.domain.refill import refill_preview
+
+    if back := refill_preview(b, o):
+        # A late cancel may still be softened: said before and after the press.
+        from keepslot.adapters.words import Words, format_money
+
+        locale = app.config.business.locale
+        view["refill"] = _money(back, o.currency)
+        said = Words(locale)("manage.refill", amount=format_money(back, o.currency, locale))
+        view["explanation"] += " " + said
+    return view
 
 
 def payment(step: PaymentStep) -> dict[str, Any]:

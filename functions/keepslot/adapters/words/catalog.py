@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from keepslot.adapters.words import en, it, refusals
+from keepslot.adapters.words import en, en_refill, it, it_refill, refusals
 
 LOCALES: Mapping[str, Mapping[str, str]] = {
-    "it": it.STRINGS | refusals.IT,
-    "en": en.STRINGS | refusals.EN,
+    "it": it.STRINGS | it_refill.STRINGS | refusals.IT,
+    "en": en.STRINGS | en_refill.STRINGS | refusals.EN,
 }
 
 

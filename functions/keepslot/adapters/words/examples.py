@@ -6,7 +6,7 @@ every build; each action time is derived from the configured windows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -20,8 +20,10 @@ from keepslot.domain.booking import (
     DepositStatus,
     Mode,
 )
-from keepslot.domain.policy import Action, Outcome, decide
+from keepslot.domain.policy import Action, Outcome, apply_outcome, decide
+from keepslot.domain.refill import refill
 
+REFILL_AFTER = timedelta(hours=3)  # another client books the freed time this much later
 REFERENCE_START = datetime(2026, 12, 1, 10, 0)  # a Tuesday, 10:00 in the business time zone
 MODE_SWITCH_LEAD = timedelta(hours=2)
 WAIVER_AFTER = timedelta(hours=23)  # the client writes the next morning
@@ -35,6 +37,7 @@ class WorkedExample:
     at: datetime
     outcome: Outcome
     switch_to: Mode | None = None
+    lead_at: datetime | None = None  # a refill: when the late cancel came
 
 
 def sample_service(config: KeepslotConfig) -> Service | None:
@@ -85,6 +88,7 @@ def worked_examples(config: KeepslotConfig) -> list[WorkedExample]:
     out += [
         example("late_cancel", Action.CANCEL, start - timedelta(minutes=lead)) for lead in leads
     ]
+    out += _refill_example(booking, out[1])
     out.append(example("early_reschedule", Action.RESCHEDULE, early))
     out.append(example("late_reschedule", Action.RESCHEDULE, start - timedelta(minutes=leads[0])))
     switch_to = next(
@@ -112,3 +116,17 @@ def worked_examples(config: KeepslotConfig) -> list[WorkedExample]:
         )
         out.append(example("waiver", Action.WAIVE, start + WAIVER_AFTER, missed))
     return out
+
+
+def _refill_example(booking: Booking, late: WorkedExample) -> list[WorkedExample]:
+    """The first late cancel, then another client books that time and it is confirmed."""
+    cancelled = apply_outcome(booking, late.outcome, BookingStatus.CANCELLED)
+    at = min(late.at + REFILL_AFTER, booking.start - timedelta(minutes=5))
+    filler = replace(
+        booking, id="filler", client=Client("Other", "other@example.com"), created_at=at
+    )
+    outcome = refill(cancelled, filler, at)
+    if outcome is None:
+        return []
+    # `at` is when the other booking is confirmed; the story also says when the cancel was.
+    return [WorkedExample("refill", Action.CANCEL, cancelled, at, outcome, lead_at=late.at)]

@@ -172,12 +172,13 @@ _STORY = {
     "mode_switch": "mode_switch",
     "no_show": "no_show",
     "waiver": "waiver",
+    "refill": "refill",
 }
 
 
 def _example_view(e: WorkedExample, words: Words, tz: str, by_card: bool) -> ExampleView:
     locale, b, o = words.locale, e.booking, e.outcome
-    lead = format_span(abs(int((b.start - e.at).total_seconds())) // 60, locale)
+    lead = format_span(abs(int((b.start - (e.lead_at or e.at)).total_seconds())) // 60, locale)
     story = words(
         f"ex.story.{_STORY[e.kind]}",
         start=format_when(b.start, locale, tz),
