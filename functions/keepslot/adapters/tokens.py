@@ -30,6 +30,8 @@ class Purpose(StrEnum):
     # The freelancer's dashboard: these name a random nonce, not a booking.
     LOGIN = "login"  # the emailed sign-in link: 15 minutes, exchanged once for a session
     DASHBOARD = "dashboard"  # the session the page keeps for the day
+    WAITLIST = "waitlist"  # names a waitlist entry: its holder may leave the list
+    OFFER = "offer"  # names a freed time (`<service>_<start epoch b36>`), never a booking
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +53,7 @@ class TokenSigner:
         return cls([k.encode() for k in raw.split(",") if k])
 
     def sign(self, booking_id: str, purpose: Purpose, expires: datetime) -> str:
-        body = f"{booking_id}.{purpose.value}.{_b36(int(expires.timestamp()))}"
+        body = f"{booking_id}.{purpose.value}.{b36(int(expires.timestamp()))}"
         return f"{body}.{_mac(self._keys[0], body)}"
 
     def verify(self, token: str, purpose: Purpose | Collection[Purpose], now: datetime) -> Claim:
@@ -90,7 +92,7 @@ def _mac(key: bytes, body: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def _b36(n: int) -> str:
+def b36(n: int) -> str:
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     out = ""
     while n:

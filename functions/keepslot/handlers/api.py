@@ -26,7 +26,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from keepslot.adapters.tokens import Purpose
 from keepslot.domain.errors import DomainError
-from keepslot.handlers import answers, routes_attendance, routes_clients, routes_dashboard, views
+from keepslot.handlers import (
+    answers,
+    routes_attendance,
+    routes_clients,
+    routes_dashboard,
+    routes_waitlist,
+    views,
+)
 from keepslot.handlers.deps import (
     AppDep,
     ClientBooking,
@@ -50,6 +57,7 @@ api = APIGatewayHttpResolver(enable_validation=True)
 api.include_router(routes_attendance.router)  # arrived, waiting, no-show, offer
 api.include_router(routes_clients.router)  # waivers, approve/decline, block, calendar feed
 api.include_router(routes_dashboard.router)  # the freelancer's dashboard and report
+api.include_router(routes_waitlist.router)  # join, leave, the time an offer names
 
 
 @api.exception_handler(DomainError)

@@ -13,11 +13,11 @@ from keepslot.service import fees
 from keepslot.service.booking import free_slot
 from keepslot.service.changes import Change, ClientEvent, Hold, LedgerEntry
 from keepslot.service.clients import admin_actions
+from keepslot.service.confirmed import on_confirmed
 from keepslot.service.context import Context
 from keepslot.service.mail import notify
 from keepslot.service.manage import Changed
 from keepslot.service.money import settle
-from keepslot.service.refill_claims import claim_refills
 from keepslot.service.snapshots import ClientSnapshot
 
 
@@ -109,7 +109,7 @@ def confirm_deposit(ctx: Context, booking_id: str, now: datetime) -> Booking:
         LedgerEntry(booking.id, "paid", received, booking.deposit.amount.currency, now, "offline")
     )
     change.outbox = notify(ctx, done, now, "deposit_confirmed")
-    change += claim_refills(ctx, done, now)
+    change += on_confirmed(ctx, done, now)
     ctx.store.commit(change)
     return done
 
@@ -120,7 +120,7 @@ def freelancer_cancel(ctx: Context, booking_id: str, now: datetime) -> Changed:
     outcome = decide(booking, Action.FREELANCER_CANCEL, now)
     change, done = settle(ctx, booking, outcome, now, BookingStatus.CANCELLED)
     change.updated.append((done, version))
-    change += free_slot(ctx, booking)
+    change += free_slot(ctx, booking, now)
     if booking.status is not BookingStatus.CONFIRMED:
         change.holds_closed.append(Hold.of(booking))
     change.outbox += notify(ctx, done, now, "cancelled_by_freelancer", outcome=outcome)

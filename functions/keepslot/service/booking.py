@@ -248,13 +248,18 @@ def take_slot(ctx: Context, booking: Booking) -> Change:
     )
 
 
-def free_slot(ctx: Context, booking: Booking) -> Change:
+def free_slot(ctx: Context, booking: Booking, now: datetime) -> Change:
+    """The locks and the day count a booking gives back, and the offer of its time to
+    the waitlist (service/offers.py)."""
+    from keepslot.service.offers import offer_job
+
     schedule = ctx.config.schedule()
     locks = lock_grid(schedule, Span(booking.start, booking.end))
     local_day = booking.start.astimezone(ZoneInfo(schedule.timezone)).date()
     return Change(
         release_locks=[(at, booking.id) for at in locks],
         day_counts=[(local_day, -1, None)],
+        jobs=offer_job(ctx, booking, now),
     )
 
 

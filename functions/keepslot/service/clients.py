@@ -21,11 +21,11 @@ from keepslot.domain.terms import Returned
 from keepslot.service import fees
 from keepslot.service.booking import free_slot
 from keepslot.service.changes import Change, ClientEvent, Hold, Message
+from keepslot.service.confirmed import on_confirmed
 from keepslot.service.context import Context
 from keepslot.service.jobs_plan import jobs_for
 from keepslot.service.mail import notify
 from keepslot.service.money import settle
-from keepslot.service.refill_claims import claim_refills
 from keepslot.service.snapshots import ClientSnapshot
 
 WAIVER_CREDIT = "#waiver"  # a waiver's credit key suffix: a leftover credit may hold CREDIT#<id>
@@ -152,7 +152,7 @@ def approve(ctx: Context, booking_id: str, now: datetime) -> Booking:
         done = replace(booking.move_to(BookingStatus.CONFIRMED), hold_until=None)
         change.holds_closed.append(Hold.of(booking))
         event = "booking_confirmed"
-        change += claim_refills(ctx, done, now)
+        change += on_confirmed(ctx, done, now)
     change.updated.append((done, version))
     change.outbox = notify(ctx, done, now, event, freelancer=False)
     ctx.store.commit(change)
@@ -167,7 +167,7 @@ def decline(ctx: Context, booking_id: str, now: datetime) -> Booking:
     outcome = decide(booking, Action.FREELANCER_CANCEL, now)
     change, done = settle(ctx, booking, outcome, now, BookingStatus.DECLINED)
     change.updated.append((done, version))
-    change += free_slot(ctx, booking)
+    change += free_slot(ctx, booking, now)
     change.holds_closed.append(Hold.of(booking))
     change.outbox += notify(ctx, done, now, "booking_declined", outcome=outcome, freelancer=False)
     ctx.store.commit(change)

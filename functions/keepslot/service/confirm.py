@@ -16,9 +16,9 @@ from keepslot.domain.booking import OPEN, Booking, BookingStatus, DepositStatus
 from keepslot.domain.credit import apply_credits
 from keepslot.domain.errors import DomainError, NotAllowedNow, Superseded
 from keepslot.service.changes import Change, ClientEvent, Hold, LedgerEntry
+from keepslot.service.confirmed import on_confirmed
 from keepslot.service.context import Context
 from keepslot.service.mail import notify
-from keepslot.service.refill_claims import claim_refills
 from keepslot.service.snapshots import ClientSnapshot
 
 
@@ -39,7 +39,7 @@ def confirm(ctx: Context, booking_id: str, now: datetime) -> Booking:
             change.outbox += notify(ctx, done, now, "deposit_confirmed", extra=extra)
         else:
             change.outbox += notify(ctx, done, now, "booking_confirmed")
-        change += claim_refills(ctx, done, now)
+        change += on_confirmed(ctx, done, now)
     change.updated.append((done, version))
     # History and the report: the client said they will be there (or proved the address).
     change.events.append(ClientEvent(booking.client.key, "confirmed", now, booking.id))

@@ -13,10 +13,10 @@ from datetime import datetime
 
 from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
 from keepslot.service.changes import Change, Hold, Job, JobKind, LedgerEntry
+from keepslot.service.confirmed import on_confirmed
 from keepslot.service.context import Context
 from keepslot.service.mail import notify
 from keepslot.service.payment_port import Intent, ref_ids, with_ref
-from keepslot.service.refill_claims import claim_refills
 
 log = logging.getLogger("keepslot")
 
@@ -59,7 +59,7 @@ def paid_change(
         LedgerEntry(booking.id, "paid", intent.received, intent.currency, now, ref=intent.id)
     )
     change.outbox = notify(ctx, done, now, "deposit_confirmed")
-    change += claim_refills(ctx, done, now)
+    change += on_confirmed(ctx, done, now)
     return change, done
 
 

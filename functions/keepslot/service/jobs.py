@@ -18,6 +18,7 @@ from keepslot.service.digest import digest_change, ensure_digest
 from keepslot.service.job_failures import job_failed
 from keepslot.service.mail import notify
 from keepslot.service.money import settle
+from keepslot.service.offers import run_offer
 from keepslot.service.refill import run_refill
 from keepslot.service.snapshots import DueItem
 
@@ -82,6 +83,8 @@ def _job_change(ctx: Context, item: DueItem, now: datetime) -> Change:
         change += fees.run_fee(ctx, booking, version, now)
     elif kind is JobKind.REFILL:
         change += run_refill(ctx, booking, version, item, now)
+    elif kind is JobKind.OFFER:
+        change += run_offer(ctx, item, now)
     return change
 
 
@@ -90,7 +93,7 @@ def _expire_hold(ctx: Context, booking: Booking, version: int, now: datetime) ->
     outcome = decide(booking, Action.EXPIRE_HOLD, now)
     change, done = settle(ctx, booking, outcome, now, BookingStatus.EXPIRED)
     change.updated.append((done, version))
-    change += free_slot(ctx, booking)
+    change += free_slot(ctx, booking, now)
     change.holds_closed.append(Hold.of(booking))
     told = outcome if outcome.returned else None
     # A booking nobody confirmed by email never reached the freelancer: no alert now.

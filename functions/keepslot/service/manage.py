@@ -16,11 +16,13 @@ from keepslot.service.booking import free_slot, service_of, take_slot
 from keepslot.service.changes import Change, ClientEvent, Hold
 from keepslot.service.clients import record_of, waiver_words
 from keepslot.service.confirm import usable_credit
+from keepslot.service.confirmed import on_confirmed
 from keepslot.service.context import Context
 from keepslot.service.jobs_plan import jobs_for
 from keepslot.service.mail import notify
 from keepslot.service.money import settle
-from keepslot.service.refill_claims import claim_refills, file_freed
+from keepslot.service.offers import offer_job
+from keepslot.service.refill_claims import file_freed
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def cancel(ctx: Context, booking_id: str, now: datetime, reason: str | None = No
     outcome = decide(booking, Action.CANCEL, now)
     change, done = settle(ctx, booking, outcome, now, BookingStatus.CANCELLED)
     change.updated.append((done, version))
-    change += free_slot(ctx, booking)
+    change += free_slot(ctx, booking, now)
     if booking.status is not BookingStatus.CONFIRMED:
         change.holds_closed.append(Hold.of(booking))
     kind = "late_cancel" if outcome.strike else "early_cancel"
@@ -130,13 +132,14 @@ def reschedule(ctx: Context, booking_id: str, now: datetime, start: datetime) ->
     change = Change(new_bookings=[new], updated=[(old_done, version)])
     change += old_change
     change += _swap_locks(ctx, booking, new)
+    change.jobs += offer_job(ctx, booking, now)  # the old time, as far as the new one leaves it
     change.events.append(ClientEvent(booking.client.key, "reschedule", now, booking.id))
     if outcome.strike:
         change.events.append(ClientEvent(booking.client.key, "late_reschedule", now, booking.id))
     if new.status is BookingStatus.HELD:
         change.holds_open.append(Hold.of(new))
     change.jobs += jobs_for(new, ctx.config, now)
-    change += claim_refills(ctx, new, now)
+    change += on_confirmed(ctx, new, now)
     change.outbox += notify(
         ctx,
         new,

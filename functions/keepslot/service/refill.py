@@ -37,7 +37,9 @@ def run_refill(
     change.updated.append((replace(done, refilled_by=filler.id), version))
     extra = {
         "refill_percent": booking.terms.refill_returns_percent,
-        "refill_kept": booking.deposit.kept,
+        "refill_kept": booking.deposit.kept,  # what the cancel kept, before this refill
+        "refill_paid": booking.deposit.paid,
+        "refill_amount": outcome.returned.amount if outcome.returned else 0,
     }
     change.outbox += notify(
         ctx, done, now, "refill", outcome=outcome, freelancer=False, extra=extra

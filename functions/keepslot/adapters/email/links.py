@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from keepslot.adapters.tokens import Purpose, TokenSigner
+from keepslot.adapters.tokens import Purpose, TokenSigner, b36
 
 LINK_LIFETIME = timedelta(weeks=6)  # client links keep working this long after the appointment
 # The freelancer's links can move money (refund, forfeit, block): a mailbox read by
@@ -46,3 +46,26 @@ class Links:
 
     def book(self) -> str:
         return f"{self.site}/book/"
+
+    def waitlist(self, entry_id: str, last_day: date) -> str:
+        """The leave link of a waitlist entry: valid until some weeks after its last day."""
+        until = datetime.combine(last_day, time.min, UTC) + LINK_LIFETIME
+        return f"{self.site}/waitlist/#{self._signer().sign(entry_id, Purpose.WAITLIST, until)}"
+
+    def offer(self, service: str, start: datetime) -> str:
+        """The book page preset to a freed time; the token names the time, not who freed it."""
+        subject = offer_subject(service, start)
+        return f"{self.site}/book/#offer={self._signer().sign(subject, Purpose.OFFER, start)}"
+
+
+def offer_subject(service: str, start: datetime) -> str:
+    """`<service>_<start epoch, base 36>`: service ids hold no underscore."""
+    return f"{service}_{b36(int(start.timestamp()))}"
+
+
+def offer_of(subject: str) -> tuple[str, datetime]:
+    """The service and start an offer token names (ValueError if it names none)."""
+    service, _, raw = subject.rpartition("_")
+    if not service or not raw:
+        raise ValueError("not an offer")
+    return service, datetime.fromtimestamp(int(raw, 36), UTC)

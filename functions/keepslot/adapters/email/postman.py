@@ -72,7 +72,7 @@ class SesPostman:
         b = self._config.business
         rendered = self.render(template, to, booking_id, context)
         if to == "client":
-            client = context["booking"]["client"]
+            client = context["waiter"] if "waiter" in context else context["booking"]["client"]
             address, name = client["email"], client["name"]
         else:
             address, name = str(b.alerts), b.sender_name or b.name
@@ -126,6 +126,10 @@ class SesPostman:
                 "login_url": self._links.dashboard(login["nonce"], until),
                 "login_until": format_time(until, locale, tz),
             }
+        if "waiter" in context:
+            from keepslot.adapters.email.waitlist_view import waiter_view
+
+            view |= waiter_view(self._links, cfg, context)
         if booking:
             start, mailed = parse_iso(booking["start"]), self._now()
             hours = int(context.get("free_change_hours") or cfg.policy.free_change_hours)
