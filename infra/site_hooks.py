@@ -36,6 +36,7 @@ APP_TITLES = {
     "manage/index.md": "title.manage",
     "admin/index.md": "title.admin",
     "dashboard/index.md": "title.dashboard",
+    "waitlist/index.md": "title.waitlist",
 }
 NAV_TITLES = {"index.md": "nav.home", "policy.md": "nav.policy", "book/index.md": "nav.book"}
 KEEPSLOT_CSS = "assets/css/keepslot.css"

@@ -26,11 +26,28 @@
     }
     progress = h("ol", { class: "ks-progress", "aria-label": t("book.progress") });
     stage = h("div", { class: "ks-stage" });
-    root.replaceChildren(progress, live.status, live.alert, stage);
+    root.replaceChildren(progress, live.status, live.alert, stage, KS.waitlistLink(() => state.service));
+    if (await openOffer()) return;
     const wanted = new URLSearchParams(location.search).get("service");
     const preset = KS.serviceOf(state.config, wanted);
     if (preset) chooseService(preset, false);
     else show("service", false);
+  }
+
+  // An offer link (offer.js): the page opens on the freed time when it is still free.
+  async function openOffer() {
+    const offer = await KS.readOffer();
+    if (!offer) return false;
+    root.insertBefore(KS.offerNote(offer, state.config), stage);
+    const svc = offer.service && KS.serviceOf(state.config, offer.service);
+    if (!svc) return false;
+    chooseService(svc, false);
+    if (offer.free) {
+      state.slot = { start: offer.start, end: offer.end };
+      state.offered = true;
+      if (state.mode) show("details", false);
+    }
+    return true;
   }
 
   // ---- step plumbing ---------------------------------------------------
@@ -163,6 +180,7 @@
   }
 
   function chooseService(svc, moveFocus) {
+    state.offered = false;
     if (state.service !== svc) {
       state.service = svc;
       state.mode = svc.modes.length === 1 ? svc.modes[0] : svc.modes.includes(state.mode) ? state.mode : null;
@@ -174,7 +192,7 @@
 
   function chooseMode(m) {
     state.mode = m;
-    show("slot");
+    show(state.offered && state.slot ? "details" : "slot");
   }
 
   // ---- 3. day and time -------------------------------------------------

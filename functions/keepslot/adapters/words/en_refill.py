@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 STRINGS: dict[str, str] = {
+    "title.waitlist": "Waitlist",
     "policy.refill.heading": "If someone else takes your time",
     "policy.refill.body": (
         "What matters is that the time does not stay empty. If you cancel late and someone "

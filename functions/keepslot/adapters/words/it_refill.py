@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 STRINGS: dict[str, str] = {
+    "title.waitlist": "Lista d'attesa",
     "policy.refill.heading": "Se qualcun altro prende il tuo orario",
     "policy.refill.body": (
         "Quello che conta è che l'orario non resti vuoto. Se cancelli tardi e un'altra "

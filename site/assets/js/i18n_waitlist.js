@@ -1,0 +1,53 @@
+/* keepslot: the waitlist's words (join, leave, offers), in Italian and English.
+   Loads after i18n.js and adds to its catalogues, so the self-check covers them too. */
+(function (KS) {
+  "use strict";
+  Object.assign(KS.strings.it, {
+    "book.waitlist_link": "Avvisami se si libera un orario",
+    "book.offer.free": "Si è liberato questo orario ed è ancora disponibile: {when}. Scegli come incontrarci e completa la prenotazione: va a chi prenota per primo.",
+    "book.offer.taken": "Mi dispiace, questo orario è già stato preso. Resti in lista d'attesa e ti scrivo al prossimo; intanto puoi scegliere un altro orario qui sotto.",
+    "book.offer.invalid": "Questo link non è più valido: puoi scegliere un orario qui sotto.",
+    "waitlist.intro": "Se gli orari che cerchi sono pieni, lasciami i tuoi dati: quando se ne libera uno che fa per te, ti scrivo con un link per prenotarlo. Avviso poche persone alla volta, in ordine di iscrizione.",
+    "waitlist.service": "Servizio",
+    "waitlist.mode": "Modalità",
+    "waitlist.mode_any": "Qualsiasi",
+    "waitlist.from": "Dal giorno",
+    "waitlist.to": "Al giorno",
+    "waitlist.times": "Fasce orarie",
+    "waitlist.times_hint": "Facoltativo: per esempio 09:00-13:00, più fasce separate da virgole. Vuoto: tutto il giorno.",
+    "waitlist.name": "Nome e cognome",
+    "waitlist.email": "Email",
+    "waitlist.accept": "Ho letto la politica di cancellazione e la accetto.",
+    "waitlist.policy_link": "Politica di cancellazione",
+    "waitlist.submit": "Avvisami",
+    "waitlist.done": "Fatto! Ti ho scritto a {email}: nell'email c'è anche il link per uscire dalla lista quando vuoi.",
+    "waitlist.leave.title": "Vuoi uscire dalla lista d'attesa?",
+    "waitlist.leave.body": "Non riceverai più avvisi per questa richiesta. Puoi iscriverti di nuovo quando vuoi.",
+    "waitlist.leave.button": "Esci dalla lista d'attesa",
+    "waitlist.leave.done": "Fatto: sei uscito dalla lista d'attesa. Grazie per avermelo fatto sapere.",
+  });
+  Object.assign(KS.strings.en, {
+    "book.waitlist_link": "Tell me if a time frees up",
+    "book.offer.free": "This time has freed up and is still available: {when}. Choose how we meet and complete the booking: it goes to whoever books first.",
+    "book.offer.taken": "I am sorry, this time has already been taken. You stay on the waitlist and I will write to you about the next one; meanwhile you can pick another time below.",
+    "book.offer.invalid": "This link is no longer valid: you can pick a time below.",
+    "waitlist.intro": "If the times you want are full, leave me your details: when one that suits you frees up, I will write to you with a link to book it. I tell a few people at a time, in the order they joined.",
+    "waitlist.service": "Service",
+    "waitlist.mode": "How we meet",
+    "waitlist.mode_any": "Any",
+    "waitlist.from": "From",
+    "waitlist.to": "To",
+    "waitlist.times": "Times of day",
+    "waitlist.times_hint": "Optional: for example 09:00-13:00, several separated by commas. Empty: the whole day.",
+    "waitlist.name": "Full name",
+    "waitlist.email": "Email",
+    "waitlist.accept": "I have read the cancellation policy and accept it.",
+    "waitlist.policy_link": "Cancellation policy",
+    "waitlist.submit": "Tell me",
+    "waitlist.done": "Done! I have written to {email}: the email also has the link to leave the list whenever you like.",
+    "waitlist.leave.title": "Do you want to leave the waitlist?",
+    "waitlist.leave.body": "You will get no more notices for this request. You can join again whenever you like.",
+    "waitlist.leave.button": "Leave the waitlist",
+    "waitlist.leave.done": "Done: you have left the waitlist. Thank you for letting me know.",
+  });
+})(globalThis.KS || (globalThis.KS = {}));
