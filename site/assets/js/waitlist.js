@@ -70,7 +70,7 @@
       }
       const v = (name) => form.elements[name].value.trim();
       const times = v("times") ? v("times").split(",").map((x) => x.replace(/\s+/g, "")).filter(Boolean) : undefined;
-      const body = { service: v("service"), name: v("name"), email: v("email"), from: v("from"), to: v("to"), policy_version: config.policy_version, timezone: KS.clientTz() };
+      const body = { service: v("service"), name: v("name"), email: v("email"), from: v("from"), to: v("to"), policy_version: config.policy_version, timezone: KS.clientTz };
       if (v("mode")) body.mode = v("mode");
       if (times) body.times = times;
       KS.busy(submit, async () => {
