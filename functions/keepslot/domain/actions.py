@@ -56,7 +56,7 @@ OFFER_AFTER = frozenset({S.CANCELLED, S.NO_SHOW, S.EXPIRED, S.DECLINED})
 WAIVER_REQUESTED = "waiver_requested"
 WAIVER_DECLINED = "waiver_declined"
 
-CLIENT_BUTTONS = ("confirm", "cancel", "reschedule", "mode", "waiver")
+CLIENT_BUTTONS = ("confirm", "attend", "cancel", "reschedule", "mode", "waiver")
 FREELANCER_BUTTONS = (
     "confirm-deposit",
     "cancel",
@@ -160,6 +160,8 @@ def _client_may(b: Booking, now: datetime, button: str, record: Record) -> bool:
         unconfirmed = b.confirmed_at is None and b.status is not S.CONFIRMED
         pays = record.credit > 0 or b.deposit.status is DepositStatus.NONE
         return changeable and unconfirmed and pays
+    if button == "attend":  # "I'll be there" (POST /api/manage/confirm), said once
+        return changeable and b.status is S.CONFIRMED and b.confirmed_at is None
     if button in ("cancel", "mode"):
         return changeable
     if button == "reschedule":  # a held booking is cancelled and booked again instead

@@ -110,6 +110,7 @@ def _row(ctx: Context, b: Booking) -> dict[str, Any]:
         "mode": b.mode.value,
         "status": b.status.value,
         "deposit": b.deposit.amount.amount,
+        "attending": b.confirmed_at is not None,  # the client pressed "I'll be there"
     }
 
 

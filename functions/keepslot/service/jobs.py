@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from typing import Any
 
 from keepslot.domain.booking import WAITING, Booking, BookingStatus
 from keepslot.domain.errors import DomainError
@@ -12,7 +13,7 @@ from keepslot.domain.policy import Action, apply_outcome, decide, free_change_de
 from keepslot.service import fees, payments
 from keepslot.service.admin import mark_no_show
 from keepslot.service.booking import free_slot
-from keepslot.service.changes import Change, ClientEvent, Hold, JobKind, LedgerEntry
+from keepslot.service.changes import Change, ClientEvent, Hold, JobKind, LedgerEntry, Message
 from keepslot.service.context import Context
 from keepslot.service.digest import digest_change, ensure_digest
 from keepslot.service.job_failures import job_failed
@@ -62,7 +63,7 @@ def _job_change(ctx: Context, item: DueItem, now: datetime) -> Change:
             hours = json.loads(item.item.get("data") or "{}").get("hours")
             # Said only while true at send time: a late clock never promises a past deadline.
             extra = {"hours": hours, "free_open": now < free_change_deadline(booking)}
-            change.outbox += notify(ctx, booking, now, "reminder", freelancer=False, extra=extra)
+            change.outbox += reminder_mail(ctx, booking, now, extra)
     elif kind is JobKind.NO_SHOW_CHECK:
         if booking.status is BookingStatus.CONFIRMED:
             change.outbox += notify(ctx, booking, now, "no_show_check", client=False)
@@ -86,6 +87,21 @@ def _job_change(ctx: Context, item: DueItem, now: datetime) -> Change:
     elif kind is JobKind.OFFER:
         change += run_offer(ctx, item, now)
     return change
+
+
+def reminder_mail(
+    ctx: Context, booking: Booking, now: datetime, extra: dict[str, Any]
+) -> list[Message]:
+    """The client's reminder; the first carries "I'll be there", "Move it", "Cancel". At
+    the last, a booking nobody said "I'll be there" to is marked for the freelancer."""
+    every = ctx.config.reminders.hours_before
+    hours = extra.get("hours")
+    first, last = hours == max(every, default=None), hours == min(every, default=None)
+    extra = extra | {"first_reminder": first}
+    out = notify(ctx, booking, now, "reminder", freelancer=False, extra=extra)
+    if last and not first and booking.confirmed_at is None:
+        out += notify(ctx, booking, now, "unconfirmed", client=False)
+    return out
 
 
 def _expire_hold(ctx: Context, booking: Booking, version: int, now: datetime) -> Change:

@@ -1,4 +1,5 @@
-/* keepslot: the waitlist's words (join, leave, offers), in Italian and English.
+/* keepslot: the words of the waitlist (join, leave, offers) and of "I will be there", in Italian
+   and English.
    Loads after i18n.js and adds to its catalogues, so the self-check covers them too. */
 (function (KS) {
   "use strict";
@@ -25,6 +26,11 @@
     "waitlist.leave.body": "Non riceverai più avvisi per questa richiesta. Puoi iscriverti di nuovo quando vuoi.",
     "waitlist.leave.button": "Esci dalla lista d'attesa",
     "waitlist.leave.done": "Fatto: sei uscito dalla lista d'attesa. Grazie per avermelo fatto sapere.",
+    "manage.attend.title": "Ci sarai?",
+    "manage.attend.body": "Premi «Ci sarò» per farmi sapere che l'appuntamento è confermato anche per te. Se invece i tuoi programmi sono cambiati, qui sotto puoi spostarlo o cancellarlo.",
+    "manage.attend.button": "Ci sarò",
+    "manage.attend.done": "Grazie, a presto!",
+    "manage.attend.noted": "Mi hai confermato che ci sarai ({when}). Grazie!",
   });
   Object.assign(KS.strings.en, {
     "book.waitlist_link": "Tell me if a time frees up",
@@ -49,5 +55,10 @@
     "waitlist.leave.body": "You will get no more notices for this request. You can join again whenever you like.",
     "waitlist.leave.button": "Leave the waitlist",
     "waitlist.leave.done": "Done: you have left the waitlist. Thank you for letting me know.",
+    "manage.attend.title": "Will you be there?",
+    "manage.attend.body": "Press “I'll be there” to let me know the appointment still works for you. If your plans have changed, you can move or cancel it below.",
+    "manage.attend.button": "I'll be there",
+    "manage.attend.done": "Thank you, see you soon!",
+    "manage.attend.noted": "You told me you will be there ({when}). Thank you!",
   });
 })(globalThis.KS || (globalThis.KS = {}));

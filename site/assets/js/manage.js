@@ -48,6 +48,8 @@
       parts.push(ended(b));
     } else {
       if (actions.includes("confirm")) parts.push(confirmSection());
+      if (actions.includes("attend")) parts.push(KS.attendSection({ token, live, onDone: refresh }));
+      else if (b.status === "confirmed" && b.confirmed_at) parts.push(KS.attendingNote(b, config));
       parts.push(freeUntil(), data.payment ? KS.paymentBlock({ payment: data.payment, booking: b, config, token, live, onPaid: refresh, level: "h2" }) : heldNote(b));
       if (data.access === "view") parts.push(h("p", { class: "ks-callout", "data-testid": "view-only", text: t("manage.view_only") }));
       else if (!actions.length) parts.push(h("p", { class: "ks-note", "data-testid": "no-actions", text: t("manage.no_actions") }));
@@ -63,7 +65,8 @@
     view.replaceChildren(...parts.filter(Boolean));
     // From the email's Confirm button: the page still waits for a press, it only points at it.
     const wanted = new URLSearchParams(location.search).get("do");
-    const target = wanted === "confirm" && view.querySelector('[data-testid="action-confirm"]');
+    const pressable = { confirm: "action-confirm", attend: "action-attend", reschedule: "action-reschedule", cancel: "action-cancel" };
+    const target = pressable[wanted] && view.querySelector(`[data-testid="${pressable[wanted]}"]`);
     if (target && !done) target.focus();
   }
 

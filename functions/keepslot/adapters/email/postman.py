@@ -142,6 +142,10 @@ class SesPostman:
                 "when": format_when(start, locale, tz),
                 "manage_url": self._links.manage(booking_id, start),
                 "confirm_url": self._links.manage(booking_id, start, "confirm"),
+                # The reminder's buttons: each opens the manage page, which acts on a press.
+                "attend_url": self._links.manage(booking_id, start, "attend"),
+                "move_url": self._links.manage(booking_id, start, "reschedule"),
+                "cancel_url": self._links.manage(booking_id, start, "cancel"),
                 "admin_url": self._links.admin(booking_id, mailed),
                 "admin_action": lambda action: self._links.admin(booking_id, mailed, action),
                 "admin_until": format_when(mailed + ADMIN_LINK_LIFETIME, locale, tz),
