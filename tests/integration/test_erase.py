@@ -116,3 +116,15 @@ def test_erase_stops_before_touching_the_table_when_stripe_is_down(
     )
     # Nothing erased yet, so running it again later still finds the Customer to delete.
     assert booking_item(booking_id).client.email == "anna@example.com"
+
+
+def test_erase_removes_the_clients_waitlist_entries_and_their_mail(api: Api) -> None:
+    version = api.get("/api/config").body["policy_version"]
+    day = MON.date().isoformat()
+    entry = {"service": "strategia", "name": "Marco Verdi", "email": EMAIL, "from": day}
+    joined = api.post("/api/waitlist", entry | {"to": day, "policy_version": version})
+    assert joined.status == 201, joined.body
+    assert any(i.get("type") == "waitlist" for i in items())
+    assert erase(EMAIL)["waitlist"] == 1
+    assert EMAIL not in json.dumps(items(), default=str)
+    assert "Marco" not in json.dumps(items(), default=str)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -25,6 +25,7 @@ from keepslot.domain.booking import (
 )
 from keepslot.domain.money import Money
 from keepslot.domain.policy import Action, decide
+from keepslot.domain.refill import refill
 from tests.support.configs import english, fixture_data, variant
 from tests.support.site import mkdocs_build as build_site
 from tests.support.words import ENGLISH, ITALIAN, catalogue_words, tokens, words_of
@@ -161,12 +162,18 @@ def rebuild_and_decide(config: KeepslotConfig, attrs: dict[str, str]) -> Any:
         created_at=start - timedelta(days=30),
         price=Money(0, currency),
     )
-    return decide(booking, Action(attrs["action"]), datetime.fromisoformat(attrs["at"]))
+    at = datetime.fromisoformat(attrs["at"])
+    if attrs["kind"] == "refill":  # another client's confirmed booking took this hour
+        other = replace(booking, id="other", client=Client("Other", "other@example.com"))
+        return refill(booking, replace(other, status=BookingStatus.CONFIRMED), at)
+    return decide(booking, Action(attrs["action"]), at)
 
 
 def assert_examples_match_decide(site: Built) -> None:
     examples = site.article("policy/index.html").examples
-    assert {e.attrs["kind"] for e in examples} == EXAMPLE_KINDS
+    kept = any(e.attrs["kind"] == "late_cancel" and e.attrs["forfeited"] != "0" for e in examples)
+    refills = site.config.policy.refill_returns_percent > 0 and kept
+    assert {e.attrs["kind"] for e in examples} == EXAMPLE_KINDS | ({"refill"} if refills else set())
     tz = site.config.business.timezone
     for ex in examples:
         a, outcome = ex.attrs, rebuild_and_decide(site.config, ex.attrs)

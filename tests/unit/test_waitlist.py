@@ -12,6 +12,7 @@ from keepslot.domain.availability import Span
 from keepslot.domain.errors import InvalidInput, TooManyHolds
 from keepslot.domain.waitlist import Times
 from keepslot.service import admin, manage, waitlist
+from keepslot.service.changes import WAITLIST_MAIL
 from keepslot.service.dispatch import deliver_pending
 from keepslot.service.jobs import run_jobs
 from tests.support.consistency import check_items
@@ -155,7 +156,7 @@ def test_an_offer_says_nothing_of_who_cancelled() -> None:
     paid_booking_cancelled(ctx, store, postman)
     [(_, _, owner, context)] = [s for s in postman.sent if "offer" in s[0]]
     assert "ada" not in repr(context).lower() and "booking" not in context
-    assert owner.startswith("waitlist-")
+    assert owner.startswith(WAITLIST_MAIL)
 
 
 def test_no_offer_for_a_time_the_freelancer_is_busy_in_their_calendar() -> None:

@@ -115,12 +115,14 @@ class NetworkDay:
     cap: int
 
 
+WAITLIST_MAIL = "waitlist-"  # the outbox files a waitlist entry's mail as `waitlist-<id>`
+
+
 @dataclass(frozen=True, slots=True)
 class Freed:
     """An hour a late cancel gave back: a booking that fills it earns the canceller a refill."""
 
-    booking_id: str
-    client: str
+    booking_id: str  # the cancelled booking: names nobody (erasing a client leaves it be)
     start: datetime
     end: datetime
 
@@ -155,7 +157,7 @@ class Change:
     idempotency: Idempotency | None = None
     provider_events: list[str] = field(default_factory=list)  # webhook event ids, each once
     freed: list[Freed] = field(default_factory=list)  # late-cancelled hours, for a refill
-    freed_taken: list[str] = field(default_factory=list)  # their booking ids: refill scheduled
+    freed_taken: list[str] = field(default_factory=list)  # their booking ids: refill given
     waitlist_joined: list[WaitEntry] = field(default_factory=list)
     waitlist_ended: list[WaitEntry] = field(default_factory=list)
 

@@ -85,7 +85,7 @@ def _job_change(ctx: Context, item: DueItem, now: datetime) -> Change:
     elif kind is JobKind.REFILL:
         change += run_refill(ctx, booking, version, item, now)
     elif kind is JobKind.OFFER:
-        change += run_offer(ctx, item, now)
+        change += run_offer(ctx, booking, item, now)
     return change
 
 

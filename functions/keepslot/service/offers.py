@@ -20,10 +20,10 @@ from keepslot.domain.booking import Booking, Mode
 from keepslot.domain.errors import InvalidInput, SlotTaken
 from keepslot.domain.instants import iso, parse_iso
 from keepslot.domain.waitlist import FreedTime, pick_for_offer
-from keepslot.service.changes import Change, Job, JobKind, Message
+from keepslot.service.changes import WAITLIST_MAIL, Change, Job, JobKind, Message
 from keepslot.service.context import Context
 from keepslot.service.snapshots import DueItem
-from keepslot.service.waitlist import WAITLIST_MAIL, waiter_context
+from keepslot.service.waitlist import waiter_context
 
 
 def offer_job(ctx: Context, booking: Booking, now: datetime) -> list[Job]:
@@ -35,7 +35,6 @@ def offer_job(ctx: Context, booking: Booking, now: datetime) -> list[Job]:
         "mode": booking.mode.value,
         "start": iso(booking.start),
         "end": iso(booking.end),
-        "from": booking.client.key,  # never shown: only so the offer skips its own client
     }
     return [Job(booking.id, JobKind.OFFER, now, data, "offer")]
 
@@ -57,7 +56,8 @@ def still_free(ctx: Context, slot: FreedTime, now: datetime) -> bool:
     return True
 
 
-def run_offer(ctx: Context, item: DueItem, now: datetime) -> Change:
+def run_offer(ctx: Context, opened: Booking, item: DueItem, now: datetime) -> Change:
+    """Email the freed time to the entries it suits (never to the client who opened it)."""
     data = json.loads(item.item.get("data") or "{}")
     slot = FreedTime(
         data["service"], Mode(data["mode"]), parse_iso(data["start"]), parse_iso(data["end"])
@@ -67,7 +67,7 @@ def run_offer(ctx: Context, item: DueItem, now: datetime) -> Change:
         return change  # taken again, or busy in the freelancer's calendar meanwhile
     tz = ZoneInfo(ctx.config.business.timezone)
     local_day = slot.start.astimezone(tz).date()
-    entries = [e for e in ctx.store.waiting_from(local_day) if e.email != data.get("from")]
+    entries = [e for e in ctx.store.waiting_from(local_day) if e.email != opened.client.key]
     for entry in pick_for_offer(entries, slot, tz, ctx.config.waitlist.offer_to):
         context = waiter_context(entry) | {
             "event": "waitlist_offer",

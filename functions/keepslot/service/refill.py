@@ -35,6 +35,7 @@ def run_refill(
         return Change()  # already refilled, waived meanwhile, or the filler let go
     change, done = settle(ctx, booking, outcome, now, None, credit_key=booking.id + REFILL_CREDIT)
     change.updated.append((replace(done, refilled_by=filler.id), version))
+    change.freed_taken.append(booking.id)  # given: the hour is no longer filed
     extra = {
         "refill_percent": booking.terms.refill_returns_percent,
         "refill_kept": booking.deposit.kept,  # what the cancel kept, before this refill

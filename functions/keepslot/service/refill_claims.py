@@ -19,20 +19,20 @@ def file_freed(booking: Booking, outcome: Outcome) -> Change:
         return Change()
     if booking.terms.refill_returns_percent <= 0:
         return Change()
-    return Change(freed=[Freed(booking.id, booking.client.key, booking.start, booking.end)])
+    return Change(freed=[Freed(booking.id, booking.start, booking.end)])
 
 
 def claim_refills(ctx: Context, booking: Booking, now: datetime) -> Change:
     """For a booking that is (now) confirmed: the refill job of every late-cancelled hour
-    of another client it overlaps, and the claim of that hour. One Query."""
+    it overlaps. One Query. The job decides (the same client filling their own hour earns
+    nothing, and the hour stays filed for someone else) and gives a refill once."""
     if booking.status is not BookingStatus.CONFIRMED:
         return Change()
     change = Change()
     for f in ctx.store.freed_between(booking.start - LONGEST, booking.end):
-        if f.client == booking.client.key or not (f.start < booking.end and booking.start < f.end):
-            continue
-        change.freed_taken.append(f.booking_id)
-        # Tagged by the filler: two fillers of one hour (a short service each) never share
-        # an item; the refill itself is given once, by the cancelled booking's version.
-        change.jobs.append(Job(f.booking_id, JobKind.REFILL, now, {"by": booking.id}, booking.id))
+        if f.start < booking.end and booking.start < f.end:
+            # Tagged by the filler: two fillers of one hour (a short service each) never
+            # share an item; the refill is given once, by the cancelled booking's version.
+            job = Job(f.booking_id, JobKind.REFILL, now, {"by": booking.id}, booking.id)
+            change.jobs.append(job)
     return change

@@ -15,10 +15,8 @@ from zoneinfo import ZoneInfo
 from keepslot.domain.booking import Booking, BookingStatus, Mode
 from keepslot.domain.errors import InvalidInput, NotFound, PolicyChanged, TooManyHolds
 from keepslot.domain.waitlist import MAX_OPEN_PER_EMAIL, MAX_RANGE_DAYS, Times, WaitEntry
-from keepslot.service.changes import Change, Message
+from keepslot.service.changes import WAITLIST_MAIL, Change, Message
 from keepslot.service.context import Context
-
-WAITLIST_MAIL = "waitlist-"  # outbox items of an entry name it as `waitlist-<entry id>`
 
 
 class TooManyEntries(TooManyHolds):

@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 from keepslot.adapters.dynamo.admin_queries import ClientAdmin
 from keepslot.adapters.dynamo.codec import Item, dump, load, plain, values
 from keepslot.adapters.dynamo.transaction import ConcurrentChange
+from keepslot.service.changes import WAITLIST_MAIL
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -41,14 +42,25 @@ class TableErasure:
 
     def erase(self, email: str, pseudonym: str) -> dict[str, int]:
         anon = f"{ERASED}-{pseudonym}"
-        counts = {"client_items": 0, "bookings": 0, "mail": 0, "jobs": 0, "credits": 0}
+        counts = {
+            "client_items": 0,
+            "bookings": 0,
+            "mail": 0,
+            "jobs": 0,
+            "credits": 0,
+            "waitlist": 0,
+        }
         booking_ids: set[str] = set()
         for it in self._admin.scan("booking"):
             if _of(it, email):
                 booking_ids.add(it["id"])
                 self._retry(it, lambda b: _of(b, email), lambda b: self._scrub(b, anon))
                 counts["bookings"] += 1
-        for it in list(self._admin.scan()):
+        items = list(self._admin.scan())
+        # Waitlist entries name the client; their mail is filed under `waitlist-<id>`.
+        waiting = {it["id"] for it in items if it.get("type") == "waitlist" and _waits(it, email)}
+        mail_of = booking_ids | {WAITLIST_MAIL + i for i in waiting}
+        for it in items:
             pk, kind = it["PK"], it.get("type")
             if pk == f"CLIENT#{email}":
                 if it["SK"].startswith("CREDIT#"):
@@ -57,7 +69,10 @@ class TableErasure:
                 else:
                     self._delete(it)
                 counts["client_items"] += 1
-            elif kind == "outbox" and it.get("booking_id") in booking_ids:
+            elif kind == "waitlist" and it["id"] in waiting:
+                self._delete(it)
+                counts["waitlist"] += 1
+            elif kind == "outbox" and it.get("booking_id") in mail_of:
                 self._delete(it)
                 counts["mail"] += 1
             elif kind == "job" and _names(it, email):
@@ -151,6 +166,10 @@ class TableErasure:
 
 def _of(booking: Item, email: str) -> bool:
     return bool(str(booking["client"]["email"]).strip().lower() == email)
+
+
+def _waits(entry: Item, email: str) -> bool:
+    return bool(str(entry.get("email", "")).strip().lower() == email)
 
 
 def _names(job: Item, email: str) -> bool:

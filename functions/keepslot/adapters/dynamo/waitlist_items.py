@@ -33,8 +33,8 @@ def waitlist_ops(t: Translator, c: Change) -> list[Op]:
         t._put(freed_to_item(f) | {"expires_at": ttl(f.start + FREED_TTL)}, None, ConcurrentChange)
         for f in c.freed
     ]
-    # Without a condition: whoever fills the hour first claims it, and a second claim is
-    # harmless (the refill job gives it once, by the cancelled booking's own version).
+    # Without a condition: the refill job deletes it when it gives the refill, which the
+    # cancelled booking's own version makes happen once.
     ops += [t._delete({"PK": f"FREED#{bid}", "SK": "FREED"}) for bid in c.freed_taken]
     for e in c.waitlist_joined:
         expires = {"expires_at": ttl(_day_end(e.last) + t.retention)}
@@ -57,7 +57,6 @@ def freed_to_item(f: Freed) -> Item:
         "SK": "FREED",
         "type": "freed",
         "booking_id": f.booking_id,
-        "client": f.client,
         "start": iso(f.start),
         "end": iso(f.end),
         "GSI1PK": "FREED",
@@ -66,7 +65,7 @@ def freed_to_item(f: Freed) -> Item:
 
 
 def item_to_freed(it: Item) -> Freed:
-    return Freed(it["booking_id"], it["client"], parse_iso(it["start"]), parse_iso(it["end"]))
+    return Freed(it["booking_id"], parse_iso(it["start"]), parse_iso(it["end"]))
 
 
 def entry_to_item(e: WaitEntry) -> Item:
