@@ -24,11 +24,19 @@ START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # Tuesday 10:00 in Rome: 25 h a
 ADA, BRUNO, CARLA = "ada@example.com", "bruno@example.com", "carla@example.com"
 
 
-def setup(mode: str = "offline", **policy: Any) -> tuple[Any, FakeStore, RecordingPostman]:
+def setup(
+    mode: str = "offline", *extra_services: dict[str, Any], **policy: Any
+) -> tuple[Any, FakeStore, RecordingPostman]:
+    sections: dict[str, Any] = (
+        {"services": [*f.config().model_dump(mode="json")["services"], *extra_services]}
+        if extra_services
+        else {}
+    )
     cfg = f.config(
         payments={"mode": mode},
         hours={"weekly": {"mon": ["09:00-13:00"], "tue": ["09:00-13:00"]}, "notice_hours": 1},
         policy=policy,
+        **sections,
     )
     store = FakeStore()
     ctx = fake_context(cfg, FakeGateway() if mode == "stripe" else None, store)
@@ -150,3 +158,20 @@ def test_no_refill_once_the_hour_has_started() -> None:
         ada, decide(ada, Action.CANCEL, ada.start - timedelta(hours=1)), BookingStatus.CANCELLED
     )
     assert refill(cancelled, f.booking(id="b2", email="b@example.com"), ada.start) is None
+
+
+def test_two_short_bookings_filling_one_hour_give_one_refill() -> None:
+    short = {"id": "breve", "name": "Short", "minutes": 30, "price": "40", "modes": ["video"]}
+    ctx, store, postman = setup("offline", short | {"deposit": {"amount": "20"}})
+    ada = booked(ctx, ADA, START, NOW - timedelta(days=5))
+    pay(ctx, ada, NOW - timedelta(days=5))
+    manage.cancel(ctx, ada, NOW)
+    for email, at in ((BRUNO, START), (CARLA, START + timedelta(minutes=30))):
+        other = booked(ctx, email, at, NOW + timedelta(minutes=5), service="breve")
+        pay(ctx, other, NOW + timedelta(minutes=6))
+    jobs = [it for it in store.items() if it["SK"].startswith("JOB#refill#")]
+    assert len(jobs) == 2  # each filler asks; the cancelled booking answers once
+    tick(ctx, store, postman, NOW + timedelta(minutes=7))
+    assert len(refill_mail(postman, ada)) == 1
+    assert sum(c.amount for c in store.client_snapshot(ADA).credits) == 3000
+    assert check_items(store.items(), ctx.config.schedule()) == []
