@@ -50,13 +50,21 @@ def tick(ctx: Any, store: FakeStore, postman: RecordingPostman, now: datetime) -
         deliver_pending(ctx, store, postman, now, due)
 
 
-def late_cancel_then_fill(ctx: Any, store: FakeStore, postman: RecordingPostman) -> str:
-    """Ada books and pays, cancels 25 h before (late), Bruno books the hour and pays."""
+def late_cancelled(ctx: Any) -> str:
+    """Ada books and pays, then cancels 25 h before (late): her 60.00 are kept."""
     ada = booked(ctx, ADA, START, NOW - timedelta(days=5))
     pay(ctx, ada, NOW - timedelta(days=5))
     manage.cancel(ctx, ada, NOW)
-    bruno = booked(ctx, BRUNO, START, NOW + timedelta(minutes=5))
-    pay(ctx, bruno, NOW + timedelta(minutes=6))
+    return ada
+
+
+def late_cancel_then_fill(
+    ctx: Any, store: FakeStore, postman: RecordingPostman, filler: str = BRUNO
+) -> str:
+    """Ada cancels late, then `filler` books the hour and pays."""
+    ada = late_cancelled(ctx)
+    other = booked(ctx, filler, START, NOW + timedelta(minutes=5))
+    pay(ctx, other, NOW + timedelta(minutes=6))
     tick(ctx, store, postman, NOW + timedelta(minutes=7))
     return ada
 
@@ -106,12 +114,7 @@ def test_a_refill_goes_back_to_the_card_when_the_remainder_is_refunded() -> None
 
 def test_the_same_client_rebooking_their_hour_earns_no_refill() -> None:
     ctx, store, postman = setup()
-    ada = booked(ctx, ADA, START, NOW - timedelta(days=5))
-    pay(ctx, ada, NOW - timedelta(days=5))
-    manage.cancel(ctx, ada, NOW)
-    again = booked(ctx, ADA, START, NOW + timedelta(minutes=5))
-    pay(ctx, again, NOW + timedelta(minutes=6))
-    tick(ctx, store, postman, NOW + timedelta(minutes=7))
+    ada = late_cancel_then_fill(ctx, store, postman, filler=ADA)
     assert refill_mail(postman, ada) == []
     assert store.get_booking(ada)[0].deposit.kept == 6000
 
@@ -120,7 +123,7 @@ def test_an_early_cancel_files_no_hour_for_a_refill() -> None:
     ctx, store, _ = setup()
     ada = booked(ctx, ADA, START, NOW - timedelta(days=5))
     pay(ctx, ada, NOW - timedelta(days=5))
-    manage.cancel(ctx, ada, NOW - timedelta(days=3))
+    manage.cancel(ctx, ada, NOW - timedelta(days=3))  # 4 days before: in time
     assert not [it for it in store.items() if it["SK"] == "FREED"]
 
 
@@ -163,9 +166,7 @@ def test_no_refill_once_the_hour_has_started() -> None:
 def test_two_short_bookings_filling_one_hour_give_one_refill() -> None:
     short = {"id": "breve", "name": "Short", "minutes": 30, "price": "40", "modes": ["video"]}
     ctx, store, postman = setup("offline", short | {"deposit": {"amount": "20"}})
-    ada = booked(ctx, ADA, START, NOW - timedelta(days=5))
-    pay(ctx, ada, NOW - timedelta(days=5))
-    manage.cancel(ctx, ada, NOW)
+    ada = late_cancelled(ctx)
     for email, at in ((BRUNO, START), (CARLA, START + timedelta(minutes=30))):
         other = booked(ctx, email, at, NOW + timedelta(minutes=5), service="breve")
         pay(ctx, other, NOW + timedelta(minutes=6))

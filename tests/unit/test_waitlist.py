@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -60,11 +61,20 @@ def offers(postman: RecordingPostman) -> list[tuple[str, dict[str, Any]]]:
     return [(c["waiter"]["email"], c["offer"]) for t, _, _, c in postman.sent if "offer" in t]
 
 
-def paid_booking_cancelled(ctx: Any, store: FakeStore, postman: RecordingPostman) -> None:
+def paid_booking_cancelled(
+    ctx: Any,
+    store: FakeStore,
+    postman: RecordingPostman,
+    at: datetime = NOW + timedelta(hours=1),
+    cancel: Callable[[Any, str, datetime], Any] = manage.cancel,
+    meanwhile: Callable[[], Any] = lambda: None,
+) -> None:
+    """Ada's paid 10:00 booking is cancelled `at` (by `cancel`); the clock runs a minute on."""
     ada = booked(ctx, ADA, TEN, NOW)
     pay(ctx, ada, NOW)
-    manage.cancel(ctx, ada, NOW + timedelta(hours=1))
-    tick(ctx, store, postman, NOW + timedelta(hours=1, minutes=1))
+    meanwhile()
+    cancel(ctx, ada, at)
+    tick(ctx, store, postman, at + timedelta(minutes=1))
 
 
 def test_joining_emails_the_leave_link_and_the_entry_carries_the_retention_ttl() -> None:
@@ -162,34 +172,23 @@ def test_an_offer_says_nothing_of_who_cancelled() -> None:
 def test_no_offer_for_a_time_the_freelancer_is_busy_in_their_calendar() -> None:
     ctx, store, postman = setup()
     join(ctx, BRUNO)
-    ada = booked(ctx, ADA, TEN, NOW)
-    pay(ctx, ada, NOW)
-    DynamoBusyTable(lambda: store.db, TABLE).put_blocks(
-        "studio", {Span(TEN, TEN + timedelta(hours=1))}
-    )  # type: ignore[arg-type,return-value]
-    manage.cancel(ctx, ada, NOW + timedelta(hours=1))
-    tick(ctx, store, postman, NOW + timedelta(hours=1, minutes=1))
+    busy = DynamoBusyTable(lambda: store.db, TABLE)  # type: ignore[arg-type,return-value]
+    hour = {Span(TEN, TEN + timedelta(hours=1))}
+    paid_booking_cancelled(ctx, store, postman, meanwhile=lambda: busy.put_blocks("studio", hour))
     assert offers(postman) == []
 
 
 def test_no_offer_once_the_start_is_inside_the_notice() -> None:
     ctx, store, postman = setup()
     join(ctx, BRUNO)
-    ada = booked(ctx, ADA, TEN, NOW)
-    pay(ctx, ada, NOW)
-    late = TEN - timedelta(hours=11)
-    manage.cancel(ctx, ada, late)
-    tick(ctx, store, postman, late + timedelta(minutes=1))
+    paid_booking_cancelled(ctx, store, postman, at=TEN - timedelta(hours=11))
     assert offers(postman) == []
 
 
 def test_a_freelancer_cancel_offers_the_time_too() -> None:
     ctx, store, postman = setup()
     join(ctx, BRUNO)
-    ada = booked(ctx, ADA, TEN, NOW)
-    pay(ctx, ada, NOW)
-    admin.freelancer_cancel(ctx, ada, NOW)
-    tick(ctx, store, postman, NOW + timedelta(minutes=1))
+    paid_booking_cancelled(ctx, store, postman, at=NOW, cancel=admin.freelancer_cancel)
     assert [e for e, _ in offers(postman)] == [BRUNO]
 
 
