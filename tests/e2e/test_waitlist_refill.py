@@ -15,11 +15,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.booking_page import submit_booking
-from tests.e2e.test_booking_flow import link
-from tests.e2e.test_no_show_flow import mail_to
+from tests.e2e.mails import link, mail_to
 from tests.e2e.test_stripe_payment import pay_with
-from tests.stack import LocalStack
 from tests.support.configs import with_payments
+from tests.support.stack import LocalStack
 
 ROME = ZoneInfo("Europe/Rome")
 ANNA, CARLA = "anna.late@example.com", "carla.waits@example.com"

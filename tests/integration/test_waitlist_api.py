@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import START, Api, sent_mail
+from tests.support.api import START, Api, sent_mail
 
 DAY = (START + timedelta(days=8)).date().isoformat()  # a Tuesday
 
