@@ -192,9 +192,12 @@ def test_a_freelancer_cancel_offers_the_time_too() -> None:
     assert [e for e, _ in offers(postman)] == [BRUNO]
 
 
-def test_booking_that_day_ends_the_clients_entry() -> None:
-    ctx, store, _ = setup()
+def test_booking_that_day_ends_the_clients_entry_and_another_day_does_not() -> None:
+    ctx, store, postman = setup()
     entry = join(ctx, BRUNO)
+    other_day = join(ctx, BRUNO, first=DAY + timedelta(days=6), last=DAY + timedelta(days=6))
     bruno = booked(ctx, BRUNO, TEN, NOW)
     pay(ctx, bruno, NOW)
+    tick(ctx, store, postman, NOW + timedelta(minutes=1))
     assert not [it for it in store.items() if entry in it["PK"] + it["SK"]]
+    assert [it for it in store.items() if other_day in it["PK"] + it["SK"]]

@@ -31,7 +31,7 @@ class JobKind(StrEnum):
     REFUND = "refund"  # a card refund decided in a change, made by the clock (service/payments)
     FEE = "no_show_fee"  # the no-show fee, charged to the saved card by the clock (service/fees)
     FEE_REFUND = "fee_refund"  # a charged fee given back by a waiver (its own key, its own row)
-    REFILL = "refill"  # a late cancel's hour was filled: part of what it kept goes back
+    FILLED = "filled"  # a booking was confirmed: refill a late cancel it fills (service/refill)
     OFFER = "offer"  # a time opened: offer it to the waitlist (service/offers.py)
 
 

@@ -1,18 +1,17 @@
-"""What follows a booking becoming confirmed, in the same change: a late-cancelled hour it
-fills is claimed for a refill, and its client's waitlist entries for that day end."""
+"""What follows a booking becoming confirmed: one job in the same change, so the request
+itself reads nothing more. The clock then gives the refill of a late-cancelled hour the
+booking fills, and ends its client's waitlist entries for that day (service/refill.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from keepslot.domain.booking import Booking
-from keepslot.service.changes import Change
+from keepslot.domain.booking import Booking, BookingStatus
+from keepslot.service.changes import Change, Job, JobKind
 from keepslot.service.context import Context
-from keepslot.service.refill_claims import claim_refills
-from keepslot.service.waitlist import end_waiting
 
 
 def on_confirmed(ctx: Context, booking: Booking, now: datetime) -> Change:
-    change = claim_refills(ctx, booking, now)
-    change += end_waiting(ctx, booking, now)
-    return change
+    if booking.status is not BookingStatus.CONFIRMED:
+        return Change()
+    return Change(jobs=[Job(booking.id, JobKind.FILLED, now, {}, "filled")])

@@ -20,7 +20,7 @@ from keepslot.service.job_failures import job_failed
 from keepslot.service.mail import notify
 from keepslot.service.money import settle
 from keepslot.service.offers import run_offer
-from keepslot.service.refill import run_refill
+from keepslot.service.refill import run_filled
 from keepslot.service.snapshots import DueItem
 
 
@@ -82,8 +82,8 @@ def _job_change(ctx: Context, item: DueItem, now: datetime) -> Change:
         change += payments.run_refund(ctx, booking, version, item, now)
     elif kind is JobKind.FEE:
         change += fees.run_fee(ctx, booking, version, now)
-    elif kind is JobKind.REFILL:
-        change += run_refill(ctx, booking, version, item, now)
+    elif kind is JobKind.FILLED:
+        change += run_filled(ctx, booking, now)
     elif kind is JobKind.OFFER:
         change += run_offer(ctx, booking, item, now)
     return change
