@@ -17,6 +17,7 @@ from keepslot.service.jobs import run_jobs
 from tests.support.consistency import check_items
 from tests.support.fakes import FakeGateway, FakeStore, RecordingPostman, fake_context
 from tests.support.flows import booked, pay
+from tests.unit import emails
 from tests.unit import factories as f
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # a Monday
@@ -177,3 +178,20 @@ def test_two_short_bookings_filling_one_hour_give_one_refill() -> None:
     assert len(refill_mail(postman, ada)) == 1
     assert sum(c.amount for c in store.client_snapshot(ADA).credits) == 3000
     assert check_items(store.items(), ctx.config.schedule()) == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [
+        ("it", "Se un'altra persona prende questo orario, ti torna 30,00 €"),
+        ("en", "If someone else takes this time, you get back €30.00"),
+    ],
+)
+def test_the_late_cancel_email_says_what_a_refill_would_give(locale: str, said: str) -> None:
+    ctx, store, postman = setup()
+    ada = late_cancelled(ctx)
+    tick(ctx, store, postman, NOW)
+    [context] = [c for t, _, b, c in postman.sent if t == "client/cancelled" and b == ada]
+    assert context["refill_may"] == 3000
+    text = emails.postman(locale).render("client/cancelled", "client", ada, context).text
+    assert said in " ".join(text.split())  # money carries a no-break space

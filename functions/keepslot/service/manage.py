@@ -11,6 +11,7 @@ from keepslot.domain.availability import Span, check_start, lock_grid
 from keepslot.domain.booking import Booking, BookingStatus, Deposit, DepositStatus, Mode
 from keepslot.domain.errors import InvalidInput
 from keepslot.domain.policy import Action, Fate, Outcome, decide
+from keepslot.domain.refill import refill_preview
 from keepslot.domain.terms import Returned
 from keepslot.service.booking import free_slot, service_of, take_slot
 from keepslot.service.changes import Change, ClientEvent, Hold
@@ -87,7 +88,8 @@ def cancel(ctx: Context, booking_id: str, now: datetime, reason: str | None = No
     kind = "late_cancel" if outcome.strike else "early_cancel"
     change.events.append(ClientEvent(booking.client.key, kind, now, booking.id))
     change += file_freed(booking, outcome)
-    extra: dict[str, Any] = {"reason": reason or ""}
+    # What a refill would give back: the client hears it may still happen.
+    extra: dict[str, Any] = {"reason": reason or "", "refill_may": refill_preview(booking, outcome)}
     change.outbox += notify(ctx, done, now, "cancelled", outcome=outcome, extra=extra)
     ctx.store.commit(change)
     return Changed(done, outcome)
