@@ -57,6 +57,11 @@ def tick(ctx: Any, store: FakeStore, postman: RecordingPostman, now: datetime) -
         deliver_pending(ctx, store, postman, now, due)
 
 
+def stored(store: FakeStore, entry: str) -> list[dict[str, Any]]:
+    """The entry's items: the entry itself and the place it holds under its address."""
+    return [it for it in store.items() if entry in it["PK"] or it.get("entry_id") == entry]
+
+
 def offers(postman: RecordingPostman) -> list[tuple[str, dict[str, Any]]]:
     return [(c["waiter"]["email"], c["offer"]) for t, _, _, c in postman.sent if "offer" in t]
 
@@ -83,7 +88,7 @@ def test_joining_emails_the_leave_link_and_the_entry_carries_the_retention_ttl()
     tick(ctx, store, postman, NOW)
     [(template, to, _, context)] = postman.sent
     assert (template, to, context["waiter"]["id"]) == ("client/waitlist_joined", "client", entry)
-    items = [it for it in store.items() if entry in it["PK"] + it["SK"]]
+    items = stored(store, entry)
     assert len(items) == 2 and all(it["expires_at"] > DAY.toordinal() for it in items)
     assert check_items(store.items(), ctx.config.schedule()) == []
 
@@ -110,6 +115,20 @@ def test_an_entry_whose_days_have_passed_no_longer_counts_toward_the_cap() -> No
     )
 
 
+def test_two_joins_at_once_cannot_both_take_the_last_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ctx, store, _ = setup()
+    join(ctx, BRUNO)
+    join(ctx, BRUNO)
+    stale = store.client_snapshot(BRUNO)  # both requests read before either writes
+    monkeypatch.setattr(store, "client_snapshot", lambda email: stale)
+    join(ctx, BRUNO)
+    with pytest.raises(TooManyHolds):
+        join(ctx, BRUNO)
+    assert len([it for it in store.items() if it.get("type") == "waitlist"]) == 3
+
+
 @pytest.mark.parametrize(
     ("first", "last", "field"),
     [
@@ -131,7 +150,7 @@ def test_leaving_removes_the_entry_and_leaving_again_is_harmless() -> None:
     entry = join(ctx, BRUNO)
     waitlist.leave(ctx, entry)
     waitlist.leave(ctx, entry)
-    assert not [it for it in store.items() if entry in it["PK"] + it["SK"]]
+    assert not stored(store, entry)
     paid_booking_cancelled(ctx, store, postman)
     assert offers(postman) == []
 
@@ -199,5 +218,5 @@ def test_booking_that_day_ends_the_clients_entry_and_another_day_does_not() -> N
     bruno = booked(ctx, BRUNO, TEN, NOW)
     pay(ctx, bruno, NOW)
     tick(ctx, store, postman, NOW + timedelta(minutes=1))
-    assert not [it for it in store.items() if entry in it["PK"] + it["SK"]]
-    assert [it for it in store.items() if other_day in it["PK"] + it["SK"]]
+    assert not stored(store, entry)
+    assert stored(store, other_day)

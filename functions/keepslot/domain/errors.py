@@ -78,6 +78,12 @@ class TooManyHolds(DomainError):
     code = "too_many_holds"
 
 
+class TooManyEntries(TooManyHolds):
+    """An address already waits for as many times as the waitlist allows (429)."""
+
+    code = "too_many_entries"
+
+
 class BadToken(DomainError):
     code = "bad_token"
 

@@ -42,6 +42,7 @@ class WaitEntry:
     times: tuple[Times, ...] = ()  # empty: whole days
     phone: str | None = None
     timezone: str | None = None  # the client's, for the times an offer shows
+    place: int = 0  # which of its address's MAX_OPEN_PER_EMAIL places it holds
 
     def is_open(self, today: date) -> bool:
         """Open until its last day has passed (in the business time zone)."""
@@ -83,3 +84,15 @@ def pick_for_offer(
     fit = [e for e in entries if e.is_open(today) and suits(e, slot, tz)]
     fit.sort(key=lambda e: (e.created_at, e.id))
     return fit[: max(0, limit)]
+
+
+def free_place(held: dict[int, tuple[str, date]], today: date) -> tuple[int, str | None] | None:
+    """A place for one more entry of an address, given what holds each place (entry id,
+    last day): an empty one, else one whose entry has ended (its id, to replace), else None."""
+    for place in range(MAX_OPEN_PER_EMAIL):
+        if place not in held:
+            return place, None
+    for place, (entry_id, last) in sorted(held.items()):
+        if last < today:
+            return place, entry_id
+    return None

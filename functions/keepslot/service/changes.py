@@ -158,7 +158,8 @@ class Change:
     provider_events: list[str] = field(default_factory=list)  # webhook event ids, each once
     freed: list[Freed] = field(default_factory=list)  # late-cancelled hours, for a refill
     freed_taken: list[str] = field(default_factory=list)  # their booking ids: refill given
-    waitlist_joined: list[WaitEntry] = field(default_factory=list)
+    # (entry, the ended entry whose place it takes, or None for an empty place)
+    waitlist_joined: list[tuple[WaitEntry, str | None]] = field(default_factory=list)
     waitlist_ended: list[WaitEntry] = field(default_factory=list)
 
     def __iadd__(self, other: Change) -> Change:

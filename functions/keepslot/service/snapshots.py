@@ -20,7 +20,8 @@ class ClientSnapshot:
     events: list[ClientEvent] = field(default_factory=list)
     credits: list[Credit] = field(default_factory=list)
     holds: list[str] = field(default_factory=list)
-    waiting: dict[str, date] = field(default_factory=dict)  # waitlist entry id -> its last day
+    # The address's waitlist places: place -> (the entry holding it, that entry's last day).
+    waiting: dict[int, tuple[str, date]] = field(default_factory=dict)
 
     @property
     def blocked(self) -> bool:

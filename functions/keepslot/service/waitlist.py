@@ -13,16 +13,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from keepslot.domain.booking import Booking, BookingStatus, Mode
-from keepslot.domain.errors import InvalidInput, NotFound, PolicyChanged, TooManyHolds
-from keepslot.domain.waitlist import MAX_OPEN_PER_EMAIL, MAX_RANGE_DAYS, Times, WaitEntry
+from keepslot.domain.errors import InvalidInput, NotFound, PolicyChanged, TooManyEntries
+from keepslot.domain.waitlist import (
+    MAX_OPEN_PER_EMAIL,
+    MAX_RANGE_DAYS,
+    Times,
+    WaitEntry,
+    free_place,
+)
 from keepslot.service.changes import WAITLIST_MAIL, Change, Message
 from keepslot.service.context import Context
-
-
-class TooManyEntries(TooManyHolds):
-    """The address already waits for MAX_OPEN_PER_EMAIL times (429)."""
-
-    code = "too_many_entries"
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,8 @@ def join(ctx: Context, req: WaitRequest, now: datetime) -> WaitEntry:
         )
     key = req.email.strip().lower()
     snap = ctx.store.client_snapshot(key)
-    if sum(1 for last in snap.waiting.values() if last >= today) >= MAX_OPEN_PER_EMAIL:
+    place = free_place(snap.waiting, today)
+    if place is None:
         raise TooManyEntries(
             f"this address already waits for {MAX_OPEN_PER_EMAIL} times; "
             "leave one of them first (the link is in its email)"
@@ -94,8 +95,9 @@ def join(ctx: Context, req: WaitRequest, now: datetime) -> WaitEntry:
         times=req.times,
         phone=req.phone,
         timezone=req.timezone,
+        place=place[0],
     )
-    change = Change(waitlist_joined=[entry])
+    change = Change(waitlist_joined=[(entry, place[1])])
     context = waiter_context(entry) | {"event": "waitlist_joined"}
     to = WAITLIST_MAIL + entry.id
     change.outbox.append(
@@ -124,7 +126,7 @@ def end_waiting(ctx: Context, booking: Booking, now: datetime) -> Change:
         return Change()
     day = booking.start.astimezone(ZoneInfo(ctx.config.business.timezone)).date()
     ended = []
-    for entry_id, last in snap.waiting.items():
+    for entry_id, last in snap.waiting.values():
         if last < day:
             continue
         try:

@@ -79,7 +79,8 @@ class DynamoStore:
             elif sk.startswith("HOLD#"):
                 snap.holds.append(sk.removeprefix("HOLD#"))
             elif sk.startswith("WAIT#"):
-                snap.waiting[sk.removeprefix("WAIT#")] = date.fromisoformat(it["last"])
+                place = int(sk.removeprefix("WAIT#"))
+                snap.waiting[place] = (it["entry_id"], date.fromisoformat(it["last"]))
         return snap
 
     def calendar(self, start: datetime, end: datetime) -> list[Span]:

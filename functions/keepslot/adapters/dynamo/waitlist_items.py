@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from keepslot.adapters.dynamo.codec import Item
 from keepslot.domain.booking import Mode
+from keepslot.domain.errors import TooManyEntries
 from keepslot.domain.instants import iso, parse_iso
 from keepslot.domain.waitlist import Times, WaitEntry
 from keepslot.service.changes import Change, Freed
@@ -36,15 +37,35 @@ def waitlist_ops(t: Translator, c: Change) -> list[Op]:
     # Without a condition: the refill job deletes it when it gives the refill, which the
     # cancelled booking's own version makes happen once.
     ops += [t._delete({"PK": f"FREED#{bid}", "SK": "FREED"}) for bid in c.freed_taken]
-    for e in c.waitlist_joined:
+    for e, replaces in c.waitlist_joined:
         expires = {"expires_at": ttl(_day_end(e.last) + t.retention)}
         ops.append(t._put(entry_to_item(e) | expires, "attribute_not_exists(PK)", ConcurrentChange))
-        marker = {"PK": f"CLIENT#{e.email}", "SK": f"WAIT#{e.id}", "type": "waiting"}
-        ops.append(t._put(marker | {"last": e.last.isoformat()} | expires, None, ConcurrentChange))
+        ops.append(_take_place(t, e, replaces, expires))
     for e in c.waitlist_ended:
         ops.append(t._delete({"PK": f"WAIT#{e.id}", "SK": "WAIT"}))
-        ops.append(t._delete({"PK": f"CLIENT#{e.email}", "SK": f"WAIT#{e.id}"}))
+        # Only while the place is still this entry's: an ended entry's place may be taken.
+        ops.append(t._delete(_place_key(e), "entry_id = :e", {"e": e.id}))
     return ops
+
+
+def _place_key(e: WaitEntry) -> Item:
+    return {"PK": f"CLIENT#{e.email}", "SK": f"WAIT#{e.place}"}
+
+
+def _take_place(t: Translator, e: WaitEntry, replaces: str | None, expires: Item) -> Op:
+    """One of the address's places, taken only as it was read (empty, or held by the ended
+    entry `replaces`): two joins at once cannot both take the last place."""
+    from keepslot.adapters.dynamo.codec import dump, values
+    from keepslot.adapters.dynamo.transaction import Op
+
+    item = _place_key(e) | {"type": "waiting", "entry_id": e.id, "last": e.last.isoformat()}
+    put: dict[str, Any] = {"TableName": t.table, "Item": dump(item | expires)}
+    if replaces is None:
+        put["ConditionExpression"] = "attribute_not_exists(PK)"
+    else:
+        put["ConditionExpression"] = "entry_id = :old"
+        put["ExpressionAttributeValues"] = values(old=replaces)
+    return Op({"Put": put}, lambda: TooManyEntries("another request took this place; try again"))
 
 
 def _day_end(day: date) -> datetime:
@@ -84,6 +105,7 @@ def entry_to_item(e: WaitEntry) -> Item:
         "times": [str(w) for w in e.times],
         "timezone": e.timezone,
         "created_at": iso(e.created_at),
+        "place": e.place,
         "GSI1PK": "WAIT",
         "GSI1SK": f"{e.last.isoformat()}#{e.id}",
     }
@@ -102,6 +124,7 @@ def item_to_entry(it: Item) -> WaitEntry:
         times=tuple(_times(w) for w in it.get("times") or []),
         phone=it.get("phone"),
         timezone=it.get("timezone"),
+        place=int(it.get("place", 0)),
     )
 
 
