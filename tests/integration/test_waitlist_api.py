@@ -4,12 +4,12 @@ the emailed link leaves the list without signing in, and an offer link reads its
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
-from tests.support.api import START, Api, sent_mail
+from tests.support.api import START, THU_10, Api, book, sent_mail
 
 DAY = (START + timedelta(days=8)).date().isoformat()  # a Tuesday
 
@@ -68,3 +68,20 @@ def test_the_leave_link_is_no_offer_link_and_a_forged_offer_is_refused(api: Api)
     leave = api.post("/api/waitlist", body(api)).body["leave_url"].split("#", 1)[1]
     assert api.get("/api/offer", token=leave).status == 403
     assert api.get("/api/offer", token=leave[:-2] + "xx").status == 401
+
+
+def test_an_offer_link_says_whether_its_time_is_still_free(api: Api) -> None:
+    from keepslot import bootstrap
+
+    start = datetime.fromisoformat(THU_10.replace("Z", "+00:00"))
+    token = bootstrap.app().links.offer("strategia", start).split("#offer=", 1)[1]
+    offer = api.get("/api/offer", token=token)
+    assert offer.status == 200, offer.body
+    assert offer.body["offer"] == {
+        "service": "strategia",
+        "start": THU_10,
+        "end": "2026-12-03T10:00:00Z",
+        "free": True,
+    }
+    assert book(api).status == 201  # someone else books it first
+    assert api.get("/api/offer", token=token).body["offer"]["free"] is False
