@@ -89,3 +89,9 @@ def test_dashboard_has_no_violation_signed_out_or_in(page: Page, offline_stack: 
     page.goto(link(mail, "dashboard"))
     expect(page.get_by_test_id("chart-rates")).to_be_visible()
     assert violations(page) == []
+
+
+def test_waitlist_page_has_no_violation(page: Page, offline_stack: LocalStack) -> None:
+    page.goto(offline_stack.url + "/waitlist/")
+    expect(page.get_by_test_id("waitlist-form")).to_be_visible()
+    assert violations(page) == []

@@ -58,7 +58,8 @@
       KS.field({ label: t("waitlist.times"), name: "times", hint: t("waitlist.times_hint"), control: input("times", "text", { placeholder: "09:00-13:00" }) }),
       KS.field({ label: t("waitlist.name"), name: "name", control: input("name", "text", { autocomplete: "name" }), required: true }),
       KS.field({ label: t("waitlist.email"), name: "email", control: input("email", "email", { autocomplete: "email" }), required: true }),
-      h("div", { class: "ks-field ks-check" }, accept, h("label", { for: "ks-wl-accept" }, t("waitlist.accept"), " ", h("a", { href: "../policy/", target: "_blank", rel: "noopener" }, t("waitlist.policy_link")))),
+      h("div", { class: "ks-field ks-check" }, accept, h("label", { for: "ks-wl-accept" }, t("waitlist.accept"), " "),
+        h("a", { href: "../policy/", target: "_blank", rel: "noopener", "data-testid": "policy-link" }, t("waitlist.policy_link"), h("span", { class: "ks-vh", text: " " + t("new_tab") }))),
       h("div", { class: "ks-actions" }, submit)
     );
     form.onsubmit = (ev) => {
