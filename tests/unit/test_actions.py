@@ -29,7 +29,8 @@ LATE_CANCEL = frozenset({Kind.LATE_CANCEL.value})
 
 CLIENT_TABLE = [
     # status, deposit, confirmed_at, credit, at, record kinds, client buttons
-    (S.CONFIRMED, D.PAID, None, 0, BEFORE, frozenset(), ["cancel", "reschedule", "mode"]),
+    (S.CONFIRMED, D.PAID, None, 0, BEFORE, frozenset(), ["attend", "cancel", "reschedule", "mode"]),
+    (S.CONFIRMED, D.PAID, START - 80 * H, 0, BEFORE, frozenset(), ["cancel", "reschedule", "mode"]),
     (S.HELD, D.PENDING, None, 0, BEFORE, frozenset(), ["cancel", "mode"]),
     (S.HELD, D.PENDING, None, 3000, BEFORE, frozenset(), ["confirm", "cancel", "mode"]),
     (S.HELD, D.NONE, None, 0, BEFORE, frozenset(), ["confirm", "cancel", "mode"]),
