@@ -51,6 +51,7 @@ def test_joining_answers_201_and_a_fourth_entry_429(api: Api) -> None:
         assert r.body["waitlist"]["from"] == DAY and "/waitlist/#" in r.body["leave_url"]
     r = api.post("/api/waitlist", body(api))
     assert (r.status, r.body["error"]["code"]) == (429, "too_many_entries")
+    assert "sei già in lista per 3 richieste" in r.body["error"]["message"]  # the site's language
 
 
 def test_the_emailed_link_leaves_the_list(api: Api) -> None:

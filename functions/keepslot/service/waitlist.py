@@ -66,14 +66,24 @@ def join(ctx: Context, req: WaitRequest, now: datetime) -> WaitEntry:
         raise PolicyChanged("the policy changed since the page was loaded; please read it again")
     today = now.astimezone(ZoneInfo(config.business.timezone)).date()
     if req.last < req.first:
-        raise InvalidInput("`to` must not be before `from`", field="to")
+        raise InvalidInput("`to` must not be before `from`", field="to", reason="wait_order")
     if req.first < today:
-        raise InvalidInput("`from` is in the past", field="from")
+        raise InvalidInput("`from` is in the past", field="from", reason="wait_past")
     if (req.last - req.first).days + 1 > MAX_RANGE_DAYS:
-        raise InvalidInput(f"the range is at most {MAX_RANGE_DAYS} days", field="to")
-    if req.last > today + timedelta(days=config.hours.horizon_days):
+        days = {"days": MAX_RANGE_DAYS}
         raise InvalidInput(
-            f"bookings open at most {config.hours.horizon_days} days ahead", field="to"
+            f"the range is at most {MAX_RANGE_DAYS} days",
+            field="to",
+            reason="wait_range",
+            params=days,
+        )
+    if req.last > today + timedelta(days=config.hours.horizon_days):
+        days = {"days": config.hours.horizon_days}
+        raise InvalidInput(
+            f"bookings open at most {days['days']} days ahead",
+            field="to",
+            reason="wait_horizon",
+            params=days,
         )
     key = req.email.strip().lower()
     snap = ctx.store.client_snapshot(key)
@@ -81,7 +91,9 @@ def join(ctx: Context, req: WaitRequest, now: datetime) -> WaitEntry:
     if place is None:
         raise TooManyEntries(
             f"this address already waits for {MAX_OPEN_PER_EMAIL} times; "
-            "leave one of them first (the link is in its email)"
+            "leave one of them first (the link is in its email)",
+            reason="wait_full",
+            params={"n": MAX_OPEN_PER_EMAIL},
         )
     entry = WaitEntry(
         id=ctx.new_id(),

@@ -28,5 +28,13 @@ STRINGS: dict[str, str] = {
         "Your appointment is on {start}; you cancel {lead} before, and someone else takes "
         "that time and confirms it on {at}."
     ),
+    "err.wait_order": "The last day cannot come before the first.",
+    "err.wait_past": "The first day has already passed: pick one from today on.",
+    "err.wait_range": "You can ask for at most {days} days at a time.",
+    "err.wait_horizon": "Bookings open at most {days} days ahead.",
+    "err.wait_full": (
+        "This address is already on the list for {n} requests: leave one of them with "
+        "the link in its email, then try again."
+    ),
     "manage.refill": "If someone else takes this time, you get back {amount}.",
 }

@@ -28,5 +28,13 @@ STRINGS: dict[str, str] = {
         "Il tuo appuntamento è {start}; cancelli {lead} prima, e un'altra persona prende "
         "quell'orario e lo conferma {at}."
     ),
+    "err.wait_order": "Il giorno finale non può venire prima di quello iniziale.",
+    "err.wait_past": "Il giorno iniziale è già passato: scegline uno da oggi in poi.",
+    "err.wait_range": "Puoi chiedere al massimo {days} giorni alla volta.",
+    "err.wait_horizon": "Le prenotazioni si aprono al massimo {days} giorni prima.",
+    "err.wait_full": (
+        "Con questo indirizzo sei già in lista per {n} richieste: esci da una di esse "
+        "con il link della sua email, poi riprova."
+    ),
     "manage.refill": "Se qualcun altro prende questo orario, ti torna {amount}.",
 }
