@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 
 # CONFIG=path: check, build the site from and serve another config than keepslot.yaml.
 check-config: $(STAMP)
-	@$(BIN)/python -m keepslot.adapters.check_config $(CONFIG)
+	@$(BIN)/python -m keepslot.config.check_config $(CONFIG)
 
 site: check-config
 	KEEPSLOT_CONFIG=$(abspath $(CONFIG)) $(BIN)/mkdocs build --strict --quiet

@@ -88,7 +88,7 @@ def measure(n: int = 200) -> dict[str, Any]:
     from infra.local.environment import TABLE_NAME, TOKEN_KEY_PARAM, local_environment
     from infra.local.moto_server import MotoServer
     from infra.local.provision import provision
-    from keepslot.adapters.settings import load_config
+    from keepslot.config.model import load_config
     from tests.support.configs import with_payments
 
     server = MotoServer()

@@ -29,7 +29,7 @@ def ms(seconds: float) -> float:
 
 
 def availability() -> dict[str, Any]:
-    from keepslot.adapters.settings import load_config
+    from keepslot.config.model import load_config
     from keepslot.domain.availability import Span, free_slots
 
     config = load_config(FIXTURE)
@@ -152,7 +152,7 @@ def race(n: int = 100) -> dict[str, Any]:
     from infra.local.moto_server import MotoServer
     from infra.local.provision import provision
     from keepslot import bootstrap
-    from keepslot.adapters.settings import load_config
+    from keepslot.config.model import load_config
     from keepslot.domain.booking import Mode
     from keepslot.domain.errors import DomainError, SlotTaken
     from keepslot.service.booking import BookingRequest, book

@@ -8,9 +8,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from keepslot.adapters.dynamo.store import DynamoStore
-from keepslot.adapters.settings import KeepslotConfig, load_config
 from keepslot.adapters.tokens import TokenSigner
-from keepslot.config import Env
+from keepslot.config.environment import Env
+from keepslot.config.model import KeepslotConfig, load_config
 from keepslot.service.context import Context
 from keepslot.service.ports import Clock
 

@@ -129,7 +129,7 @@ def _provision(rec: Recording) -> None:
     import boto3
 
     from infra.table import create_table
-    from keepslot.adapters.settings import load_config
+    from keepslot.config.model import load_config
 
     create_table(boto3.client("dynamodb"), TABLE)
     ssm = boto3.client("ssm")

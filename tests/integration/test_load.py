@@ -29,7 +29,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from infra.local.environment import REGION, TABLE_NAME
-from keepslot.adapters.settings import load_config
+from keepslot.config.model import load_config
 from tests.support.configs import INTAKE_ANSWERS, with_payments
 from tests.support.consistency import assert_consistent
 from tests.support.stack import LocalStack

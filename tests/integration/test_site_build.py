@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from keepslot.adapters.settings import KeepslotConfig, load_config
 from keepslot.adapters.words import explain
+from keepslot.config.model import KeepslotConfig, load_config
 from keepslot.domain.booking import (
     Booking,
     BookingStatus,

@@ -182,7 +182,7 @@ def served(
     from infra.local.moto_server import MotoServer
     from infra.local.provision import provision
     from keepslot import bootstrap
-    from keepslot.adapters.settings import load_config
+    from keepslot.config.model import load_config
 
     server = MotoServer()
     server.start()

@@ -18,7 +18,7 @@ from typing import Any
 
 from keepslot.adapters.dynamo.codec import plain
 from keepslot.adapters.dynamo.store import DynamoStore
-from keepslot.adapters.settings import KeepslotConfig
+from keepslot.config.model import KeepslotConfig
 from keepslot.domain.booking import Booking
 from keepslot.service.changes import Change
 from keepslot.service.payment_port import (

@@ -11,8 +11,8 @@ from typing import Any
 from keepslot.adapters.email.links import Links
 from keepslot.adapters.email.postman import SesPostman
 from keepslot.adapters.email.render import TEMPLATES
-from keepslot.adapters.settings import KeepslotConfig, load_config
 from keepslot.adapters.tokens import TokenSigner
+from keepslot.config.model import KeepslotConfig, load_config
 from tests.support.configs import with_payments
 
 MODES = ("video", "phone", "in_person")

@@ -12,8 +12,9 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from keepslot.adapters import config_copy, settings
-from keepslot.adapters.settings import ConfigError, load_config, parse_config, write_copy
+from keepslot.config import model as settings
+from keepslot.config import packaged as config_copy
+from keepslot.config.model import ConfigError, load_config, parse_config, write_copy
 from tests.support.configs import FIXTURE as SAMPLE
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from keepslot.adapters.settings import ConfigError, load_config, parse_config
+from keepslot.config.model import ConfigError, load_config, parse_config
 from tests.support.configs import FIXTURE as SAMPLE_PATH
 from tests.support.configs import fixture_data
 
@@ -145,7 +145,7 @@ def test_every_mistake_is_reported_at_once(sample: dict[str, Any]) -> None:
 
 def _check_config(path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "keepslot.adapters.check_config", str(path)],
+        [sys.executable, "-m", "keepslot.config.check_config", str(path)],
         capture_output=True,
         text=True,
         timeout=60,

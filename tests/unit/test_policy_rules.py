@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from keepslot.adapters.settings import Service
+from keepslot.config.model import Service
 from keepslot.domain.booking import Booking, BookingStatus, Client, DepositStatus
 from keepslot.domain.credit import apply_credits, expired, usable
 from keepslot.domain.errors import DomainError, IllegalTransition, NotAllowedNow

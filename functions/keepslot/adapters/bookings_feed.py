@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from keepslot.adapters.meetings import meeting
-from keepslot.adapters.settings import KeepslotConfig
 from keepslot.adapters.words.catalog import Words
+from keepslot.config.meetings import meeting
+from keepslot.config.model import KeepslotConfig
 from keepslot.domain.booking import WAITING, Booking, BookingStatus, Mode
 
 _ICS_STATUS = {

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from keepslot.adapters.calendars.feed import usable_address
 from keepslot.adapters.dynamo.busy import DynamoBusyTable
-from keepslot.config import Env
+from keepslot.config.environment import Env
 from keepslot.service.ports import FeedFailed
 
 if TYPE_CHECKING:

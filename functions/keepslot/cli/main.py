@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from keepslot.adapters.dynamo.admin_queries import ClientAdmin
 from keepslot.adapters.dynamo.store import DynamoStore
-from keepslot.adapters.settings import ConfigError, KeepslotConfig, load_config
 from keepslot.cli import calendars, output, report, reports
 from keepslot.cli.local_stack import LocalStack, find
-from keepslot.config import Env
+from keepslot.config.environment import Env
+from keepslot.config.model import ConfigError, KeepslotConfig, load_config
 from keepslot.domain.booking import BookingStatus
 
 if TYPE_CHECKING:

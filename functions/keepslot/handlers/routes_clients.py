@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import Field
 
-from keepslot.adapters.fields import Text
+from keepslot.config.fields import Text
 from keepslot.handlers import answers
 from keepslot.handlers.deps import AppDep, ClientBooking, FreelancerBooking
 from keepslot.handlers.errors import error

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 
-from keepslot.adapters.settings import KeepslotConfig, minor_units
+from keepslot.config.model import KeepslotConfig, minor_units
 from keepslot.domain.availability import Span
 from keepslot.domain.booking import Booking
 from keepslot.domain.instants import iso

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from keepslot.adapters.settings import Service, minor_units
+from keepslot.config.model import Service, minor_units
 from keepslot.domain.availability import Span, check_start, free_slots, lock_grid
 from keepslot.domain.booking import (
     Booking,

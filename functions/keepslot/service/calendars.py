@@ -21,7 +21,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from keepslot.adapters.config_calendars import CalendarFeed
+from keepslot.config.calendar_feeds import CalendarFeed
 from keepslot.domain.availability import Span
 from keepslot.domain.booking import Booking
 from keepslot.domain.busy import busy_blocks, cells, merge, overlapping, pieces

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from keepslot.adapters.settings import KeepslotConfig
+from keepslot.config.model import KeepslotConfig
 from keepslot.domain.availability import Span
 from keepslot.domain.booking import Booking
 from keepslot.service.changes import Change, Idempotency

@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import replace
 from datetime import datetime
 
-from keepslot.adapters.settings import Service
+from keepslot.config.model import Service
 from keepslot.domain.booking import Booking
 from keepslot.domain.errors import DomainError, TooManyHolds
 from keepslot.service import payments

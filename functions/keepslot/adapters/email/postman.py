@@ -18,11 +18,11 @@ from jinja2 import TemplateError
 from keepslot.adapters.email import ics
 from keepslot.adapters.email.links import ADMIN_LINK_LIFETIME, Links
 from keepslot.adapters.email.render import Rendered, Renderer
-from keepslot.adapters.email_address import ascii_address
-from keepslot.adapters.fields import is_one_line
-from keepslot.adapters.meetings import meeting
-from keepslot.adapters.settings import KeepslotConfig
 from keepslot.adapters.words import Words, format_money, format_time, format_when
+from keepslot.config.email_address import ascii_address
+from keepslot.config.fields import is_one_line
+from keepslot.config.meetings import meeting
+from keepslot.config.model import KeepslotConfig
 from keepslot.domain.instants import parse_iso
 from keepslot.service.dispatch import DeliveryFailed
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from keepslot.adapters.settings import KeepslotConfig, Service, minor_units
+from keepslot.config.model import KeepslotConfig, Service, minor_units
 from keepslot.domain.booking import (
     Booking,
     BookingStatus,

@@ -15,7 +15,7 @@ from keepslot.domain.policy import Fate, Outcome, Reason
 from keepslot.domain.terms import Returned
 
 if TYPE_CHECKING:
-    from keepslot.adapters.settings import KeepslotConfig
+    from keepslot.config.model import KeepslotConfig
     from keepslot.domain.booking import Booking
 
 # After these the client has no appointment left: always invite them to pick a new time.

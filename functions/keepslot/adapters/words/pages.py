@@ -13,7 +13,6 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from keepslot.adapters.settings import KeepslotConfig, Service, minor_units
 from keepslot.adapters.words.catalog import Words
 from keepslot.adapters.words.examples import WorkedExample, sample_service, worked_examples
 from keepslot.adapters.words.explain import explain
@@ -24,6 +23,7 @@ from keepslot.adapters.words.formats import (
     format_span,
     format_when,
 )
+from keepslot.config.model import KeepslotConfig, Service, minor_units
 from keepslot.domain.booking import Mode
 
 REMOTE = (Mode.VIDEO, Mode.PHONE)

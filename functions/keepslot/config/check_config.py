@@ -1,10 +1,10 @@
-"""`python -m keepslot.adapters.check_config keepslot.yaml`: fail fast, naming the key."""
+"""`python -m keepslot.config.check_config keepslot.yaml`: fail fast, naming the key."""
 
 from __future__ import annotations
 
 import sys
 
-from keepslot.adapters.settings import ConfigError, load_config
+from keepslot.config.model import ConfigError, load_config
 
 
 def main(argv: list[str]) -> int:

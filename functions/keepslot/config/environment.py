@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-PACKAGED_CONFIG = Path(__file__).parent / "keepslot.yaml"
+PACKAGED_CONFIG = Path(__file__).parent.parent / "keepslot.yaml"  # keepslot/keepslot.yaml
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,8 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from keepslot.adapters.config_sections import Strict
-from keepslot.adapters.fields import OneLine
+from keepslot.config.fields import OneLine
+from keepslot.config.sections import Strict
 
 CALENDAR_ID = re.compile(r"^[a-z0-9-]{1,40}$")
 

@@ -14,9 +14,9 @@ from typing import Any
 
 from pydantic import Field, ValidationError, model_validator
 
-from keepslot.adapters import config_copy
-from keepslot.adapters.config_calendars import CalendarFeed, check_unique
-from keepslot.adapters.config_sections import (
+from keepslot.config import packaged as config_copy
+from keepslot.config.calendar_feeds import CalendarFeed, check_unique
+from keepslot.config.sections import (
     WEEKDAYS,
     Business,
     ConfigError,

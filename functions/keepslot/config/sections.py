@@ -16,8 +16,8 @@ from pydantic import (
     model_validator,
 )
 
-from keepslot.adapters.email_address import EmailAddress
-from keepslot.adapters.fields import OneLine, TimeZoneName
+from keepslot.config.email_address import EmailAddress
+from keepslot.config.fields import OneLine, TimeZoneName
 from keepslot.domain.availability import LOCK_GRID_MINUTES, Window
 from keepslot.domain.booking import Mode
 from keepslot.domain.money import share
@@ -55,7 +55,7 @@ def minor_units(amount: str) -> int:
 
 class Strict(BaseModel):
     # defer_build: validators are built on a first validation, which the packaged
-    # copy (config_copy) spares a cold start. Hence no model instance as a default below.
+    # copy (config/packaged.py) spares a cold start. Hence no model instance as a default below.
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False, defer_build=True)
 
 

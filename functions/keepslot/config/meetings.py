@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from keepslot.adapters.config_sections import Modes
+from keepslot.config.sections import Modes
 
 
 def meeting(modes: Modes, mode: str) -> dict[str, Any]:
