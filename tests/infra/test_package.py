@@ -177,7 +177,7 @@ def test_packaged_babel_still_formats_money_and_dates(
     code = (
         "import sys; sys.path.insert(0, sys.argv[1])\n"
         "from datetime import datetime, UTC\n"
-        "import babel, keepslot.adapters.words.formats as f\n"
+        "import babel, keepslot.words.formats as f\n"
         "assert babel.__file__.startswith(sys.argv[1]), babel.__file__\n"
         "print(f.format_money(6000, 'EUR', sys.argv[2]))\n"
         "print(f.format_when(datetime(2026, 12, 3, 9, tzinfo=UTC), sys.argv[2],"

@@ -18,7 +18,7 @@ import pytest
 import stripe
 
 from infra.local.localstripe import LocalStripe
-from keepslot.adapters.words import format_money
+from keepslot.words import format_money
 from tests.support.api import (
     THU_LATER,
     Api,

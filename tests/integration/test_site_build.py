@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from keepslot.adapters.words import explain
 from keepslot.config.model import KeepslotConfig, load_config
 from keepslot.domain.booking import (
     Booking,
@@ -25,6 +24,7 @@ from keepslot.domain.booking import (
 )
 from keepslot.domain.money import Money
 from keepslot.domain.policy import Action, decide
+from keepslot.words import explain
 from tests.support.configs import english, fixture_data, variant
 from tests.support.site import mkdocs_build as build_site
 from tests.support.words import ENGLISH, ITALIAN, catalogue_words, tokens, words_of

@@ -10,9 +10,9 @@ from typing import Any
 
 from keepslot.adapters.email.links import Links
 from keepslot.adapters.email.postman import SesPostman
-from keepslot.adapters.email.render import TEMPLATES
 from keepslot.adapters.tokens import TokenSigner
 from keepslot.config.model import KeepslotConfig, load_config
+from keepslot.words.email.render import TEMPLATES
 from tests.support.configs import with_payments
 
 MODES = ("video", "phone", "in_person")

@@ -75,7 +75,7 @@ def domain_error(err: e.DomainError, locale: str | None = None) -> Response[Any]
 
 
 def worded(err: e.DomainError, locale: str) -> str:
-    from keepslot.adapters.words import Words
+    from keepslot.words import Words
 
     words = Words(locale)
     key = f"err.{err.reason}"

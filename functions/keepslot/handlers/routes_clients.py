@@ -85,8 +85,8 @@ def post_block(body: BlockBody, app: AppDep, booking_id: FreelancerBooking) -> d
 def get_feed(app: AppDep) -> Response[Any]:
     from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
-    from keepslot.adapters.bookings_feed import calendar
     from keepslot.adapters.dynamo.feed import FeedBookings
+    from keepslot.words.bookings_feed import calendar
 
     try:
         secret = app.secret(app.env.feed_token_param)

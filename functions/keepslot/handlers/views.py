@@ -85,7 +85,7 @@ def created(body: dict[str, Any]) -> Response[Any]:
 def _outcome(app: App, o: Outcome | None, b: Booking) -> dict[str, Any] | None:
     if o is None:
         return None
-    from keepslot.adapters.words.explain import explain_to
+    from keepslot.words.explain import explain_to
 
     return outcome_view(o) | {"explanation": explain_to(o, b, app.config)}
 
@@ -117,7 +117,7 @@ def booked(app: App, done: Booked, step: PaymentStep) -> dict[str, Any]:
         "payment": payment(step),
     }
     if done.tier:
-        from keepslot.adapters.words import Words
+        from keepslot.words import Words
 
         words = Words(app.config.business.locale)
         out["tier"] = {"rule": done.tier, "message": words(f"tier.{done.tier}")}

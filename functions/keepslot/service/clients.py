@@ -72,7 +72,7 @@ def waiver_block(
 
 def waiver_words(ctx: Context, code: str) -> str:
     """Why a waiver is not open, in the site's language."""
-    from keepslot.adapters.words import Words
+    from keepslot.words import Words
 
     return Words(ctx.config.business.locale)(f"waiver.why.{code}")
 

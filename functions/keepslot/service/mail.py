@@ -44,7 +44,7 @@ def notify(
     to_client, to_freelancer = context, context
     if outcome is not None:
         # Worded now, from the outcome itself, for each reader (the outbox keeps words).
-        from keepslot.adapters.words.explain import explain_to
+        from keepslot.words.explain import explain_to
 
         context["outcome"] = outcome_view(outcome)
         to_client = context | {"explanation": explain_to(outcome, booking, ctx.config)}

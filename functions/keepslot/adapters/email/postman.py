@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 from jinja2 import TemplateError
 
-from keepslot.adapters.email import ics
 from keepslot.adapters.email.links import ADMIN_LINK_LIFETIME, Links
-from keepslot.adapters.email.render import Rendered, Renderer
-from keepslot.adapters.words import Words, format_money, format_time, format_when
 from keepslot.config.email_address import ascii_address
 from keepslot.config.fields import is_one_line
 from keepslot.config.meetings import meeting
 from keepslot.config.model import KeepslotConfig
 from keepslot.domain.instants import parse_iso
 from keepslot.service.dispatch import DeliveryFailed
+from keepslot.words import Words, format_money, format_time, format_when
+from keepslot.words.email import ics
+from keepslot.words.email.render import Rendered, Renderer
 
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client

@@ -4,9 +4,9 @@ Importing this package stays cheap (no Jinja2, Babel loads on first use), so the
 can explain an outcome without paying for the site generator in `pages`.
 """
 
-from keepslot.adapters.words.catalog import LOCALES, Words
-from keepslot.adapters.words.explain import explain
-from keepslot.adapters.words.formats import (
+from keepslot.words.catalog import LOCALES, Words
+from keepslot.words.explain import explain
+from keepslot.words.formats import (
     format_day,
     format_money,
     format_span,

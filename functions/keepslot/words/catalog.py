@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from keepslot.adapters.words import en, it, refusals
+from keepslot.words import en, it, refusals
 
 LOCALES: Mapping[str, Mapping[str, str]] = {
     "it": it.STRINGS | refusals.IT,

@@ -13,18 +13,18 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from keepslot.adapters.words.catalog import Words
-from keepslot.adapters.words.examples import WorkedExample, sample_service, worked_examples
-from keepslot.adapters.words.explain import explain
-from keepslot.adapters.words.formats import (
+from keepslot.config.model import KeepslotConfig, Service, minor_units
+from keepslot.domain.booking import Mode
+from keepslot.words.catalog import Words
+from keepslot.words.examples import WorkedExample, sample_service, worked_examples
+from keepslot.words.explain import explain
+from keepslot.words.formats import (
     format_list,
     format_money,
     format_percent,
     format_span,
     format_when,
 )
-from keepslot.config.model import KeepslotConfig, Service, minor_units
-from keepslot.domain.booking import Mode
 
 REMOTE = (Mode.VIDEO, Mode.PHONE)
 
@@ -59,7 +59,7 @@ def render_policy(config: KeepslotConfig) -> str:
 
 def _env() -> Environment:
     env = Environment(
-        loader=PackageLoader("keepslot.adapters.words", "templates"),
+        loader=PackageLoader("keepslot.words", "templates"),
         autoescape=False,  # Markdown out; config text goes through the `text` filter
         undefined=StrictUndefined,
         trim_blocks=True,

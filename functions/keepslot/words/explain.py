@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from keepslot.adapters.words.catalog import Words
-from keepslot.adapters.words.formats import Zone, format_money, format_when
 from keepslot.domain.policy import Fate, Outcome, Reason
 from keepslot.domain.terms import Returned
+from keepslot.words.catalog import Words
+from keepslot.words.formats import Zone, format_money, format_when
 
 if TYPE_CHECKING:
     from keepslot.config.model import KeepslotConfig

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from keepslot.adapters.words.catalog import Words
 from keepslot.config.meetings import meeting
 from keepslot.config.model import KeepslotConfig
 from keepslot.domain.booking import WAITING, Booking, BookingStatus, Mode
+from keepslot.words.catalog import Words
 
 _ICS_STATUS = {
     BookingStatus.HELD: "TENTATIVE",

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from keepslot.adapters.words.catalog import Words
+from keepslot.words.catalog import Words
 
 Zone = str | tzinfo
 
