@@ -77,10 +77,9 @@ class App:
 
     @cached_property
     def ctx(self) -> Context:
-        from keepslot.service.payments import PaymentsContext
 
         card = self.payments if self.config.payments.mode == "stripe" else None
-        return PaymentsContext(store=self.store, config=self.config, new_id=new_id, payments=card)
+        return Context(store=self.store, config=self.config, new_id=new_id, payments=card)
 
     @cached_property
     def ssm(self) -> SSMProvider:

@@ -22,7 +22,7 @@ from keepslot.service import admin, manage
 from keepslot.service.booking import book
 from keepslot.service.confirm import confirm
 from keepslot.service.context import Context
-from keepslot.service.snapshots import ClientSnapshot
+from keepslot.service.ports.snapshots import ClientSnapshot
 from tests.support.consistency import check
 from tests.support.flows import booked, request
 from tests.unit.factories import config

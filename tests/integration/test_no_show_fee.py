@@ -90,7 +90,7 @@ def card_now_declines(client: stripe.StripeClient, booking_id: str) -> None:
     """The card saved at booking paid the deposit; by the no-show its bank refuses it
     (expired, blocked): the booking's saved card becomes one that declines every charge."""
     from keepslot import bootstrap
-    from keepslot.service.changes import Change
+    from keepslot.service.ports.changes import Change
 
     store = bootstrap.app().store
     booking, version = store.get_booking(booking_id)

@@ -40,7 +40,7 @@ from keepslot.service import admin, clients, manage, payments
 from keepslot.service.booking import book
 from keepslot.service.dispatch import deliver_pending
 from keepslot.service.jobs import run_jobs
-from keepslot.service.payment_port import PaymentDeclined
+from keepslot.service.ports.payments import PaymentDeclined
 from tests.support.consistency import check_items
 from tests.support.fakes import FakeGateway, FakeStore, RecordingPostman, fake_context
 from tests.support.flows import request

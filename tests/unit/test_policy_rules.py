@@ -36,8 +36,8 @@ from keepslot.domain.reliability import (
     waivers_left,
 )
 from keepslot.domain.terms import Returned
-from keepslot.service.changes import JobKind
 from keepslot.service.jobs_plan import jobs_for
+from keepslot.service.ports.changes import JobKind
 from tests.unit.factories import DEPOSIT, PRICE, START, booking, config, credit, event, terms
 
 MINUTE = timedelta(minutes=1)

@@ -15,7 +15,7 @@ from keepslot.domain.reliability import (
     tier_of,
     waivers_left,
 )
-from keepslot.service.changes import ClientEvent
+from keepslot.service.ports.changes import ClientEvent
 from tests.unit.factories import START, event
 
 DAY = timedelta(days=1)

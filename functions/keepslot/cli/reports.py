@@ -11,7 +11,7 @@ from keepslot.domain.booking import Booking
 from keepslot.domain.instants import iso
 from keepslot.domain.reliability import STRIKE_KINDS, client_tier, strikes, waivers_left
 from keepslot.domain.terms import Terms
-from keepslot.service.snapshots import ClientSnapshot
+from keepslot.service.ports.snapshots import ClientSnapshot
 
 Row = dict[str, Any]
 HISTORY_KINDS = (

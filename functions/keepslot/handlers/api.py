@@ -39,7 +39,7 @@ from keepslot.handlers.errors import domain_error, error, proxy_error
 from keepslot.handlers.models import BookingBody, CancelBody, ModeBody, RescheduleBody
 from keepslot.handlers.viewer import client_network
 from keepslot.service import booking, payments
-from keepslot.service.changes import NEW_VERSION
+from keepslot.service.ports.changes import NEW_VERSION
 
 MAX_BODY = 64 * 1024
 # Most requests record no business metric; that is normal, not worth a warning per call.

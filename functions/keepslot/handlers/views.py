@@ -13,14 +13,14 @@ from keepslot.domain.booking import Booking
 from keepslot.domain.instants import iso
 from keepslot.domain.policy import Outcome
 from keepslot.service.booking import Booked, BookingRequest
-from keepslot.service.payments import PaymentStep, PaymentUnavailable
+from keepslot.service.ports.payments import PaymentStep, PaymentUnavailable
 from keepslot.service.views import booking_view, outcome_view
 
 if TYPE_CHECKING:  # the admin and manage views import their use cases when they run
     from keepslot.bootstrap import App
     from keepslot.service.admin import AdminView
     from keepslot.service.manage import Changed, Preview
-    from keepslot.service.snapshots import ClientSnapshot
+    from keepslot.service.ports.snapshots import ClientSnapshot
 
 __all__ = ["booking_view"]
 

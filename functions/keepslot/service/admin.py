@@ -11,13 +11,13 @@ from keepslot.domain.instants import iso
 from keepslot.domain.policy import Action, Outcome, decide
 from keepslot.service import fees
 from keepslot.service.booking import free_slot
-from keepslot.service.changes import Change, ClientEvent, Hold, LedgerEntry
 from keepslot.service.clients import admin_actions
 from keepslot.service.context import Context
 from keepslot.service.mail import notify
 from keepslot.service.manage import Changed
 from keepslot.service.money import settle
-from keepslot.service.snapshots import ClientSnapshot
+from keepslot.service.ports.changes import Change, ClientEvent, Hold, LedgerEntry
+from keepslot.service.ports.snapshots import ClientSnapshot
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,10 @@ from keepslot.domain.errors import (
 from keepslot.domain.money import Money
 from keepslot.domain.reliability import client_tier, deposit_for
 from keepslot.service.alerts import booking_extras
-from keepslot.service.changes import (
+from keepslot.service.context import Context
+from keepslot.service.jobs_plan import jobs_for
+from keepslot.service.mail import notify
+from keepslot.service.ports.changes import (
     NEW_VERSION,
     Change,
     ClientEvent,
@@ -37,9 +40,6 @@ from keepslot.service.changes import (
     IdempotencyTaken,
     NetworkDay,
 )
-from keepslot.service.context import Context
-from keepslot.service.jobs_plan import jobs_for
-from keepslot.service.mail import notify
 
 MAX_RANGE_DAYS = 62
 

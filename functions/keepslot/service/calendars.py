@@ -27,7 +27,6 @@ from keepslot.domain.booking import Booking
 from keepslot.domain.busy import busy_blocks, cells, merge, overlapping, pieces
 from keepslot.domain.errors import DomainError
 from keepslot.domain.instants import iso
-from keepslot.service.changes import Change, Message
 from keepslot.service.context import Context
 from keepslot.service.ports import (
     BusyTable,
@@ -38,6 +37,7 @@ from keepslot.service.ports import (
     Fetched,
     StateChanged,
 )
+from keepslot.service.ports.changes import Change, Message
 from keepslot.service.views import booking_view
 
 SYNC_EVERY = timedelta(minutes=5)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Protocol
 
 from keepslot.domain import actions
 from keepslot.domain.actions import WAIVER_DECLINED, WAIVER_REQUESTED, Record, Who
@@ -20,20 +19,15 @@ from keepslot.domain.reliability import Kind, Tier, client_tier, waivers_left
 from keepslot.domain.terms import Returned
 from keepslot.service import fees
 from keepslot.service.booking import free_slot
-from keepslot.service.changes import Change, ClientEvent, Hold, Message
 from keepslot.service.context import Context
 from keepslot.service.jobs_plan import jobs_for
 from keepslot.service.mail import notify
 from keepslot.service.money import settle
-from keepslot.service.snapshots import ClientSnapshot
+from keepslot.service.ports.changes import Change, ClientEvent, Hold
+from keepslot.service.ports.snapshots import ClientSnapshot
+from keepslot.service.ports.store import Profiles
 
 WAIVER_CREDIT = "#waiver"  # a waiver's credit key suffix: a leftover credit may hold CREDIT#<id>
-
-
-class Profiles(Protocol):
-    """Writes to a client's PROFILE item (the DynamoDB adapter implements it)."""
-
-    def set_blocked(self, email: str, blocked: bool, outbox: list[Message]) -> None: ...
 
 
 @dataclass(frozen=True)

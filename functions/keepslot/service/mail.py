@@ -9,8 +9,8 @@ from keepslot.domain.booking import Booking
 from keepslot.domain.instants import iso
 from keepslot.domain.policy import Outcome
 from keepslot.domain.terms import Returned
-from keepslot.service.changes import Message
 from keepslot.service.context import Context
+from keepslot.service.ports.changes import Message
 from keepslot.service.views import booking_view, outcome_view
 
 CREDIT_REMINDER_BEFORE = timedelta(hours=24)

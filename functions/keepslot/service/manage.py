@@ -13,13 +13,13 @@ from keepslot.domain.errors import InvalidInput
 from keepslot.domain.policy import Action, Fate, Outcome, decide
 from keepslot.domain.terms import Returned
 from keepslot.service.booking import free_slot, service_of, take_slot
-from keepslot.service.changes import Change, ClientEvent, Hold
 from keepslot.service.clients import record_of, waiver_words
 from keepslot.service.confirm import usable_credit
 from keepslot.service.context import Context
 from keepslot.service.jobs_plan import jobs_for
 from keepslot.service.mail import notify
 from keepslot.service.money import settle
+from keepslot.service.ports.changes import Change, ClientEvent, Hold
 
 
 @dataclass(frozen=True)

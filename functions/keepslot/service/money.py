@@ -15,9 +15,9 @@ from keepslot.domain.booking import Booking, BookingStatus
 from keepslot.domain.credit import Credit
 from keepslot.domain.policy import Fate, Outcome, apply_outcome
 from keepslot.domain.terms import Returned
-from keepslot.service.changes import Change, Job, JobKind, LedgerEntry
 from keepslot.service.context import Context
 from keepslot.service.payments import card_refund
+from keepslot.service.ports.changes import Change, Job, JobKind, LedgerEntry
 
 
 def settle(

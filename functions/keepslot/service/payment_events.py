@@ -18,8 +18,7 @@ from typing import Any
 from keepslot.domain.booking import BookingStatus, DepositStatus
 from keepslot.domain.errors import DomainError, NotFound, Unavailable
 from keepslot.service import refund_events
-from keepslot.service.changes import Change, EventSeen
-from keepslot.service.context import Context
+from keepslot.service.context import Context, gateway
 from keepslot.service.deposits import (
     give_back,
     mismatch,
@@ -29,7 +28,8 @@ from keepslot.service.deposits import (
     takes_payment,
 )
 from keepslot.service.mail import notify
-from keepslot.service.payment_port import Intent, PaymentUnavailable, gateway
+from keepslot.service.ports.changes import Change, EventSeen
+from keepslot.service.ports.payments import Intent, PaymentUnavailable
 
 EVENT_RETRIES = 5
 

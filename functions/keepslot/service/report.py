@@ -21,7 +21,7 @@ from keepslot.domain.report import (
     month_of,
     months_back,
 )
-from keepslot.service.changes import Change
+from keepslot.service.ports.changes import Change
 
 UNKNOWN_VERSION = "-"  # bookings made before terms carried a version
 

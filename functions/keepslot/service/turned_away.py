@@ -24,10 +24,10 @@ from keepslot.service.booking import (
     network_day,
     refuse_if_taken,
 )
-from keepslot.service.changes import Change
 from keepslot.service.context import Context
 from keepslot.service.mail import notify
-from keepslot.service.payments import CardSetup, PaymentStep
+from keepslot.service.ports.changes import Change
+from keepslot.service.ports.payments import CardSetup, PaymentStep
 
 
 def turn_away(ctx: Context, req: BookingRequest, service: Service, now: datetime) -> Booked:

@@ -23,8 +23,8 @@ from keepslot.adapters.dynamo.codec import BUSY_TYPE, Item, dump, load, plain, v
 from keepslot.adapters.dynamo.transaction import LOCK_TTL, Translator, ttl
 from keepslot.domain.availability import Span
 from keepslot.domain.instants import iso, parse_iso
-from keepslot.service.changes import Change, Message
 from keepslot.service.ports import CalendarState, StateChanged
+from keepslot.service.ports.changes import Change, Message
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

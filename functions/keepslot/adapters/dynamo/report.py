@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from keepslot.adapters.dynamo.codec import dump, load, plain, values
 from keepslot.domain.report import Counters, Tally
-from keepslot.service.changes import Change
+from keepslot.service.ports.changes import Change
 from keepslot.service.report import increments
 
 if TYPE_CHECKING:

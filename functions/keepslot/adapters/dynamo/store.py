@@ -24,8 +24,8 @@ from keepslot.domain.availability import Span
 from keepslot.domain.booking import Booking
 from keepslot.domain.errors import NotFound
 from keepslot.domain.instants import iso, parse_iso
-from keepslot.service.changes import Change, ClientEvent, Idempotency, Job, Message
-from keepslot.service.snapshots import Agenda, ClientSnapshot, DueItem
+from keepslot.service.ports.changes import Change, ClientEvent, Idempotency, Job, Message
+from keepslot.service.ports.snapshots import Agenda, ClientSnapshot, DueItem
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -17,7 +17,7 @@ from keepslot.domain.booking import Booking
 from keepslot.domain.credit import Credit
 from keepslot.domain.errors import Conflict, InvalidInput, SlotTaken, TooManyHolds
 from keepslot.domain.instants import iso
-from keepslot.service.changes import (
+from keepslot.service.ports.changes import (
     NEW_VERSION,
     Change,
     ClientEvent,

@@ -10,8 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from keepslot.domain.booking import Booking
-from keepslot.domain.errors import DomainError, NotAllowedNow, Unavailable
-from keepslot.service.context import Context
+from keepslot.domain.errors import DomainError, Unavailable
 
 
 class PaymentDeclined(DomainError):
@@ -109,27 +108,6 @@ class PaymentGateway(Protocol):
     def charge_fee(self, booking: Booking) -> Intent: ...
     def parse_event(self, payload: bytes, signature: str) -> dict[str, Any]: ...
     def delete_customer(self, customer_id: str) -> None: ...
-
-
-@dataclass(frozen=True)
-class PaymentsContext(Context):
-    """The use cases' context plus the payment gateway (built lazily by the wiring)."""
-
-    payments: PaymentGateway | None = None
-
-
-def gateway(ctx: Context) -> PaymentGateway | None:
-    """The gateway when payments are by card, else None (offline mode)."""
-    if ctx.config.payments.mode != "stripe" or not isinstance(ctx, PaymentsContext):
-        return None
-    return ctx.payments
-
-
-def require_gateway(ctx: Context) -> PaymentGateway:
-    gw = gateway(ctx)
-    if gw is None:
-        raise NotAllowedNow("card payments are not enabled")
-    return gw
 
 
 def with_ref(booking: Booking, **ids: str) -> Booking:

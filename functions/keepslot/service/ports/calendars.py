@@ -1,4 +1,5 @@
-"""Ports the use cases depend on; adapters implement them, fakes stand in for tests."""
+"""The freelancer's other calendars: fetching and reading their feeds, and the busy times
+kept in the table (service/calendars.py)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,7 @@ from typing import Protocol
 
 from keepslot.domain.availability import Span
 from keepslot.domain.busy import Expanded
-from keepslot.service.changes import Message
-
-
-class Clock(Protocol):
-    def now(self) -> datetime:
-        """An aware UTC datetime."""
-        ...
-
-
-# ---- the freelancer's other calendars (service/calendars.py) -------------------
+from keepslot.service.ports.changes import Message
 
 
 class FeedFailed(Exception):

@@ -8,7 +8,7 @@ from typing import Any
 
 from keepslot.domain.availability import Span
 from keepslot.domain.credit import Credit
-from keepslot.service.changes import ClientEvent
+from keepslot.service.ports.changes import ClientEvent
 
 
 @dataclass
