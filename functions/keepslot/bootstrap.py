@@ -77,7 +77,6 @@ class App:
 
     @cached_property
     def ctx(self) -> Context:
-
         card = self.payments if self.config.payments.mode == "stripe" else None
         return Context(store=self.store, config=self.config, new_id=new_id, payments=card)
 
