@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
 
     from keepslot.adapters.email.links import Links
-    from keepslot.adapters.email.postman import SesPostman
     from keepslot.adapters.payments.stripe_gateway import StripeGateway
     from keepslot.service.calendars import CalendarPorts
+    from keepslot.service.letters import Letters
 
 
 # Signing keys are read again this often: a key the freelancer removes from SSM (after a
@@ -139,11 +139,12 @@ class App:
         return Links(self.env.site_url or self.config.business.site_url, lambda: self.signer)
 
     @cached_property
-    def postman(self) -> SesPostman:
+    def postman(self) -> Letters:
         # Deferred: only the clock and the dispatcher send mail (Jinja2 stays out of the API).
-        from keepslot.adapters.email.postman import SesPostman
+        from keepslot.adapters.email.ses import SesSender
+        from keepslot.service.letters import Letters
 
-        return SesPostman(self.ses, self.config, self.links, lambda: self.clock.now())
+        return Letters(SesSender(self.ses), self.config, self.links, lambda: self.clock.now())
 
 
 _app: App | None = None

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from keepslot.adapters.email.links import Links
-from keepslot.adapters.email.postman import SesPostman
 from keepslot.adapters.tokens import TokenSigner
 from keepslot.config.model import KeepslotConfig, load_config
+from keepslot.service.letters import Letters
 from keepslot.words.email.render import TEMPLATES
 from tests.support.configs import with_payments
 
@@ -33,10 +33,10 @@ def config(locale: str, payments: str = "stripe") -> KeepslotConfig:
     return c.model_copy(update={"business": c.business.model_copy(update={"locale": locale})})
 
 
-def postman(locale: str, payments: str = "stripe") -> SesPostman:
+def postman(locale: str, payments: str = "stripe") -> Letters:
     links = Links(SITE, lambda: TokenSigner([b"k" * 32]))
     now = lambda: datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # noqa: E731
-    return SesPostman(lambda: None, config(locale, payments), links, now)  # type: ignore[arg-type,return-value]
+    return Letters(lambda: None, config(locale, payments), links, now)  # type: ignore[arg-type,return-value]
 
 
 def context(event: str, mode: str, name: str = "Anna Bianchi") -> dict[str, Any]:

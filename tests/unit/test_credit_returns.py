@@ -139,8 +139,8 @@ def test_a_waiver_credit_that_lapses_is_written_in_the_ledger() -> None:
 
 def test_the_expired_hold_email_tells_the_client_their_credit_is_back() -> None:
     from keepslot.adapters.email.links import Links
-    from keepslot.adapters.email.postman import SesPostman
     from keepslot.adapters.tokens import TokenSigner
+    from keepslot.service.letters import Letters
 
     ctx, _ = context()
     second = half_paid_by_credit(ctx)
@@ -154,7 +154,7 @@ def test_the_expired_hold_email_tells_the_client_their_credit_is_back() -> None:
     )
     assert mail["booking_id"] == second
     links = Links("https://example.com", lambda: TokenSigner([b"k" * 32]))
-    postman = SesPostman(lambda: None, ctx.config, links, lambda: LATE)  # type: ignore[arg-type,return-value]
+    postman = Letters(lambda: None, ctx.config, links, lambda: LATE)  # type: ignore[arg-type,return-value]
     text = postman.render(mail["template"], "client", second, json.loads(mail["context"])).text
     assert "€30.00" in text and "comes back to you as a credit" in text, text
 

@@ -6,11 +6,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from keepslot.adapters.tokens import Purpose, TokenSigner
+from keepslot.service.ports.mail import ADMIN_LINK_LIFETIME
 
 LINK_LIFETIME = timedelta(weeks=6)  # client links keep working this long after the appointment
-# The freelancer's links can move money (refund, forfeit, block): a mailbox read by
-# someone else a month later must not be able to. The email says until when.
-ADMIN_LINK_LIFETIME = timedelta(days=7)
 
 
 class Links:

@@ -1,5 +1,5 @@
-"""Render an outbox message (text + HTML, `.ics` when it changes the calendar) and send
-it as raw MIME through SES v2."""
+"""Write an outbox message as a letter: text + HTML in the site's language, an `.ics` when
+it changes the calendar, as raw MIME. A Sender (adapters/email/ses.py) only sends the bytes."""
 
 from __future__ import annotations
 
@@ -10,39 +10,36 @@ from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
 from jinja2 import TemplateError
 
-from keepslot.adapters.email.links import ADMIN_LINK_LIFETIME, Links
 from keepslot.config.email_address import ascii_address
 from keepslot.config.fields import is_one_line
 from keepslot.config.meetings import meeting
 from keepslot.config.model import KeepslotConfig
 from keepslot.domain.instants import parse_iso
-from keepslot.service.ports.mail import DeliveryFailed
+from keepslot.service.ports.mail import ADMIN_LINK_LIFETIME, DeliveryFailed, Sender, SignedLinks
 from keepslot.words import Words, format_money, format_time, format_when
 from keepslot.words.email import ics
 from keepslot.words.email.render import Rendered, Renderer
-
-if TYPE_CHECKING:
-    from mypy_boto3_sesv2 import SESV2Client
 
 # Client messages that put the appointment in the calendar, and those that take it out.
 INVITES = frozenset({"client/booking_confirmed", "client/deposit_confirmed", "client/rescheduled"})
 CANCELS = frozenset({"client/cancelled", "client/cancelled_by_freelancer"})
 
 
-class SesPostman:
+class Letters:
+    """The Postman the dispatcher is given: builds each message, then hands it to `sender`."""
+
     def __init__(
         self,
-        ses: Callable[[], SESV2Client],
+        sender: Sender,
         config: KeepslotConfig,
-        links: Links,
+        links: SignedLinks,
         now: Callable[[], datetime],
     ) -> None:
-        self._ses = ses
+        self._sender = sender
         self._config = config
         self._links = links
         self._now = now  # the app's clock: links expire by the time that checks them
@@ -56,14 +53,7 @@ class SesPostman:
             # existed) is retried, then reported in the digest; it must not stop the rest
             # of the outbox. Only the error's kind is kept: its text may quote a client.
             raise DeliveryFailed(f"{template}: cannot build ({type(e).__name__})") from e
-        try:
-            self._ses().send_email(
-                FromEmailAddress=ascii_address(str(self._config.business.sender)),
-                Destination={"ToAddresses": [address]},
-                Content={"Raw": {"Data": raw}},
-            )
-        except (ClientError, BotoCoreError) as e:
-            raise DeliveryFailed(str(e)) from e
+        self._sender.send(ascii_address(str(self._config.business.sender)), address, raw)
 
     def build(
         self, template: str, to: str, booking_id: str, context: dict[str, Any]
