@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from keepslot.adapters.tokens import Purpose, TokenSigner
+from keepslot.adapters.tokens import TokenSigner
+from keepslot.service.ports.tokens import Purpose
 from tests.support.api import (
     THU_LATER,
     Api,

@@ -24,7 +24,6 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from keepslot.adapters.tokens import Purpose
 from keepslot.domain.errors import DomainError
 from keepslot.handlers import answers, routes_attendance, routes_clients, routes_dashboard, views
 from keepslot.handlers.deps import (
@@ -40,6 +39,7 @@ from keepslot.handlers.models import BookingBody, CancelBody, ModeBody, Reschedu
 from keepslot.handlers.viewer import client_network
 from keepslot.service import booking, payments
 from keepslot.service.ports.changes import NEW_VERSION
+from keepslot.service.ports.tokens import Purpose
 
 MAX_BODY = 64 * 1024
 # Most requests record no business metric; that is normal, not worth a warning per call.

@@ -85,7 +85,6 @@ def post_block(body: BlockBody, app: AppDep, booking_id: FreelancerBooking) -> d
 def get_feed(app: AppDep) -> Response[Any]:
     from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
-    from keepslot.adapters.dynamo.feed import FeedBookings
     from keepslot.words.bookings_feed import calendar
 
     try:
@@ -100,5 +99,5 @@ def get_feed(app: AppDep) -> Response[Any]:
     if not given or not hmac.compare_digest(given.encode(), secret.encode()):
         return error(401, "bad_token", "this calendar link is not valid")
     now = app.clock.now()
-    bookings = FeedBookings(app.dynamodb, app.env.table_name).since(now - FEED_PAST)
+    bookings = app.feed.since(now - FEED_PAST)
     return Response(200, "text/calendar; charset=utf-8", calendar(bookings, app.config, now))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from keepslot.adapters.tokens import Purpose, TokenSigner
+from keepslot.adapters.tokens import TokenSigner
 from keepslot.service.ports.mail import ADMIN_LINK_LIFETIME
+from keepslot.service.ports.tokens import Purpose
 
 LINK_LIFETIME = timedelta(weeks=6)  # client links keep working this long after the appointment
 

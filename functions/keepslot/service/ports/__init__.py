@@ -8,7 +8,8 @@ tests/support/fakes.py stands in for them. One module per kind of port:
 - `snapshots`: what the store reads back (a client's snapshot, due items, an agenda);
 - `payments`: the card provider, its errors and values;
 - `mail`: the postman;
-- `calendars`: the freelancer's other calendars.
+- `calendars`: the freelancer's other calendars;
+- `tokens`: what a signed link grants.
 """
 
 from keepslot.service.ports.calendars import (
@@ -50,6 +51,7 @@ from keepslot.service.ports.payments import (
 )
 from keepslot.service.ports.snapshots import Agenda, ClientSnapshot, DueItem
 from keepslot.service.ports.store import (
+    AdminReads,
     ClientRecords,
     Clock,
     Customers,
@@ -59,9 +61,11 @@ from keepslot.service.ports.store import (
     Profiles,
     Store,
 )
+from keepslot.service.ports.tokens import Claim, Purpose
 
 __all__ = [
     "NOTHING_DUE",
+    "AdminReads",
     "Agenda",
     "BadEvent",
     "BusyTable",
@@ -69,6 +73,7 @@ __all__ = [
     "CardNotSaved",
     "CardSetup",
     "Change",
+    "Claim",
     "ClientEvent",
     "ClientRecords",
     "ClientSnapshot",
@@ -100,6 +105,7 @@ __all__ = [
     "PaymentUnavailable",
     "Postman",
     "Profiles",
+    "Purpose",
     "Refund",
     "StateChanged",
     "Store",

@@ -3,13 +3,14 @@
 The DynamoDB adapter (adapters/dynamo/) implements these; tests/support/fakes.py stands
 in for it. The narrower ports below are the few writes that are not a Change: the
 outbox's delivery marks, a job's failed attempt, the digest's reads, a client's profile,
-and erasure.
+erasure, and the
+command line's whole-table reads.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from keepslot.domain.availability import Span
 from keepslot.domain.booking import Booking
@@ -70,3 +71,11 @@ class ClientRecords(Protocol):
 
 class Customers(Protocol):
     def delete_customer(self, customer_id: str) -> None: ...
+
+
+class AdminReads(Protocol):
+    """Whole-table reads for the freelancer's command line (lists, reports, exports)."""
+
+    def bookings(self) -> list[Booking]: ...
+    def ledger(self) -> list[dict[str, Any]]: ...
+    def client_emails(self) -> list[str]: ...
