@@ -13,7 +13,8 @@ from keepslot.service import admin, clients, manage
 from keepslot.service.confirm import confirm
 from keepslot.service.context import Context
 from keepslot.service.ports.changes import Change, ClientEvent, LedgerEntry
-from keepslot.service.report import increments, report
+from keepslot.service.ports.report_counters import increments
+from keepslot.service.report import report
 from tests.support.fakes import FakeStore, fake_context
 from tests.support.flows import booked, pay
 from tests.unit.factories import config
