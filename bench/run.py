@@ -155,7 +155,7 @@ def race(n: int = 100) -> dict[str, Any]:
     from keepslot.config.model import load_config
     from keepslot.domain.booking import Mode
     from keepslot.domain.errors import DomainError, SlotTaken
-    from keepslot.service.booking import BookingRequest, book
+    from keepslot.service.new_booking import BookingRequest, book
 
     server = MotoServer()
     server.start()

@@ -6,7 +6,7 @@ tests/unit/test_layers.py runs the same check.
 
     handlers, cli -> service -> words -> config -> domain
     adapters      -> service.ports, config, domain
-    bootstrap     -> anything (it wires adapters to ports)
+    bootstrap     -> anything (it wires adapters to ports; cli_wiring does it for cli/)
 
 An import anywhere in a module counts: at the top, inside a function, or under
 `TYPE_CHECKING`.
@@ -60,6 +60,8 @@ def layer_of(module: str) -> str:
     parts = module.split(".")
     if parts[:3] == [PACKAGE, "service", "ports"]:
         return "ports"
+    if parts[1:] == ["cli_wiring"]:
+        return "bootstrap"
     if len(parts) == 1:
         return "package"
     return parts[1]

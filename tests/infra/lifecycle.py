@@ -185,11 +185,11 @@ class Life:
         return reply.body
 
     def tick(self, part: str = "life") -> None:
-        from keepslot.handlers import clock
+        from keepslot.handlers import tick
         from tests.support.apigw import LambdaContext
 
         with self.run("Clock", part):
-            clock.handler({}, LambdaContext(function_name="keepslot-clock"))  # type: ignore[arg-type]
+            tick.handler({}, LambdaContext(function_name="keepslot-clock"))  # type: ignore[arg-type]
 
     def webhook(self, kind: str, obj: dict[str, Any]) -> None:
         from keepslot.handlers import webhook

@@ -189,7 +189,7 @@ def test_the_clock_twice_sends_nothing_twice(api: Api) -> None:
 
 def test_a_failed_send_is_retried_with_backoff(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     from keepslot import bootstrap
-    from keepslot.service.ports.mail import DeliveryFailed
+    from keepslot.service.ports.postman import DeliveryFailed
 
     postman = bootstrap.app().postman
     real = postman.deliver
@@ -242,7 +242,7 @@ def test_mail_given_up_on_shows_in_the_weekly_digest(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from keepslot import bootstrap
-    from keepslot.service.ports.mail import DeliveryFailed
+    from keepslot.service.ports.postman import DeliveryFailed
 
     postman = bootstrap.app().postman
     real = postman.deliver

@@ -231,7 +231,7 @@ def test_no_show_fee_charge_whose_answer_is_lost_is_replayed_not_doubled(
     wired: Api, wire: StripeWire, localstripe: LocalStripe, stripe_client: stripe.StripeClient
 ) -> None:
     from keepslot import bootstrap
-    from keepslot.service.ports.payments import PaymentUnavailable
+    from keepslot.service.ports.gateway import PaymentUnavailable
 
     booking_id, _ = pay(wired, localstripe)
     booking = booking_item(booking_id)

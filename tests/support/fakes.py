@@ -22,7 +22,7 @@ from keepslot.config.model import KeepslotConfig
 from keepslot.domain.booking import Booking
 from keepslot.service.context import Context
 from keepslot.service.ports.changes import Change
-from keepslot.service.ports.payments import CardSetup, Intent, PaymentDeclined, Refund
+from keepslot.service.ports.gateway import CardSetup, Intent, PaymentDeclined, Refund
 from tests.support.fake_dynamo import FakeDynamo
 
 TABLE = "keepslot-fake"

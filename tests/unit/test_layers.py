@@ -44,14 +44,14 @@ def test_every_import_in_the_package_runs_down_the_layers() -> None:
     [
         # a use case reaching for DynamoDB instead of its port
         (
-            "service/booking.py",
+            "service/new_booking.py",
             "from keepslot.adapters.dynamo.store import DynamoStore",
             "service may not import adapters",
         ),
         # an adapter importing a use case (not a port)
         (
             "adapters/tokens.py",
-            "from keepslot.service import booking",
+            "from keepslot.service import new_booking",
             "adapters may not import service",
         ),
         # the config model reaching up for words
@@ -89,7 +89,7 @@ def test_the_allowed_directions_stay_allowed() -> None:
         ("handlers/webhook.py", "from keepslot.words import Words"),
         ("adapters/tokens.py", "from keepslot.service.ports import Store"),
         ("adapters/tokens.py", "from keepslot.config.model import KeepslotConfig"),
-        ("service/booking.py", "from keepslot.words import Words"),
+        ("service/new_booking.py", "from keepslot.words import Words"),
         ("bootstrap.py", "from keepslot.adapters.dynamo.store import DynamoStore"),
     ]:
         assert _wrong(module, line) == [], line
@@ -103,7 +103,7 @@ def test_the_command_prints_the_graph_and_fails_on_a_wrong_import(tmp_path: Path
     assert set(graph["adapters".ljust(13)].split(", ")) <= {"service.ports", "config", "domain"}
     assert graph["domain".ljust(13)] == "(standard library)"
 
-    root = _planted(tmp_path, "service/booking.py", "from keepslot.handlers import api")
+    root = _planted(tmp_path, "service/new_booking.py", "from keepslot.handlers import api")
     bad = subprocess.run([*run, "--root", str(root)], capture_output=True, text=True, check=False)
     assert bad.returncode == 1
-    assert "keepslot.service.booking" in bad.stderr and "keepslot.handlers.api" in bad.stderr
+    assert "keepslot.service.new_booking" in bad.stderr and "keepslot.handlers.api" in bad.stderr

@@ -17,7 +17,7 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 
 from keepslot.domain.errors import BadToken, EmailLinkNeeded, WrongPurpose
-from keepslot.service.ports.tokens import Claim, Purpose
+from keepslot.service.ports.claims import Claim, Purpose
 
 _SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,64}\.[a-z]{1,16}\.[0-9a-z]{1,13}\.[A-Za-z0-9_-]{43}$")
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from keepslot import bootstrap
+from keepslot import cli_wiring
 from keepslot.config.environment import Env
 from keepslot.service.ports import FeedFailed
 
@@ -62,7 +62,7 @@ def cmd_calendar_set(cli: Cli) -> int:
         print(f"Paste the secret address of {cid!r}, then Enter:", file=sys.stderr)
     address = stdin.readline().strip()
     try:
-        bootstrap.check_feed_address(address, loopback_http=cli.args.endpoint is not None)
+        cli_wiring.check_feed_address(address, loopback_http=cli.args.endpoint is not None)
     except FeedFailed as err:
         print(f"keepslot: {err}", file=sys.stderr)
         return 2

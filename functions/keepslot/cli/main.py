@@ -15,10 +15,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from keepslot import bootstrap
-from keepslot.bootstrap import TableTools
+from keepslot import cli_wiring
 from keepslot.cli import calendars, output, report, reports
 from keepslot.cli.local_stack import LocalStack, find
+from keepslot.cli_wiring import TableTools
 from keepslot.config.environment import Env
 from keepslot.config.model import ConfigError, KeepslotConfig, load_config
 from keepslot.domain.booking import BookingStatus
@@ -240,10 +240,10 @@ def cmd_erase(cli: Cli) -> int:
         print(f"keepslot: this erases {email} for good; add --yes to go ahead", file=sys.stderr)
         return 2
     env = cli.env
-    signer = bootstrap.token_signer(cli.secret(env.token_key_param))
+    signer = cli_wiring.token_signer(cli.secret(env.token_key_param))
     payments: Customers | None = None
     if cli.config.payments.mode == "stripe":
-        payments = bootstrap.card_customers(
+        payments = cli_wiring.card_customers(
             cli.secret(env.stripe_secret_param), env.stripe_api_base
         )
     try:

@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 from keepslot.domain.errors import BadToken
-from keepslot.service.ports.tokens import Claim, Purpose
+from keepslot.service.ports.claims import Claim, Purpose
 
 if TYPE_CHECKING:
     from keepslot.bootstrap import App

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.request import Request
 
 from keepslot import bootstrap
 from keepslot.handlers.auth import claim_of
-from keepslot.service.ports.tokens import Claim, Purpose
+from keepslot.service.ports.claims import Claim, Purpose
 
 # The booking answer's link may look and pay; only the emailed link may change anything.
 LOOK_AND_PAY = (Purpose.VIEW, Purpose.MANAGE)

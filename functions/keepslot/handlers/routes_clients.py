@@ -16,7 +16,7 @@ from keepslot.handlers import answers
 from keepslot.handlers.deps import AppDep, ClientBooking, FreelancerBooking
 from keepslot.handlers.errors import error
 from keepslot.handlers.models import Body, WaiveBody
-from keepslot.service.views import booking_view, outcome_view
+from keepslot.service.json_shapes import booking_view, outcome_view
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 logger = Logger(service="keepslot-api", child=True)

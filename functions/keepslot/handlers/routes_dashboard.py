@@ -14,13 +14,12 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import Field
 
 from keepslot.domain.instants import iso
-from keepslot.handlers import answers, dashboard_views
-from keepslot.handlers import dashboard_answers as shapes
+from keepslot.handlers import answers, dashboard_answers, dashboard_views
 from keepslot.handlers.auth import claim_of
 from keepslot.handlers.deps import AppDep
 from keepslot.handlers.models import Body
-from keepslot.handlers.viewer import client_network
-from keepslot.service.ports.tokens import Purpose
+from keepslot.handlers.network import client_network
+from keepslot.service.ports.claims import Purpose
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
@@ -42,7 +41,7 @@ def _session(app: AppDep) -> None:
     claim_of(app, router.current_event.headers, Purpose.DASHBOARD)
 
 
-@router.post("/api/dashboard/login", responses=answers.answers(shapes.LoginAnswer, 202))
+@router.post("/api/dashboard/login", responses=answers.answers(dashboard_answers.LoginAnswer, 202))
 def post_login(body: LoginBody, app: AppDep) -> Response[Any]:
     from keepslot.service.dashboard_login import request_link
 
@@ -52,7 +51,7 @@ def post_login(body: LoginBody, app: AppDep) -> Response[Any]:
     return Response(202, "application/json", '{"status": "sent if known"}')
 
 
-@router.post("/api/dashboard/session", responses=answers.answers(shapes.SessionAnswer))
+@router.post("/api/dashboard/session", responses=answers.answers(dashboard_answers.SessionAnswer))
 def post_session(app: AppDep) -> dict[str, Any]:
     from keepslot.service.dashboard_login import SESSION_LIFETIME, open_session
 
@@ -63,7 +62,7 @@ def post_session(app: AppDep) -> dict[str, Any]:
     return {"token": token, "expires": iso(until)}
 
 
-@router.get("/api/dashboard", responses=answers.answers(shapes.OverviewAnswer))
+@router.get("/api/dashboard", responses=answers.answers(dashboard_answers.OverviewAnswer))
 def get_dashboard(app: AppDep) -> dict[str, Any]:
     from keepslot.service.dashboard import overview
 
@@ -76,7 +75,7 @@ def get_dashboard(app: AppDep) -> dict[str, Any]:
 @router.post("/api/dashboard/act", responses=answers.answers(answers.BookingAnswer))
 def post_act(body: ActBody, app: AppDep) -> dict[str, Any]:
     from keepslot.service.dashboard import act
-    from keepslot.service.views import booking_view
+    from keepslot.service.json_shapes import booking_view
 
     _session(app)
     now = app.clock.now()
@@ -87,7 +86,7 @@ def post_act(body: ActBody, app: AppDep) -> dict[str, Any]:
 Months = Annotated[int, Query(ge=1, le=36)]
 
 
-@router.get("/api/dashboard/report", responses=answers.answers(shapes.ReportAnswer))
+@router.get("/api/dashboard/report", responses=answers.answers(dashboard_answers.ReportAnswer))
 def get_report(app: AppDep, months: Months = 12) -> dict[str, Any]:
     _session(app)
     return dashboard_views.report_json(_report(app, months))

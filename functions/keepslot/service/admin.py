@@ -10,14 +10,14 @@ from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
 from keepslot.domain.instants import iso
 from keepslot.domain.policy import Action, Outcome, decide
 from keepslot.service import fees
-from keepslot.service.booking import free_slot
 from keepslot.service.clients import admin_actions
 from keepslot.service.context import Context
 from keepslot.service.mail import notify
-from keepslot.service.manage import Changed
-from keepslot.service.money import settle
+from keepslot.service.manage import ActionResult
+from keepslot.service.new_booking import free_slot
 from keepslot.service.ports.changes import Change, ClientEvent, Hold, LedgerEntry
 from keepslot.service.ports.snapshots import ClientSnapshot
+from keepslot.service.settle import settle
 
 
 @dataclass(frozen=True)
@@ -60,11 +60,11 @@ def waiting(ctx: Context, booking_id: str, now: datetime, until_minutes: int | N
     return booking
 
 
-def no_show(ctx: Context, booking_id: str, now: datetime) -> Changed:
+def no_show(ctx: Context, booking_id: str, now: datetime) -> ActionResult:
     booking, version = _attendance(ctx, booking_id, now, "no-show")
     change, outcome, done = mark_no_show(ctx, booking, version, now, auto=False)
     ctx.store.commit(change)
-    return Changed(done, outcome)
+    return ActionResult(done, outcome)
 
 
 def mark_no_show(
@@ -112,7 +112,7 @@ def confirm_deposit(ctx: Context, booking_id: str, now: datetime) -> Booking:
     return done
 
 
-def freelancer_cancel(ctx: Context, booking_id: str, now: datetime) -> Changed:
+def freelancer_cancel(ctx: Context, booking_id: str, now: datetime) -> ActionResult:
     booking, version = ctx.store.get_booking(booking_id)
     require(booking, now, Who.FREELANCER, "cancel")
     outcome = decide(booking, Action.FREELANCER_CANCEL, now)
@@ -123,4 +123,4 @@ def freelancer_cancel(ctx: Context, booking_id: str, now: datetime) -> Changed:
         change.holds_closed.append(Hold.of(booking))
     change.outbox += notify(ctx, done, now, "cancelled_by_freelancer", outcome=outcome)
     ctx.store.commit(change)
-    return Changed(done, outcome)
+    return ActionResult(done, outcome)

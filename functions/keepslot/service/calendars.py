@@ -28,6 +28,7 @@ from keepslot.domain.busy import busy_blocks, cells, merge, overlapping, pieces
 from keepslot.domain.errors import DomainError
 from keepslot.domain.instants import iso
 from keepslot.service.context import Context
+from keepslot.service.json_shapes import booking_view
 from keepslot.service.ports import (
     BusyTable,
     CalendarState,
@@ -38,7 +39,6 @@ from keepslot.service.ports import (
     StateChanged,
 )
 from keepslot.service.ports.changes import Change, Message
-from keepslot.service.views import booking_view
 
 SYNC_EVERY = timedelta(minutes=5)
 SLACK = timedelta(seconds=30)

@@ -18,14 +18,14 @@ from keepslot.domain.policy import Action, Outcome, decide
 from keepslot.domain.reliability import Kind, Tier, client_tier, waivers_left
 from keepslot.domain.terms import Returned
 from keepslot.service import fees
-from keepslot.service.booking import free_slot
 from keepslot.service.context import Context
 from keepslot.service.jobs_plan import jobs_for
 from keepslot.service.mail import notify
-from keepslot.service.money import settle
+from keepslot.service.new_booking import free_slot
 from keepslot.service.ports.changes import Change, ClientEvent, Hold
 from keepslot.service.ports.snapshots import ClientSnapshot
 from keepslot.service.ports.store import Profiles
+from keepslot.service.settle import settle
 
 WAIVER_CREDIT = "#waiver"  # a waiver's credit key suffix: a leftover credit may hold CREDIT#<id>
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from keepslot.config.model import KeepslotConfig
 from keepslot.domain.errors import NotAllowedNow
-from keepslot.service.ports.payments import PaymentGateway
+from keepslot.service.ports.gateway import PaymentGateway
 from keepslot.service.ports.store import Store
 
 

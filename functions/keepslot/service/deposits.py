@@ -15,7 +15,7 @@ from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
 from keepslot.service.context import Context
 from keepslot.service.mail import notify
 from keepslot.service.ports.changes import Change, Hold, Job, JobKind, LedgerEntry
-from keepslot.service.ports.payments import Intent, ref_ids, with_ref
+from keepslot.service.ports.gateway import Intent, ref_ids, with_ref
 
 log = logging.getLogger("keepslot")
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from keepslot.domain.patterns import pattern_change
 from keepslot.service.context import Context
-from keepslot.service.ports.mail import Postman
+from keepslot.service.ports.postman import Postman
 from keepslot.service.ports.snapshots import ClientSnapshot, DueItem
 from keepslot.service.ports.store import Outbox
 

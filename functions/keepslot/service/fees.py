@@ -31,7 +31,7 @@ from keepslot.service.context import Context, gateway
 from keepslot.service.deposits import refund_job
 from keepslot.service.mail import notify
 from keepslot.service.ports.changes import Change, Job, JobKind, LedgerEntry
-from keepslot.service.ports.payments import (
+from keepslot.service.ports.gateway import (
     Intent,
     PaymentDeclined,
     PaymentGateway,

@@ -19,7 +19,7 @@ from keepslot.config.fields import is_one_line
 from keepslot.config.meetings import meeting
 from keepslot.config.model import KeepslotConfig
 from keepslot.domain.instants import parse_iso
-from keepslot.service.ports.mail import ADMIN_LINK_LIFETIME, DeliveryFailed, Sender, SignedLinks
+from keepslot.service.ports.postman import ADMIN_LINK_LIFETIME, DeliveryFailed, Sender, SignedLinks
 from keepslot.words import Words, format_money, format_time, format_when
 from keepslot.words.email import ics
 from keepslot.words.email.render import Rendered, Renderer

@@ -10,8 +10,8 @@ from keepslot.domain.instants import iso
 from keepslot.domain.policy import Outcome
 from keepslot.domain.terms import Returned
 from keepslot.service.context import Context
+from keepslot.service.json_shapes import booking_view, outcome_view
 from keepslot.service.ports.changes import Message
-from keepslot.service.views import booking_view, outcome_view
 
 CREDIT_REMINDER_BEFORE = timedelta(hours=24)
 

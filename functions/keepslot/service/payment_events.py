@@ -29,7 +29,7 @@ from keepslot.service.deposits import (
 )
 from keepslot.service.mail import notify
 from keepslot.service.ports.changes import Change, EventSeen
-from keepslot.service.ports.payments import Intent, PaymentUnavailable
+from keepslot.service.ports.gateway import Intent, PaymentUnavailable
 
 EVENT_RETRIES = 5
 

@@ -1,5 +1,5 @@
 """Card deposits through a payment provider (Stripe): the use cases (the port is
-service/ports/payments.py; what counts as paid, service/deposits.py).
+service/ports/gateway.py; what counts as paid, service/deposits.py).
 
 Money moves only on the server, and only while the booking can still take it:
 the page saves the card (a SetupIntent), then the server charges the deposit
@@ -44,7 +44,7 @@ from keepslot.service.deposits import (
     returned,
 )
 from keepslot.service.ports.changes import Change, Job, LedgerEntry
-from keepslot.service.ports.payments import (
+from keepslot.service.ports.gateway import (
     NOTHING_DUE,
     BadEvent,
     CardNotSaved,

@@ -22,7 +22,7 @@ from keepslot.domain.instants import iso
 from keepslot.service.context import Context, gateway, require_gateway
 from keepslot.service.mail import notify
 from keepslot.service.ports.changes import Change, LedgerEntry
-from keepslot.service.ports.payments import Intent, Refund, known_refunds, ref_ids, with_ref
+from keepslot.service.ports.gateway import Intent, Refund, known_refunds, ref_ids, with_ref
 
 Found = tuple[Intent, Booking, int]  # the provider's intent, its booking and that's version
 Handler = Callable[[Context, dict[str, Any], datetime], tuple[Change, str]]

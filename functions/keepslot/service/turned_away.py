@@ -17,17 +17,17 @@ from keepslot.config.model import Service
 from keepslot.domain.booking import Booking
 from keepslot.domain.errors import DomainError, TooManyHolds
 from keepslot.service import payments
-from keepslot.service.booking import (
+from keepslot.service.context import Context
+from keepslot.service.mail import notify
+from keepslot.service.new_booking import (
     Booked,
     BookingRequest,
     held_booking,
     network_day,
     refuse_if_taken,
 )
-from keepslot.service.context import Context
-from keepslot.service.mail import notify
 from keepslot.service.ports.changes import Change
-from keepslot.service.ports.payments import CardSetup, PaymentStep
+from keepslot.service.ports.gateway import CardSetup, PaymentStep
 
 
 def turn_away(ctx: Context, req: BookingRequest, service: Service, now: datetime) -> Booked:

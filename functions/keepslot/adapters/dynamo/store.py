@@ -19,7 +19,11 @@ from keepslot.adapters.dynamo.codec import (
     plain,
     values,
 )
-from keepslot.adapters.dynamo.transaction import DEFAULT_RETENTION, ConcurrentChange, Translator
+from keepslot.adapters.dynamo.transaction import (
+    DEFAULT_RETENTION,
+    ConcurrentChange,
+    TransactionBuilder,
+)
 from keepslot.domain.availability import Span
 from keepslot.domain.booking import Booking
 from keepslot.domain.errors import NotFound
@@ -131,7 +135,7 @@ class DynamoStore:
 
     def ensure_job(self, job: Job) -> bool:
         """Create a singleton job unless it exists (done or not); True if created now."""
-        op = Translator(self.table, self.retention).job(job).request["Put"]
+        op = TransactionBuilder(self.table, self.retention).job(job).request["Put"]
         key = {"PK": op["Item"]["PK"], "SK": op["Item"]["SK"]}
         if "Item" in self._client().get_item(TableName=self.table, Key=key):
             return False
@@ -219,11 +223,11 @@ class DynamoStore:
                 "ExpressionAttributeValues": values(t="client", b=blocked),
             }
         }
-        mail = [op.request for op in Translator(self.table).ops(Change(outbox=outbox))]
+        mail = [op.request for op in TransactionBuilder(self.table).ops(Change(outbox=outbox))]
         self._client().transact_write_items(TransactItems=[update, *mail])  # type: ignore[list-item]
 
     def commit(self, change: Change) -> None:
-        ops = Translator(self.table, self.retention, self.timezone).ops(change)
+        ops = TransactionBuilder(self.table, self.retention, self.timezone).ops(change)
         if not ops:
             return
         try:

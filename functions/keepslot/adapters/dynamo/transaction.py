@@ -61,7 +61,7 @@ class Op:
     on_conflict: Callable[[], Exception]
 
 
-class Translator:
+class TransactionBuilder:
     """Builds the transaction items of one Change."""
 
     def __init__(

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from keepslot.adapters.tokens import TokenSigner
-from keepslot.service.ports.mail import ADMIN_LINK_LIFETIME
-from keepslot.service.ports.tokens import Purpose
+from keepslot.service.ports.claims import Purpose
+from keepslot.service.ports.postman import ADMIN_LINK_LIFETIME
 
 LINK_LIFETIME = timedelta(weeks=6)  # client links keep working this long after the appointment
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from keepslot.service.ports.mail import DeliveryFailed
+from keepslot.service.ports.postman import DeliveryFailed
 
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client

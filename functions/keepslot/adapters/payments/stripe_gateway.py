@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from keepslot.domain.booking import Booking
 from keepslot.domain.errors import NotAllowedNow, NotFound
-from keepslot.service.ports.payments import (
+from keepslot.service.ports.gateway import (
     BadEvent,
     CardNotSaved,
     CardSetup,

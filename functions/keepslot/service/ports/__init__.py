@@ -12,7 +12,7 @@ tests/support/fakes.py stands in for them. One module per kind of port:
 - `tokens`: what a signed link grants.
 """
 
-from keepslot.service.ports.calendars import (
+from keepslot.service.ports.busy_times import (
     BusyTable,
     CalendarState,
     Expander,
@@ -34,8 +34,8 @@ from keepslot.service.ports.changes import (
     Message,
     NetworkDay,
 )
-from keepslot.service.ports.mail import DeliveryFailed, Postman
-from keepslot.service.ports.payments import (
+from keepslot.service.ports.claims import Claim, Purpose
+from keepslot.service.ports.gateway import (
     NOTHING_DUE,
     BadEvent,
     CardNotSaved,
@@ -49,6 +49,7 @@ from keepslot.service.ports.payments import (
     Refund,
     WebhookNotReady,
 )
+from keepslot.service.ports.postman import DeliveryFailed, Postman
 from keepslot.service.ports.snapshots import Agenda, ClientSnapshot, DueItem
 from keepslot.service.ports.store import (
     AdminReads,
@@ -61,7 +62,6 @@ from keepslot.service.ports.store import (
     Profiles,
     Store,
 )
-from keepslot.service.ports.tokens import Claim, Purpose
 
 __all__ = [
     "NOTHING_DUE",

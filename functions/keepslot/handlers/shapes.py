@@ -1,4 +1,5 @@
-"""Answers of the HTTP API: the JSON shapes its routes return."""
+"""The JSON each route answers, built from what the use cases return (handlers/answers.py
+describes these shapes for the OpenAPI document)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,14 @@ from keepslot.domain.availability import Span
 from keepslot.domain.booking import Booking
 from keepslot.domain.instants import iso
 from keepslot.domain.policy import Outcome
-from keepslot.service.booking import Booked, BookingRequest
-from keepslot.service.ports.payments import PaymentStep, PaymentUnavailable
-from keepslot.service.views import booking_view, outcome_view
+from keepslot.service.json_shapes import booking_view, outcome_view
+from keepslot.service.new_booking import Booked, BookingRequest
+from keepslot.service.ports.gateway import PaymentStep, PaymentUnavailable
 
 if TYPE_CHECKING:  # the admin and manage views import their use cases when they run
     from keepslot.bootstrap import App
     from keepslot.service.admin import AdminView
-    from keepslot.service.manage import Changed, Preview
+    from keepslot.service.manage import ActionResult, Preview
     from keepslot.service.ports.snapshots import ClientSnapshot
 
 __all__ = ["booking_view"]
@@ -160,7 +161,7 @@ def preview(app: App, p: Preview, step: PaymentStep) -> dict[str, Any]:
     )
 
 
-def changed(app: App, c: Changed, step: PaymentStep | None = None) -> dict[str, Any]:
+def changed(app: App, c: ActionResult, step: PaymentStep | None = None) -> dict[str, Any]:
     """A change's answer; `step`: how to pay the new booking of a move, when one is due."""
     out: dict[str, Any] = {
         "booking": booking_view(c.booking),
