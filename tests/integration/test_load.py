@@ -1,4 +1,4 @@
-"""A bounded load run on the local stack: slots, bookings, cancels and reschedules (issue 8).
+"""A bounded load run on the local stack: slots, bookings, cancels and reschedules.
 
 Threads on loopback for LOAD_SECONDS (20 by default; `make bench` may ask for 60),
 then the figures are printed and the consistency checker walks moto's table. The

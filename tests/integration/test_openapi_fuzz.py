@@ -1,4 +1,4 @@
-"""The published OpenAPI document, and schemathesis against the real handler (issue 8).
+"""The published OpenAPI document, and schemathesis against the real handler.
 
 The handler runs in-process over moto behind a small WSGI shim that turns each
 request into an API Gateway v2 event, as the local stack's gateway does. The run

@@ -1,4 +1,4 @@
-"""Hostile input and leaked secrets: tokens, logs, the public form, escaping (issue 8).
+"""Hostile input and leaked secrets: tokens, logs, the public form, escaping.
 
 Tampered, expired and client-on-admin tokens, the Idempotency-Key and the 64 KB
 limit on POST /api/bookings are covered in test_api_bookings.py; this file adds

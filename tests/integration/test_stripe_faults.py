@@ -1,4 +1,4 @@
-"""Stripe fails once, then the flow is retried: nothing lost, nothing doubled (issue 8).
+"""Stripe fails once, then the flow is retried: nothing lost, nothing doubled.
 
 The code under test talks to a real localstripe through one more hop on
 loopback (`StripeWire`), which breaks chosen calls the way a network does:

@@ -1,4 +1,4 @@
-"""DESIGN section 2, one rule at a time: what decide() does to a deposit, with fixed clocks.
+"""The policy, one rule at a time: what decide() does to a deposit, with fixed clocks.
 
 The default booking starts on 2026-12-01 at 09:00 UTC with a 60.00 EUR deposit
 paid in full, under the default terms (48 h free window, 100% late, credit for

@@ -49,7 +49,7 @@ def arrived(ctx: Context, booking_id: str, now: datetime) -> Booking:
 
 
 def waiting(ctx: Context, booking_id: str, now: datetime, until_minutes: int | None) -> Booking:
-    """The article: if you are willing to wait, say so and set a limit."""
+    """The freelancer is willing to wait: the client hears so, and until when."""
     booking, _ = _attendance(ctx, booking_id, now, "waiting")
     minutes = until_minutes if until_minutes is not None else booking.terms.grace_minutes or 15
     until = now + timedelta(minutes=max(1, min(minutes, 120)))
@@ -91,7 +91,7 @@ def mark_no_show(
 
 
 def offer(ctx: Context, booking_id: str, now: datetime) -> Booking:
-    """ "Offer a new time": invite the client to book again (the article: always ask)."""
+    """'Offer a new time': invite the client to book again (asked, never assumed)."""
     booking, _ = _attendance(ctx, booking_id, now, "offer")
     ctx.store.commit(Change(outbox=notify(ctx, booking, now, "offer", freelancer=False)))
     return booking

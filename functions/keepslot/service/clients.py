@@ -1,6 +1,6 @@
 """Knowing a client: emergency waivers, screening (approve/decline), letting a client go.
 
-The article: allow real emergencies, screen new leads, and let go of unreliable
+A freelancer allows real emergencies, screens new leads, and lets go of unreliable
 clients professionally and kindly. Every change here is one Change (one transaction),
 except blocking, which updates the client's profile through the Profiles port.
 """
