@@ -1,4 +1,4 @@
-"""The sections of keepslot.yaml, one strict pydantic model each (settings.py joins them)."""
+"""The sections of keepslot.yaml, one strict pydantic model each (model.py joins them)."""
 
 from __future__ import annotations
 
