@@ -46,50 +46,17 @@ from keepslot.service.deposits import (
 from keepslot.service.ports.changes import Change, Job, LedgerEntry
 from keepslot.service.ports.gateway import (
     NOTHING_DUE,
-    BadEvent,
     CardNotSaved,
     CardSetup,
-    Intent,
     PaymentDeclined,
     PaymentGateway,
     PaymentRefused,
     PaymentStep,
     PaymentUnavailable,
-    Refund,
-    WebhookNotReady,
     known_refunds,
     with_ref,
 )
 from keepslot.service.ports.snapshots import DueItem
-
-# The port's names stay importable from here, where the use cases that need them live.
-__all__ = [
-    "NOTHING_DUE",
-    "BadEvent",
-    "CardNotSaved",
-    "CardSetup",
-    "Intent",
-    "PaymentDeclined",
-    "PaymentGateway",
-    "PaymentRefused",
-    "PaymentStep",
-    "PaymentUnavailable",
-    "Refund",
-    "WebhookNotReady",
-    "before_expiry",
-    "card_form",
-    "card_refund",
-    "confirm",
-    "gateway",
-    "known_refunds",
-    "payment_step",
-    "refund_job",
-    "run_refund",
-    "shown_step",
-    "start",
-    "with_ref",
-]
-
 
 # ---- booking: the payment step and the saved card ---------------------------
 

@@ -17,7 +17,7 @@ from keepslot.config.model import Service
 from keepslot.domain.booking import Booking
 from keepslot.domain.errors import DomainError, TooManyHolds
 from keepslot.service import payments
-from keepslot.service.context import Context
+from keepslot.service.context import Context, gateway
 from keepslot.service.mail import notify
 from keepslot.service.new_booking import (
     Booked,
@@ -53,5 +53,5 @@ def payment_step(ctx: Context, unbooked: Booking) -> PaymentStep:
 
 
 def _card_form_only(ctx: Context, unbooked: Booking) -> CardSetup | None:
-    gw = payments.gateway(ctx)
+    gw = gateway(ctx)
     return gw.setup_card(unbooked) if gw else None
