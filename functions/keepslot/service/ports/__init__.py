@@ -9,7 +9,8 @@ tests/support/fakes.py stands in for them. One module per kind of port:
 - `gateway`: the card provider, its errors and values;
 - `postman`: sending mail, and the signed links a letter carries;
 - `busy_times`: the freelancer's other calendars and the busy times kept for them;
-- `claims`: what a signed link grants.
+- `claims`: what a signed link grants;
+- `report_counters`: what a Change adds to the reliability report's counters.
 """
 
 # `X as X`: each name is re-exported on purpose (mypy --strict, ruff).
@@ -47,6 +48,8 @@ from keepslot.service.ports.gateway import Refund as Refund
 from keepslot.service.ports.gateway import WebhookNotReady as WebhookNotReady
 from keepslot.service.ports.postman import DeliveryFailed as DeliveryFailed
 from keepslot.service.ports.postman import Postman as Postman
+from keepslot.service.ports.report_counters import ReportCounters as ReportCounters
+from keepslot.service.ports.report_counters import increments as increments
 from keepslot.service.ports.snapshots import Agenda as Agenda
 from keepslot.service.ports.snapshots import ClientSnapshot as ClientSnapshot
 from keepslot.service.ports.snapshots import DueItem as DueItem
