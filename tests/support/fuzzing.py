@@ -163,6 +163,7 @@ def _run(strategy: Any, label: str, report: Report, examples: int, derandomize: 
         derandomize=derandomize,  # in `make test` the same cases on every run
         suppress_health_check=list(HealthCheck),
         phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+        verbosity=hypothesis.Verbosity.quiet,  # failures are collected and reported above
     )
     @given(case=strategy)
     def fuzz(case: Any) -> None:
