@@ -28,6 +28,12 @@ def world(mode: str, **policy: object) -> World:
     return World(mode, policy={**STRIPE_TIERS, **policy})
 
 
+def paid(mode: str, **policy: object) -> tuple[World, str]:
+    """A world under the policy, and Anna's Thursday booking with its deposit paid."""
+    w = world(mode, **policy)
+    return w, w.paid(CLIENT, THU)
+
+
 def at_hours_before(w: World, hours: float, start: datetime = THU) -> None:
     w.at = start - timedelta(hours=hours)
 
@@ -48,8 +54,7 @@ def strike_count(w: World) -> int:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_an_early_cancel_gives_the_deposit_back_as_credit(mode: str) -> None:
-    w = world(mode)
-    b = w.paid(CLIENT, THU)
+    w, b = paid(mode)
     at_hours_before(w, 60)
     manage.cancel(w.ctx, b, w.at)
     assert w.ledger(b) == {"paid": 6000, "credit_issued": 6000}
@@ -61,8 +66,7 @@ def test_an_early_cancel_gives_the_deposit_back_as_credit(mode: str) -> None:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_an_early_cancel_under_a_refund_policy_gives_it_back_to_the_card(mode: str) -> None:
-    w = world(mode, early_cancel="refund")
-    b = w.paid(CLIENT, THU)
+    w, b = paid(mode, early_cancel="refund")
     at_hours_before(w, 60)
     manage.cancel(w.ctx, b, w.at)
     settled(w)
@@ -77,8 +81,7 @@ def test_an_early_cancel_under_a_refund_policy_gives_it_back_to_the_card(mode: s
 def test_a_late_cancel_keeps_the_tier_s_share_and_counts_a_strike(
     mode: str, hours: int, kept: int
 ) -> None:
-    w = world(mode)
-    b = w.paid(CLIENT, THU)
+    w, b = paid(mode)
     at_hours_before(w, hours)
     changed = manage.cancel(w.ctx, b, w.at)
     assert (changed.outcome.forfeited, changed.outcome.strike) == (kept, True)
@@ -90,12 +93,18 @@ def test_a_late_cancel_keeps_the_tier_s_share_and_counts_a_strike(
     assert strike_count(w) == 1
 
 
+def moved(mode: str, hours: int, to: datetime) -> tuple[World, str, manage.Changed]:
+    """Anna's paid Thursday booking, moved to `to` this many hours before it."""
+    w, b = paid(mode)
+    at_hours_before(w, hours)
+    changed = manage.reschedule(w.ctx, b, w.at, to)
+    assert changed.new_booking is not None
+    return w, b, changed
+
+
 @pytest.mark.parametrize("mode", MODES)
 def test_an_early_reschedule_carries_the_deposit_to_the_new_time(mode: str) -> None:
-    w = world(mode)
-    b = w.paid(CLIENT, THU)
-    at_hours_before(w, 60)
-    changed = manage.reschedule(w.ctx, b, w.at, FRI)
+    w, b, changed = moved(mode, 60, FRI)
     assert changed.new_booking is not None
     new = w.booking(changed.new_booking.id)
     assert (new.status, new.start, new.deposit.paid) == (BookingStatus.CONFIRMED, FRI, 6000)
@@ -108,10 +117,7 @@ def test_an_early_reschedule_carries_the_deposit_to_the_new_time(mode: str) -> N
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_late_reschedule_keeps_the_tier_s_share_and_counts_a_strike(mode: str) -> None:
-    w = world(mode)
-    b = w.paid(CLIENT, THU)
-    at_hours_before(w, 36)
-    changed = manage.reschedule(w.ctx, b, w.at, MON)
+    w, b, changed = moved(mode, 36, MON)
     assert changed.new_booking is not None and changed.outcome.strike
     assert w.ledger(b)["forfeited"] == 3000
     assert changed.new_booking.start == MON
@@ -122,8 +128,7 @@ def test_a_late_reschedule_keeps_the_tier_s_share_and_counts_a_strike(mode: str)
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_mode_switch_moves_no_money_even_late(mode: str) -> None:
-    w = world(mode)
-    b = w.paid(CLIENT, THU)
+    w, b = paid(mode)
     before = w.ledger(b)
     at_hours_before(w, 3)
     changed = manage.switch_mode(w.ctx, b, w.at, Mode.VIDEO)
@@ -136,8 +141,7 @@ def test_a_mode_switch_moves_no_money_even_late(mode: str) -> None:
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("fee", [0, 25])
 def test_a_no_show_keeps_the_deposit_and_the_fee_when_there_is_one(mode: str, fee: int) -> None:
-    w = world(mode, no_show_fee=fee)
-    b = w.paid(CLIENT, THU)
+    w, b = paid(mode, no_show_fee=fee)
     w.at = THU + timedelta(minutes=20)
     assert admin.no_show(w.ctx, b, w.at).outcome.fee == fee * 100
     settled(w)
@@ -168,8 +172,7 @@ def test_a_hold_not_paid_in_time_expires_and_frees_the_time(mode: str) -> None:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_freelancer_cancel_gives_everything_back_without_a_strike(mode: str) -> None:
-    w = world(mode)
-    b = w.paid(CLIENT, THU)
+    w, b = paid(mode)
     at_hours_before(w, 2)
     admin.freelancer_cancel(w.ctx, b, w.at)
     settled(w)
