@@ -3,14 +3,26 @@ on a fixed clock: offline deposits, or card deposits against a local Stripe."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+
+
+@cache
+def _localstripe() -> Any:
+    """One localstripe for the whole bench: its app binds to the first event loop."""
+    from infra.local.localstripe import LocalStripe
+
+    server = LocalStripe().start()
+    atexit.register(server.stop)
+    return server
 
 
 def in_process(fn: Callable[[Any], dict[str, Any]], mode: str = "offline") -> dict[str, Any]:
@@ -19,7 +31,6 @@ def in_process(fn: Callable[[Any], dict[str, Any]], mode: str = "offline") -> di
     from moto import mock_aws
 
     from infra.local import moto_query, moto_rollback
-    from infra.local.localstripe import LocalStripe
     from infra.table import create_table
     from keepslot import bootstrap
     from tests.support.api import Api, FixedClock
@@ -36,7 +47,7 @@ def in_process(fn: Callable[[Any], dict[str, Any]], mode: str = "offline") -> di
         "SITE_URL": "http://127.0.0.1:8000",
         "POWERTOOLS_METRICS_DISABLED": "true",  # the bench prints its own table
     }
-    stripe = LocalStripe().start() if mode == "stripe" else None
+    stripe = _localstripe() if mode == "stripe" else None
     if stripe is not None:
         env |= stripe_env(stripe, config)
     saved = dict(os.environ)
@@ -62,7 +73,5 @@ def in_process(fn: Callable[[Any], dict[str, Any]], mode: str = "offline") -> di
             finally:
                 bootstrap.reset()
     finally:
-        if stripe is not None:
-            stripe.stop()
         os.environ.clear()
         os.environ.update(saved)
