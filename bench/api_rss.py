@@ -63,7 +63,8 @@ def child(n: int) -> dict[str, Any]:
         if served % 10 == 1 or not tokens:
             # Each booking from its own address, as from its own client (holds.per_ip).
             booked = call("POST", "/api/bookings", body, ip=f"10.0.{served // 256}.{served % 256}")
-            tokens += [booked["manage_url"].split("#", 1)[1]] if "manage_url" in booked else []
+            if "booking" in booked:
+                tokens.append(emailed_token(booked["booking"]))
         else:
             call("GET", f"/api/slots?service=strategia&from={first}&to={first}")
         call("GET", "/api/config")
@@ -74,6 +75,16 @@ def child(n: int) -> dict[str, Any]:
             call("GET", f"/api/slots?service=conoscitiva&from={first}&to={first}")
         served += 5
     return {"requests": served, "statuses": statuses, "peak_rss_mb": round(peak_mb(), 1)}
+
+
+def emailed_token(booking: dict[str, Any]) -> str:
+    """The manage link's token, as the client's email carries it: only it may cancel (the
+    booking answer's link only looks and pays)."""
+    from keepslot import bootstrap
+    from keepslot.domain.instants import parse_iso
+
+    link = bootstrap.app().links.manage(booking["id"], parse_iso(booking["start"]))
+    return link.split("#", 1)[1]
 
 
 def peak_mb() -> float:
