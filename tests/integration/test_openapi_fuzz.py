@@ -52,6 +52,8 @@ def test_every_route_with_real_tokens_finds_no_5xx_and_no_schema_violation(api: 
     assert 200 in seen["POST /api/manage/cancel positive"], seen
     assert 200 in seen["POST /api/admin/cancel positive"], seen
     assert 200 in seen["GET /api/feed.ics positive"], seen
+    assert 200 in seen["GET /api/dashboard positive"], seen
+    assert 200 in seen["GET /api/dashboard/report positive"], seen
 
 
 def test_signed_webhook_events_never_crash_and_reach_the_handling(stripe_api: Api) -> None:

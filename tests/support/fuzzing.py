@@ -3,8 +3,9 @@ the webhook: what an attacker can reach, with the credentials a client really ho
 
 - Every operation of the published OpenAPI document is fuzzed, positive and negative.
   The routes behind a link get the token of a real booking in the header (the emailed
-  manage link, or the freelancer's admin link), a fresh booking for each operation, so
-  the cases reach the use cases and not only the token check.
+  manage link, or the freelancer's admin link), a fresh booking for each operation, and
+  the dashboard's routes a real session, so the cases reach the use cases and not only
+  the token check.
 - The webhook gets events Stripe could send (known types and others, objects with real
   and made-up booking ids), each signed with the webhook secret, so they pass the
   signature and reach the event handling.
@@ -44,6 +45,7 @@ HINTS: dict[str, Callable[[Api], dict[str, Any]]] = {
     },
     "/api/feed.ics": lambda api: {"query": {"token": FEED_TOKEN}},
 }
+SIGN_IN = {"/api/dashboard/login", "/api/dashboard/session"}  # reached without a session
 EVENT_TYPES = [
     "payment_intent.succeeded",
     "payment_intent.payment_failed",
@@ -95,6 +97,20 @@ class Bookings:
         self.n = 0
         self.ids: list[str] = []
 
+    def dashboard(self) -> dict[str, str]:
+        """The freelancer's dashboard session, signed in through the emailed link."""
+        import re
+
+        from keepslot import bootstrap
+        from tests.support.api import sent_mail
+
+        alerts = str(bootstrap.app().config.business.alerts)
+        assert self.api.post("/api/dashboard/login", {"email": alerts}).status == 202
+        self.api.tick()
+        login = re.findall(r"/dashboard/#([\w.-]+)", sent_mail()[-1]["text"])[-1]
+        session = self.api.post("/api/dashboard/session", token=login).body["token"]
+        return {"authorization": f"Bearer {session}"}
+
     def bearer(self, path: str) -> dict[str, str]:
         from keepslot import bootstrap
         from keepslot.domain.instants import parse_iso
@@ -134,10 +150,13 @@ def fuzz_api(api: Api, examples: int, *, derandomize: bool) -> Report:
     store_feed_token()
     report = Report()
     bookings = Bookings(api)
+    session = bookings.dashboard()
     modes = (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE)
     for op in operations():
         behind_link = op.path.startswith(("/api/manage", "/api/admin"))
         headers = bookings.bearer(op.path) if behind_link else {}
+        if op.path.startswith("/api/dashboard") and op.path not in SIGN_IN:
+            behind_link, headers = True, session
         for mode in modes:
             label = f"{op.method.upper()} {op.path} {mode.value}"
             kwargs: dict[str, Any] = {}
