@@ -83,7 +83,8 @@ def test_a_waiver_request_reaches_the_freelancer_and_waiving_removes_the_strike(
     w = World()
     booking_id = late_cancel(w, THU)
     assert w.snapshot(EMAIL).credits == []
-    assert clients.waiver_note(w.ctx, w.booking(booking_id), w.at) == (True, None)
+    page = manage.preview(w.ctx, booking_id, w.at)  # what the client's manage page offers
+    assert (page.actions, page.waiver) == (["waiver"], None)
     clients.request_waiver(w.ctx, booking_id, w.at, "Mio figlio all'ospedale")
     w.tick()
     [alert] = w.mail(FREELANCER, "Richiesta di eccezione")
@@ -104,8 +105,9 @@ def test_a_waiver_request_reaches_the_freelancer_and_waiving_removes_the_strike(
     w.tick()
     [decided] = w.mail(EMAIL, "Sulla tua richiesta")
     assert "le emergenze capitano" in decided.text
-    offered, why = clients.waiver_note(w.ctx, w.booking(booking_id), w.at)
-    assert not offered and why is not None and "già stato concesso" in why
+    page = manage.preview(w.ctx, booking_id, w.at)
+    assert "waiver" not in page.actions
+    assert page.waiver is not None and "già stato concesso" in page.waiver
 
 
 def test_the_waiver_credit_pays_the_next_deposit_on_confirm() -> None:
@@ -126,8 +128,9 @@ def test_a_second_waiver_in_a_year_is_refused_with_the_reason() -> None:
     first = late_cancel(w, THU)
     clients.waive(w.ctx, first, w.at, "refund")  # a credit would pay the next deposit
     second = late_cancel(w, MON)
-    offered, why = clients.waiver_note(w.ctx, w.booking(second), w.at)
-    assert not offered and why is not None and "già stato usato" in why
+    page = manage.preview(w.ctx, second, w.at)
+    assert "waiver" not in page.actions
+    assert page.waiver is not None and "già stato usato" in page.waiver
     with pytest.raises(NotAllowedNow, match="già stato usato"):
         clients.request_waiver(w.ctx, second, w.at, "ancora")
 

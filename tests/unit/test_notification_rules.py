@@ -97,7 +97,7 @@ def test_no_show_needs_the_grace_then_follows_up_once() -> None:
     w.at = THU + timedelta(minutes=5)
     with pytest.raises(NotAllowedNow):
         admin.no_show(w.ctx, booking_id, w.at)
-    assert "waiting" in admin.allowed(w.booking(booking_id), w.at)
+    assert "waiting" in admin.admin_view(w.ctx, booking_id, w.at).actions
     admin.waiting(w.ctx, booking_id, w.at, 10)
     w.tick()
     assert [m.subject for m in w.mail(CLIENT, "Ti aspetto")] == ["Ti aspetto fino alle 10:15"]
@@ -128,7 +128,7 @@ def test_arrived_completes_at_once_and_offer_invites_to_rebook() -> None:
         admin.offer(w.ctx, booking_id, w.at)
     other = w.paid(CLIENT, FRI + timedelta(days=3))
     manage.cancel(w.ctx, other, w.at)
-    assert "offer" in admin.allowed(w.booking(other), w.at)
+    assert "offer" in admin.admin_view(w.ctx, other, w.at).actions
     admin.offer(w.ctx, other, w.at)
     w.tick()
     [offer] = w.mail(CLIENT, "Troviamo un nuovo orario?")
