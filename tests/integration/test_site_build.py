@@ -152,7 +152,7 @@ def rebuild_and_decide(config: KeepslotConfig, attrs: dict[str, str]) -> Any:
         client=Client("Check", "check@example.com"),
         status=BookingStatus(attrs["status"]),
         deposit=Deposit(
-            Money(service.deposit_minor(), currency),
+            Money(service.deposit_minor(currency), currency),
             DepositStatus(attrs["deposit-status"]),
             paid=int(attrs["paid"]),
             kept=int(attrs["kept"]),

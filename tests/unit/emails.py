@@ -33,6 +33,7 @@ def config(locale: str, payments: str = "stripe") -> KeepslotConfig:
     return c.model_copy(update={"business": c.business.model_copy(update={"locale": locale})})
 
 
+@cache  # one per locale and mode: its Jinja environment compiles each template once
 def postman(locale: str, payments: str = "stripe") -> Letters:
     links = Links(SITE, lambda: TokenSigner([b"k" * 32]))
     now = lambda: datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # noqa: E731

@@ -127,7 +127,7 @@ def test_line_break_in_business_name_is_rejected(sample: dict[str, Any], newline
 def test_money_with_three_decimals_is_rejected(sample: dict[str, Any]) -> None:
     service(sample, "strategia")["price"] = "120.005"
     line = error_line(sample, "services[0].price")
-    assert "more than 2 decimals" in line
+    assert "more decimals than EUR has (2)" in line
     assert "120.005" in line
 
 

@@ -72,8 +72,8 @@ def test_deposit_is_fixed_amount_or_percent_of_price() -> None:
     )
     fixed, share = cfg.service("fixed"), cfg.service("share")
     assert isinstance(fixed, Service) and isinstance(share, Service)
-    assert fixed.deposit_minor() == 4000
-    assert share.deposit_minor() == 5000  # 4999.5 rounds half up to a minor unit
+    assert fixed.deposit_minor("EUR") == 4000
+    assert share.deposit_minor("EUR") == 5000  # 4999.5 rounds half up to a minor unit
 
 
 def test_fixed_deposit_never_exceeds_the_price() -> None:
@@ -90,7 +90,7 @@ def test_fixed_deposit_never_exceeds_the_price() -> None:
         ]
     )
     small = cfg.service("small")
-    assert small is not None and small.deposit_minor() == 3000
+    assert small is not None and small.deposit_minor("EUR") == 3000
 
 
 # free change window: 48 h

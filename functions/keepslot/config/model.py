@@ -32,6 +32,8 @@ from keepslot.config.sections import (
     Reminders,
     Service,
     Strict,
+    currency_exponent,
+    fits_currency,
     minor_units,
 )
 from keepslot.domain.availability import Schedule
@@ -78,6 +80,7 @@ class KeepslotConfig(Strict):
         ids = [s.id for s in self.services]
         if len(set(ids)) != len(ids):
             raise ValueError(f"services: ids must be unique, got {ids}")
+        self._amounts_fit_the_currency()
         for s in self.services:
             for m in s.modes:
                 if getattr(self.modes, m.value) is None:
@@ -85,6 +88,20 @@ class KeepslotConfig(Strict):
                         f"services.{s.id}.modes: offers {m.value} but modes.{m.value} is not set"
                     )
         return self
+
+    def _amounts_fit_the_currency(self) -> None:
+        cur = self.business.currency
+        amounts = {"policy.no_show_fee": self.policy.no_show_fee}
+        for i, s in enumerate(self.services):
+            amounts[f"services[{i}].price"] = s.price
+            if s.deposit.amount is not None:
+                amounts[f"services[{i}].deposit.amount"] = s.deposit.amount
+        for key, amount in amounts.items():
+            if not fits_currency(amount, cur):
+                places = currency_exponent(cur)
+                raise ValueError(
+                    f"{key}: has more decimals than {cur} has ({places}), got {amount}"
+                )
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)
@@ -112,13 +129,23 @@ class KeepslotConfig(Strict):
             late_remainder=p.late_remainder,
             credit_rebook_days=p.credit_rebook_days,
             grace_minutes=p.grace_minutes,
-            no_show_fee=minor_units(p.no_show_fee),
+            no_show_fee=self.minor(p.no_show_fee),
             waiver_returns_as=p.waiver_returns_as,
             version=self.policy_version,
         )
 
     def money(self, amount: int) -> Money:
         return Money(amount, self.business.currency)
+
+    def minor(self, amount: str) -> int:
+        """A config amount in the business currency's minor units."""
+        return minor_units(amount, self.business.currency)
+
+    def price_of(self, service: Service) -> Money:
+        return self.money(self.minor(service.price))
+
+    def deposit_of(self, service: Service) -> Money:
+        return self.money(service.deposit_minor(self.business.currency))
 
     def hold_length(self) -> timedelta:
         """How long an unpaid slot is held: minutes for a card, hours for a transfer."""

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -32,25 +33,52 @@ class ConfigError(Exception):
 
 
 def _money_str(value: Any) -> str:
-    """Money is written in major units ("90", 90, 90.5, "90.50"); stored as minor units."""
+    """Money is written in major units ("90", 90, 90.5, "90.50"); the config checks its
+    decimals against the currency's (settings.py), and `minor_units` converts it."""
     if isinstance(value, bool):
         raise ValueError("must be an amount like 90 or '90.50'")
     try:
         dec = Decimal(str(value))
     except InvalidOperation as e:
         raise ValueError(f"must be an amount like 90 or '90.50', got {value!r}") from e
+    if not dec.is_finite():
+        raise ValueError(f"must be an amount like 90 or '90.50', got {value!r}")
     if dec < 0:
         raise ValueError(f"must be >= 0, got {value}")
-    if dec != dec.quantize(Decimal("0.01")):
-        raise ValueError(f"has more than 2 decimals, got {value}")
-    return str(dec.quantize(Decimal("0.01")))
+    if dec.adjusted() >= 12:
+        raise ValueError(f"is too large for a price, got {value}")
+    if dec == dec.quantize(Decimal("0.01")):
+        return str(dec.quantize(Decimal("0.01")))  # "90" -> "90.00", as policy versions hash it
+    return str(dec)
 
 
 Amount = Annotated[str, BeforeValidator(_money_str)]
 
 
-def minor_units(amount: str) -> int:
-    return int(Decimal(amount) * 100)
+def currency_exponent(currency: str) -> int:
+    """How many decimals the currency's minor unit has: EUR 2, JPY 0, KWD 3 (Babel's data)."""
+    from babel.numbers import get_currency_precision  # lazily: a cold start spares Babel
+
+    return int(get_currency_precision(currency))
+
+
+def known_currency(code: str) -> str:
+    from babel.numbers import is_currency
+
+    if not is_currency(code):
+        raise ValueError(f"must be an ISO 4217 currency code such as EUR or GBP, got {code!r}")
+    return code
+
+
+def fits_currency(amount: str, currency: str) -> bool:
+    """Whether `amount` has no more decimals than the currency's minor unit."""
+    dec = Decimal(amount)
+    return dec == dec.quantize(Decimal(1).scaleb(-currency_exponent(currency)))
+
+
+def minor_units(amount: str, currency: str) -> int:
+    """A config amount in the currency's minor units: "90.50" EUR -> 9050, "900" JPY -> 900."""
+    return int(Decimal(amount).scaleb(currency_exponent(currency)))
 
 
 class Strict(BaseModel):
@@ -63,7 +91,9 @@ class Business(Strict):
     name: OneLine = Field(min_length=1)  # the sender's name in every email's From
     timezone: TimeZoneName
     locale: Locale = "it"
-    currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
+    currency: Annotated[str, AfterValidator(known_currency)] = Field(
+        default="EUR", pattern=r"^[A-Z]{3}$"
+    )
     sender: EmailAddress
     sender_name: OneLine | None = None
     alerts: EmailAddress
@@ -101,10 +131,10 @@ class Service(Strict):
             raise ValueError(f"must be a multiple of {LOCK_GRID_MINUTES}, got {v}")
         return v
 
-    def deposit_minor(self) -> int:
-        price = minor_units(self.price)
+    def deposit_minor(self, currency: str) -> int:
+        price = minor_units(self.price, currency)
         if self.deposit.amount is not None:
-            return min(price, minor_units(self.deposit.amount))
+            return min(price, minor_units(self.deposit.amount, currency))
         return share(price, self.deposit.percent or 0)
 
 

@@ -12,7 +12,6 @@ if TYPE_CHECKING:  # the webhook answers without the resolver, and need not load
 
 STATUS: dict[type[e.DomainError], int] = {
     e.InvalidInput: 422,
-    e.IdempotencyMismatch: 422,
     e.NotFound: 404,
     e.BadToken: 401,
     e.WrongPurpose: 403,

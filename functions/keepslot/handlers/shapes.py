@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 
-from keepslot.config.model import KeepslotConfig, minor_units
+from keepslot.config.model import KeepslotConfig
 from keepslot.domain.availability import Span
 from keepslot.domain.booking import Booking
 from keepslot.domain.instants import iso
@@ -45,8 +45,8 @@ def public_config(c: KeepslotConfig) -> dict[str, Any]:
                 "name": s.name,
                 "description": s.description,
                 "minutes": s.minutes,
-                "price": _money(minor_units(s.price), cur),
-                "deposit": _money(s.deposit_minor(), cur),
+                "price": _money(c.minor(s.price), cur),
+                "deposit": _money(s.deposit_minor(cur), cur),
                 "modes": [m.value for m in s.modes],
             }
             for s in c.services
@@ -60,7 +60,7 @@ def public_config(c: KeepslotConfig) -> dict[str, Any]:
                 {"under_hours": t.under_hours, "forfeit_percent": t.forfeit_percent}
                 for t in p.tiers()
             ],
-            "no_show_fee": _money(minor_units(p.no_show_fee), cur),
+            "no_show_fee": _money(c.minor(p.no_show_fee), cur),
             "emergency_waivers_per_year": p.emergency_waivers_per_year,
         },
         "payments": {"mode": c.payments.mode},

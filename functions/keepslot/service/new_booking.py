@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from keepslot.config.model import Service, minor_units
+from keepslot.config.model import Service
 from keepslot.domain.availability import Span, check_start, free_slots, lock_grid
 from keepslot.domain.booking import (
     Booking,
@@ -118,9 +118,9 @@ def book(ctx: Context, req: BookingRequest, now: datetime) -> Booked:
 
         return turn_away(ctx, req, service, now)
 
-    price = config.money(minor_units(service.price))
+    price = config.price_of(service)
     tier = client_tier(snap.events, now, config.reliability.window_days, _tiers(ctx))
-    due = deposit_for(tier, price, config.money(service.deposit_minor())).amount
+    due = deposit_for(tier, price, config.deposit_of(service)).amount
     needs_approval = tier.approval or (
         config.reliability.new_clients_require_approval and snap.is_new
     )
@@ -163,7 +163,7 @@ def held_booking(
     """A new booking held from `now`: for its deposit `due`, or, when nothing is due, for
     the client's Confirm on the emailed link."""
     config = ctx.config
-    price = config.money(minor_units(service.price))
+    price = config.price_of(service)
     return Booking(
         id=ctx.new_id(),
         service=service.id,

@@ -40,13 +40,13 @@ def handle_event(ctx: Context, event: dict[str, Any], now: datetime) -> str:
     for _ in range(EVENT_RETRIES):
         try:
             change, what = _event_change(ctx, str(event["type"]), event["data"]["object"], now)
-            change.provider_events.append(event_id)
+            change.provider_events.append((event_id, now))
             ctx.store.commit(change)
             return what
         except EventSeen:
             return "duplicate"
         except NotFound:
-            return _only_mark(ctx, event_id, "unknown booking")
+            return _only_mark(ctx, event_id, now, "unknown booking")
         except Unavailable:
             raise  # the provider itself failed: reading again will not help, its retry will
         except DomainError:
@@ -54,9 +54,9 @@ def handle_event(ctx: Context, event: dict[str, Any], now: datetime) -> str:
     raise PaymentUnavailable("the event could not be recorded; the provider will retry")
 
 
-def _only_mark(ctx: Context, event_id: str, what: str) -> str:
+def _only_mark(ctx: Context, event_id: str, now: datetime, what: str) -> str:
     try:
-        ctx.store.commit(Change(provider_events=[event_id]))
+        ctx.store.commit(Change(provider_events=[(event_id, now)]))
     except EventSeen:
         return "duplicate"
     return what

@@ -32,7 +32,7 @@ from keepslot.service.ports.gateway import CardSetup, PaymentStep
 
 def turn_away(ctx: Context, req: BookingRequest, service: Service, now: datetime) -> Booked:
     refuse_if_taken(ctx, req, service, now)  # a taken time answers 409, as for anyone
-    unbooked = held_booking(ctx, req, service, service.deposit_minor(), now)
+    unbooked = held_booking(ctx, req, service, ctx.config.deposit_of(service).amount, now)
     key = hashlib.sha256(f"{unbooked.client.key}|{now.date()}".encode()).hexdigest()[:24]
     farewell = notify(ctx, unbooked, now, "farewell", freelancer=False, extra={"attempt": True})
     change = Change(outbox=[replace(m, id=f"farewell-{key}") for m in farewell])

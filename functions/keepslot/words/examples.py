@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from keepslot.config.model import KeepslotConfig, Service, minor_units
+from keepslot.config.model import KeepslotConfig, Service
 from keepslot.domain.booking import (
     Booking,
     BookingStatus,
@@ -39,13 +39,13 @@ class WorkedExample:
 
 def sample_service(config: KeepslotConfig) -> Service | None:
     """The first service that takes a deposit: the one the examples are about."""
-    return next((s for s in config.services if s.deposit_minor() > 0), None)
+    return next((s for s in config.services if s.deposit_minor(config.business.currency) > 0), None)
 
 
 def sample_booking(config: KeepslotConfig, service: Service) -> Booking:
     tz = ZoneInfo(config.business.timezone)
     start = REFERENCE_START.replace(tzinfo=tz).astimezone(ZoneInfo("UTC"))
-    deposit = config.money(service.deposit_minor())
+    deposit = config.deposit_of(service)
     mode = Mode.IN_PERSON if Mode.IN_PERSON in service.modes else service.modes[0]
     return Booking(
         id="example",
@@ -58,7 +58,7 @@ def sample_booking(config: KeepslotConfig, service: Service) -> Booking:
         deposit=Deposit(deposit, DepositStatus.PAID, paid=deposit.amount),
         terms=config.terms(),
         created_at=start - timedelta(days=14),
-        price=config.money(minor_units(service.price)),
+        price=config.price_of(service),
     )
 
 

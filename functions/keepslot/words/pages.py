@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from keepslot.config.model import KeepslotConfig, Service, minor_units
+from keepslot.config.model import KeepslotConfig, Service
 from keepslot.domain.booking import Mode
 from keepslot.words.catalog import Words
 from keepslot.words.examples import WorkedExample, sample_service, worked_examples
@@ -89,8 +89,8 @@ def _render(template: str, config: KeepslotConfig, **extra: Any) -> str:
         "tiers": _tiers(config, words),
         "any_rest": any(t.forfeit_percent < 100 for t in config.terms().late_tiers),
         "grace": format_span(p.grace_minutes, locale),
-        "fee": format_money(minor_units(p.no_show_fee), currency, locale)
-        if minor_units(p.no_show_fee)
+        "fee": format_money(config.minor(p.no_show_fee), currency, locale)
+        if config.minor(p.no_show_fee)
         else "",
         "waiver_times": words.plural("unit.times", p.emergency_waivers_per_year),
         "reliability_days": words.plural("unit.day", config.reliability.window_days),
@@ -109,7 +109,7 @@ def _render(template: str, config: KeepslotConfig, **extra: Any) -> str:
 
 def _service_view(s: Service, config: KeepslotConfig, words: Words) -> ServiceView:
     locale, currency = words.locale, config.business.currency
-    price, deposit = minor_units(s.price), s.deposit_minor()
+    price, deposit = config.minor(s.price), s.deposit_minor(currency)
     return ServiceView(
         id=s.id,
         name=s.name,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -156,7 +156,8 @@ class DynamoStore:
         if "Item" not in res:
             return None
         it = plain(load(res["Item"]))
-        return Idempotency(key, it["body_hash"], it["booking_id"], parse_iso(it["created_at"]))
+        expires_at = datetime.fromtimestamp(it["expires_at"], UTC)
+        return Idempotency(key, it["body_hash"], it["booking_id"], expires_at)
 
     def _query(self, **kwargs: Any) -> list[Item]:
         out: list[Item] = []

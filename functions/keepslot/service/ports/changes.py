@@ -140,7 +140,8 @@ class Change:
     outbox: list[Message] = field(default_factory=list)
     ledger: list[LedgerEntry] = field(default_factory=list)
     idempotency: Idempotency | None = None
-    provider_events: list[str] = field(default_factory=list)  # webhook event ids, each once
+    # Webhook events, each handled once: (event id, when it was handled).
+    provider_events: list[tuple[str, datetime]] = field(default_factory=list)
 
     def __iadd__(self, other: Change) -> Change:
         for name in self.__dataclass_fields__:
