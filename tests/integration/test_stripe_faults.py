@@ -145,8 +145,10 @@ def test_late_reschedule_reports_a_missing_card_form_then_the_new_page_offers_it
     assert "client_secret" not in r.body["payment"]
     new_id, new_token = r.body["new_booking"]["id"], token_of(r.body["manage_url"])
     page = wired.get("/api/manage", token=new_token)
-    assert page.status == 200 and page.body["payment"]["kind"] == "stripe"
-    confirm_card_setup(localstripe.url, page.body["payment"]["client_secret"])
+    assert page.status == 200 and page.body["payment"]["prepare"] is True
+    form = wired.post("/api/manage/card", {}, token=new_token)
+    assert form.status == 200 and form.body["payment"]["kind"] == "stripe"
+    confirm_card_setup(localstripe.url, form.body["payment"]["client_secret"])
     done = wired.post("/api/manage/payment", {}, token=new_token)
     assert done.status == 200 and done.body["booking"]["status"] == "confirmed"
     assert len(at_stripe(stripe_client, "setup_intents", new_id)) == 1
