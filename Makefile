@@ -9,7 +9,7 @@ PORT ?= 8000
 CONFIG ?= keepslot.yaml
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve demo test test-fast lint site check-config bench package deploy chromium clean
+.PHONY: serve demo test test-fast lint layers site check-config bench package deploy chromium clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 
 # CONFIG=path: check, build the site from and serve another config than keepslot.yaml.
 check-config: $(STAMP)
-	@$(BIN)/python -m keepslot.adapters.check_config $(CONFIG)
+	@$(BIN)/python -m keepslot.config.check_config $(CONFIG)
 
 site: check-config
 	KEEPSLOT_CONFIG=$(abspath $(CONFIG)) $(BIN)/mkdocs build --strict --quiet
@@ -38,6 +38,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# Which layer imports which (ARCHITECTURE.md); exits 1 naming any import that runs the wrong way.
+layers: $(STAMP)
+	@$(BIN)/python -m keepslot.layers
 
 # Unit tests without the slow ones: the pure core, words, config, templates.
 test-fast: $(STAMP)

@@ -174,7 +174,7 @@ def measure_with_server(n: int = 15) -> dict[str, Any]:
     from infra.local.moto_server import MotoServer
     from infra.local.provision import provision
     from infra.package import place_config
-    from keepslot.adapters.settings import load_config
+    from keepslot.config.model import load_config
     from tests.support.configs import FIXTURE
 
     server = MotoServer()

@@ -12,7 +12,7 @@ YEAR_OF_CHANGES = 120  # a booking, cancel or attendance every third day
 
 def report_calls(api: Any) -> dict[str, Any]:
     from keepslot import bootstrap
-    from keepslot.service.changes import Change, ClientEvent
+    from keepslot.service.ports.changes import Change, ClientEvent
     from tests.support.counting import counting
 
     app = bootstrap.app()

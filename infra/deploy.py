@@ -43,7 +43,7 @@ from infra.deploy_secrets import (
 )
 from infra.deploy_site import inline_script_hashes, invalidate, sync_site
 from infra.table import load_template
-from keepslot.adapters.settings import KeepslotConfig, load_config
+from keepslot.config.model import KeepslotConfig, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMCONFIG = ROOT / "samconfig.toml"

@@ -8,7 +8,7 @@ Docker; pip's platform options need neither), with Babel's locale data trimmed
 to the languages keepslot speaks. Then `functions/keepslot`, and `keepslot.yaml`
 as `keepslot/keepslot.yaml` (config.PACKAGED_CONFIG), so the functions enforce
 exactly the policy the site publishes, with its validated copy beside it
-(`keepslot.yaml.json`, adapters/config_copy.py): a cold start neither parses YAML
+(`keepslot.yaml.json`, config/packaged.py): a cold start neither parses YAML
 nor builds the model's validators.
 
 Bytecode: Lambda cannot write `__pycache__` in /var/task, so a zip without it
@@ -36,7 +36,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import get_args
 
-from keepslot.adapters.settings import ConfigError, Locale, write_copy
+from keepslot.config.model import ConfigError, Locale, write_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = ROOT / "pyproject.toml"

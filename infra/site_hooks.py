@@ -25,10 +25,10 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from keepslot.adapters.settings import ConfigError, KeepslotConfig, load_config
-from keepslot.adapters.words import Words
-from keepslot.adapters.words.formats import date_patterns
-from keepslot.adapters.words.pages import render_home, render_policy
+from keepslot.config.model import ConfigError, KeepslotConfig, load_config
+from keepslot.words import Words
+from keepslot.words.formats import date_patterns
+from keepslot.words.pages import render_home, render_policy
 
 # Pages another engineer fills with forms: the hook only localises their title line.
 APP_TITLES = {

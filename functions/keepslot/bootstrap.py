@@ -8,9 +8,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from keepslot.adapters.dynamo.store import DynamoStore
-from keepslot.adapters.settings import KeepslotConfig, load_config
 from keepslot.adapters.tokens import TokenSigner
-from keepslot.config import Env
+from keepslot.config.environment import Env
+from keepslot.config.model import KeepslotConfig, load_config
 from keepslot.service.context import Context
 from keepslot.service.ports import Clock
 
@@ -19,10 +19,15 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_sesv2 import SESV2Client
 
+    from keepslot.adapters.dynamo.busy import DynamoBusyTable
+    from keepslot.adapters.dynamo.feed import FeedBookings
+    from keepslot.adapters.dynamo.logins import DynamoLogins
+    from keepslot.adapters.dynamo.needs import NeedsTable
+    from keepslot.adapters.dynamo.report import ReportTable
     from keepslot.adapters.email.links import Links
-    from keepslot.adapters.email.postman import SesPostman
     from keepslot.adapters.payments.stripe_gateway import StripeGateway
     from keepslot.service.calendars import CalendarPorts
+    from keepslot.service.letters import Letters
 
 
 # Signing keys are read again this often: a key the freelancer removes from SSM (after a
@@ -77,10 +82,43 @@ class App:
 
     @cached_property
     def ctx(self) -> Context:
-        from keepslot.service.payments import PaymentsContext
-
         card = self.payments if self.config.payments.mode == "stripe" else None
-        return PaymentsContext(store=self.store, config=self.config, new_id=new_id, payments=card)
+        return Context(store=self.store, config=self.config, new_id=new_id, payments=card)
+
+    @cached_property
+    def feed(self) -> FeedBookings:
+        """The freelancer's calendar feed's reads (only the API serves the feed)."""
+        from keepslot.adapters.dynamo.feed import FeedBookings
+
+        return FeedBookings(self.dynamodb, self.env.table_name)
+
+    @cached_property
+    def logins(self) -> DynamoLogins:
+        """The dashboard's sign-in nonces and counters."""
+        from keepslot.adapters.dynamo.logins import DynamoLogins
+
+        return DynamoLogins(self.dynamodb, self.env.table_name)
+
+    @cached_property
+    def needs(self) -> NeedsTable:
+        """What the dashboard's needs-you list reads beyond the store (waiver requests)."""
+        from keepslot.adapters.dynamo.needs import NeedsTable
+
+        return NeedsTable(self.dynamodb, self.env.table_name)
+
+    @cached_property
+    def busy_table(self) -> DynamoBusyTable:
+        """The other calendars' states, as the dashboard shows them."""
+        from keepslot.adapters.dynamo.busy import DynamoBusyTable
+
+        return DynamoBusyTable(self.dynamodb, self.env.table_name)
+
+    @cached_property
+    def report_table(self) -> ReportTable:
+        """The reliability report's counters (one Query)."""
+        from keepslot.adapters.dynamo.report import ReportTable
+
+        return ReportTable(self.dynamodb, self.env.table_name)
 
     @cached_property
     def ssm(self) -> SSMProvider:
@@ -141,11 +179,12 @@ class App:
         return Links(self.env.site_url or self.config.business.site_url, lambda: self.signer)
 
     @cached_property
-    def postman(self) -> SesPostman:
+    def postman(self) -> Letters:
         # Deferred: only the clock and the dispatcher send mail (Jinja2 stays out of the API).
-        from keepslot.adapters.email.postman import SesPostman
+        from keepslot.adapters.email.ses import SesSender
+        from keepslot.service.letters import Letters
 
-        return SesPostman(self.ses, self.config, self.links, lambda: self.clock.now())
+        return Letters(SesSender(self.ses), self.config, self.links, lambda: self.clock.now())
 
 
 _app: App | None = None

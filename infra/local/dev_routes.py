@@ -42,8 +42,11 @@ class DevRoutes:
         if route == ("POST", "/_dev/clock"):
             return self._move_clock(request)
         if route == ("GET", "/_dev/outbox"):
-            # ?to=<address>: that client's mail only
-            return json_response(self._outbox.emails(request.args.get("to", "")))
+            # ?to=<address>: that client's mail only; ?since=<n>: the mail after the first n
+            since = request.args.get("since", "0")
+            if not since.isdigit():
+                return json_error(422, "invalid_since", "since is a count of messages")
+            return json_response(self._outbox.emails(request.args.get("to", ""), int(since)))
         if route == ("GET", "/_dev/outbox.html"):
             response = Response(render_html(self._outbox.emails()), mimetype="text/html")
             # Emails are other people's HTML: nothing in the page may load or run.

@@ -119,7 +119,7 @@ def load_functions(clock: DevClock) -> Functions:
 
     bootstrap.use_clock(clock)
     from keepslot.handlers import api, dispatcher, webhook
-    from keepslot.handlers import clock as clock_function
+    from keepslot.handlers import tick as clock_function
 
     return Functions(
         clock, api.handler, clock_function.handler, webhook.handler, dispatcher.handler

@@ -29,7 +29,7 @@ class Outbox:
     A message is parsed only when someone reads it; the newest parses are kept, a
     bounded number, so the outbox never holds a second copy of every mail sent."""
 
-    KEEP_PARSED = 256
+    KEEP_PARSED = 1000
 
     def __init__(self, sent_messages: Callable[[], list[Any]], now: Callable[[], datetime]) -> None:
         self._sent_messages = sent_messages
@@ -51,15 +51,17 @@ class Outbox:
             for message in fresh:
                 self._seen[message.id] = (message, sent_at)
 
-    def emails(self, to: str = "") -> list[Email]:
+    def emails(self, to: str = "", since: int = 0) -> list[Email]:
         """Oldest first: `to`, `subject`, `text`, `html`, `sent_at`, `attachments`, ...
-        With `to`, only the mail whose To header contains it (any case)."""
+        With `to`, only the mail whose To header contains it (any case); with `since`,
+        only the mail sent after the first `since` messages."""
         self.observe()
         wanted = to.lower()
         with self._lock:
+            sent = list(self._seen.items())[max(0, since) :]
             return [
                 self._read(message_id, message, sent_at)
-                for message_id, (message, sent_at) in self._seen.items()
+                for message_id, (message, sent_at) in sent
                 if not wanted or wanted in self._to_header(message_id, message)
             ]
 

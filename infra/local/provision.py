@@ -21,7 +21,7 @@ from infra.table import create_table
 if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient
 
-    from keepslot.adapters.settings import KeepslotConfig
+    from keepslot.config.model import KeepslotConfig
 
 
 def provision(

@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     from infra.site_hooks import site_built_from
-    from keepslot.adapters.settings import ConfigError, load_config
+    from keepslot.config.model import ConfigError, load_config
 
     workdir = Path(tempfile.mkdtemp(prefix="keepslot-serve-"))
     try:

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Page, expect
 
-from keepslot.adapters.words import format_when
+from keepslot.words import format_when
 from tests.e2e.conftest import open_page
 from tests.support.configs import INTAKE_ANSWERS, with_payments, write_config
 from tests.support.stack import LocalStack

@@ -129,7 +129,7 @@ def _provision(rec: Recording) -> None:
     import boto3
 
     from infra.table import create_table
-    from keepslot.adapters.settings import load_config
+    from keepslot.config.model import load_config
 
     create_table(boto3.client("dynamodb"), TABLE)
     ssm = boto3.client("ssm")
@@ -185,11 +185,11 @@ class Life:
         return reply.body
 
     def tick(self, part: str = "life") -> None:
-        from keepslot.handlers import clock
+        from keepslot.handlers import tick
         from tests.support.apigw import LambdaContext
 
         with self.run("Clock", part):
-            clock.handler({}, LambdaContext(function_name="keepslot-clock"))  # type: ignore[arg-type]
+            tick.handler({}, LambdaContext(function_name="keepslot-clock"))  # type: ignore[arg-type]
 
     def webhook(self, kind: str, obj: dict[str, Any]) -> None:
         from keepslot.handlers import webhook

@@ -58,7 +58,7 @@ def run(copy: Path, *command: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_copy_really_has_another_business_at_its_root(copy: Path) -> None:
-    done = run(copy, sys.executable, "-m", "keepslot.adapters.check_config", "keepslot.yaml")
+    done = run(copy, sys.executable, "-m", "keepslot.config.check_config", "keepslot.yaml")
     assert done.returncode == 0, done.stderr
     text = (copy / "keepslot.yaml").read_text(encoding="utf-8")
     assert "Harbour Lane" in text and "Giulia" not in text and "strategia" not in text

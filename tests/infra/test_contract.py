@@ -26,7 +26,7 @@ from tests.infra.lifecycle import Call, Recording, measured, record_lifecycle
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "functions" / "keepslot"
-CONFIG_PY = PACKAGE / "config.py"
+CONFIG_PY = PACKAGE / "config" / "environment.py"
 DYNAMO_ADAPTERS = sorted((PACKAGE / "adapters" / "dynamo").glob("*.py"))
 TRANSACT_ACTIONS = {
     "Put": "dynamodb:PutItem",
@@ -118,7 +118,7 @@ def test_every_variable_config_reads_is_set_on_the_function(
 
 
 def test_functions_read_the_packaged_keepslot_yaml(functions: dict[str, dict[str, Any]]) -> None:
-    from keepslot.config import PACKAGED_CONFIG
+    from keepslot.config.environment import PACKAGED_CONFIG
 
     packaged = PACKAGED_CONFIG.relative_to(PACKAGE.parent).as_posix()  # keepslot/keepslot.yaml
     for props in functions.values():

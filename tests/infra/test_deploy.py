@@ -14,7 +14,7 @@ import pytest
 from infra import deploy
 from infra.deploy_secrets import PLACEHOLDER, ensure_secrets
 from infra.deploy_site import cache_control, content_type, inline_script_hashes, sync_site
-from keepslot.adapters.settings import load_config
+from keepslot.config.model import load_config
 from tests.support.configs import FIXTURE, with_payments
 from tests.support.site import site_for
 

@@ -19,7 +19,7 @@ from typing import get_args
 import pytest
 
 from infra import package
-from keepslot.adapters.settings import Locale, load_config
+from keepslot.config.model import Locale, load_config
 from tests.infra import policy_model as pm
 from tests.support.configs import FIXTURE
 
@@ -67,7 +67,7 @@ def test_zip_holds_every_handler_the_template_names(names: list[str]) -> None:
 def test_zip_carries_the_freelancers_config_where_config_py_looks(
     built: tuple[Path, Path],
 ) -> None:
-    from keepslot.config import PACKAGED_CONFIG
+    from keepslot.config.environment import PACKAGED_CONFIG
 
     inside = PACKAGED_CONFIG.relative_to(ROOT / "functions").as_posix()
     assert inside == "keepslot/keepslot.yaml"
@@ -79,7 +79,7 @@ def test_packaged_config_loads_from_its_copy_without_pyyaml(built: tuple[Path, P
     assert (built[1] / "keepslot" / "keepslot.yaml.json").is_file()
     code = (
         "import sys, json; sys.modules['yaml'] = None  # importing PyYAML would fail\n"
-        "from keepslot.adapters.settings import load_config\n"
+        "from keepslot.config.model import load_config\n"
         "c = load_config(sys.argv[1])\n"
         "print(json.dumps([c.business.name, c.policy_version]))\n"
     )
@@ -177,7 +177,7 @@ def test_packaged_babel_still_formats_money_and_dates(
     code = (
         "import sys; sys.path.insert(0, sys.argv[1])\n"
         "from datetime import datetime, UTC\n"
-        "import babel, keepslot.adapters.words.formats as f\n"
+        "import babel, keepslot.words.formats as f\n"
         "assert babel.__file__.startswith(sys.argv[1]), babel.__file__\n"
         "print(f.format_money(6000, 'EUR', sys.argv[2]))\n"
         "print(f.format_when(datetime(2026, 12, 3, 9, tzinfo=UTC), sys.argv[2],"

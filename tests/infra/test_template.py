@@ -1,5 +1,5 @@
 """template.yaml: lint-clean, SAM-translatable, and the table it declares is the
-one DESIGN.md section 4 describes (GSIs, TTL, stream, PITR, protection), with
+one ARCHITECTURE.md describes (GSIs, TTL, stream, PITR, protection), with
 every item type documented above it.
 
 The template is read with cfn-lint's own loader, independent of infra/table.py.

@@ -1,5 +1,5 @@
 """template.yaml gives the API its callers' real addresses (holds.per_ip) behind CloudFront,
-under the header names and the secret keepslot/handlers/viewer.py reads."""
+under the header names and the secret keepslot/handlers/network.py reads."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from keepslot.handlers.viewer import EDGE_HEADER, VIEWER_HEADER
+from keepslot.handlers.network import EDGE_HEADER, VIEWER_HEADER
 from tests.infra import policy_model as pm
 
 

@@ -65,7 +65,7 @@ def cal_api(
 
 def sync(api: Api, after_minutes: float = 0) -> dict[str, int]:
     """The clock's run, `after_minutes` from now, with every calendar synced."""
-    from keepslot.handlers.clock import tick
+    from keepslot.handlers.tick import tick
 
     api.clock.advance(minutes=after_minutes)
     return tick(calendars=True)

@@ -27,7 +27,7 @@ from infra.local.moto_server import MotoServer
 from infra.local.provision import provision
 from infra.table import create_table
 from keepslot import bootstrap
-from keepslot.adapters.settings import load_config
+from keepslot.config.model import load_config
 from tests.support.api import START, Api, FixedClock
 from tests.support.configs import FIXTURE, stripe_with_tiers, with_payments
 from tests.support.stripe_play import WebhookInbox, put_stripe_secrets, stripe_env

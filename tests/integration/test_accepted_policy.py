@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from keepslot.cli.main import main
-from keepslot.service.changes import Change
+from keepslot.service.ports.changes import Change
 from tests.support.api import Api, book
 from tests.support.clients import EMAIL, MON, THU, admin_of, z
 

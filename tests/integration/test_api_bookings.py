@@ -1,4 +1,4 @@
-"""The booking API against moto: shapes, statuses and errors of DESIGN section 5."""
+"""The booking API against moto: shapes, statuses and errors of handlers/api.py."""
 
 from __future__ import annotations
 

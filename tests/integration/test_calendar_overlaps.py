@@ -125,9 +125,9 @@ def test_a_feed_address_is_never_logged_stored_or_emailed(
         sync(cal_api, after_minutes=5)
         errors.append(app.calendars.table.states()["work"].last_error or "")
     assert all(errors) and len(set(errors)) == len(errors)  # each failure in its own words
-    from keepslot.handlers import clock
+    from keepslot.handlers import tick
 
-    clock.handler({"detail": {"sync_calendars": True}}, _Context())  # the Lambda's own logging
+    tick.handler({"detail": {"sync_calendars": True}}, _Context())  # the Lambda's own logging
     everything = "\n".join(
         [caplog.text, capsys.readouterr().out, *errors]
         + [m["raw"] for m in sent_mail()]

@@ -19,10 +19,10 @@ import boto3
 from keepslot.adapters.dynamo.store import DynamoStore
 from keepslot.domain.errors import DomainError
 from keepslot.service import admin, manage
-from keepslot.service.booking import book
 from keepslot.service.confirm import confirm
 from keepslot.service.context import Context
-from keepslot.service.snapshots import ClientSnapshot
+from keepslot.service.new_booking import book
+from keepslot.service.ports.snapshots import ClientSnapshot
 from tests.support.consistency import check
 from tests.support.flows import booked, request
 from tests.unit.factories import config

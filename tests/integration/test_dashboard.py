@@ -231,8 +231,8 @@ def test_a_job_given_up_on_and_a_calendar_that_fails_show_in_needs_you(api: Api)
 
     from keepslot import bootstrap
     from keepslot.adapters.dynamo.busy import DynamoBusyTable
-    from keepslot.service.changes import Change, Job, JobKind
     from keepslot.service.ports import CalendarState
+    from keepslot.service.ports.changes import Change, Job, JobKind
 
     booking = book(api).body["booking"]
     app = bootstrap.app()

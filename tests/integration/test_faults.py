@@ -1,4 +1,4 @@
-"""Faults injected once, then the flow retried: nothing lost, nothing doubled (issue 8).
+"""Faults injected once, then the flow retried: nothing lost, nothing doubled.
 
 Faults go in through botocore's event hooks on the app's own clients, so the
 code under test runs unchanged; after each scenario the consistency checker

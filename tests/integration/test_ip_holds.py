@@ -16,7 +16,7 @@ import boto3
 import pytest
 
 from keepslot import bootstrap
-from keepslot.handlers.viewer import EDGE_HEADER, VIEWER_HEADER
+from keepslot.handlers.network import EDGE_HEADER, VIEWER_HEADER
 from tests.support.api import Api, Reply, emailed_token, token_of
 from tests.support.configs import with_payments
 from tests.support.consistency import scan

@@ -1,4 +1,4 @@
-"""A bounded load run on the local stack: slots, bookings, cancels and reschedules (issue 8).
+"""A bounded load run on the local stack: slots, bookings, cancels and reschedules.
 
 Threads on loopback for LOAD_SECONDS (20 by default; `make bench` may ask for 60),
 then the figures are printed and the consistency checker walks moto's table. The
@@ -29,7 +29,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from infra.local.environment import REGION, TABLE_NAME
-from keepslot.adapters.settings import load_config
+from keepslot.config.model import load_config
 from tests.support.configs import INTAKE_ANSWERS, with_payments
 from tests.support.consistency import assert_consistent
 from tests.support.stack import LocalStack

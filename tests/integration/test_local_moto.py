@@ -25,7 +25,7 @@ from moto.dynamodb.models.table import Table
 from infra.local import moto_query, moto_rollback
 from infra.local.moto_server import MotoServer
 from infra.local.provision import provision
-from keepslot.adapters.settings import load_config
+from keepslot.config.model import load_config
 from tests.support.configs import FIXTURE
 
 pytestmark = pytest.mark.slow

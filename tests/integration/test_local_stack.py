@@ -203,6 +203,17 @@ def test_outbox_page_escapes_everything(client: Client, fake: Recorder) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
+def test_outbox_reads_one_address_or_only_the_newer_mail(client: Client, fake: Recorder) -> None:
+    fake.sent.extend(_raw_mail(f"m{n}", f"Mail {n}") for n in range(3))
+    to_marco = _raw_mail("m3", "Per Marco")
+    to_marco.raw_data = to_marco.raw_data.replace("anna@example.com", "MARCO@example.com")
+    fake.sent.append(to_marco)
+    newer = client.get("/_dev/outbox?since=2").get_json()
+    assert [m["subject"] for m in newer] == ["Mail 2", "Per Marco"]
+    assert [m["subject"] for m in client.get("/_dev/outbox?to=marco@").get_json()] == ["Per Marco"]
+    assert client.get("/_dev/outbox?since=-1").status_code == 422
+
+
 def test_large_body_is_refused_before_the_handler(client: Client, fake: Recorder) -> None:
     r = client.post("/api/bookings", data=b"x" * (64 * 1024 + 1), content_type="application/json")
     assert r.status_code == 413

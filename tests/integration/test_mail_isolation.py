@@ -32,7 +32,7 @@ def _outbox(booking_id: str) -> list[dict[str, Any]]:
 def _poison(api: Api, booking_id: str, name: str) -> str:
     """A copy of the booking's client message, for a client whose name breaks a header."""
     from keepslot import bootstrap
-    from keepslot.service.changes import Change, Message
+    from keepslot.service.ports.changes import Change, Message
 
     model = next(i for i in _outbox(booking_id) if i["to"] == "client")
     context = json.loads(model["context"])

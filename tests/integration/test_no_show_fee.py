@@ -1,16 +1,16 @@
-"""The policy's no-show fee against a real localstripe: charged once by the clock to the
-card saved at booking, declined kindly, given back by a waiver, asked by hand offline.
+"""The no-show fee against a real localstripe: charged to the card saved at booking,
+a refusal by the card's bank, Stripe failing on the wire, a waiver racing the charge.
 
-The stripe config (STRIPE_TIERS in tests/support/configs.py) sets `policy.no_show_fee: 25`;
-the offline one below sets 20. Each test ends with the table checker, which follows the fee too.
+The rules themselves (charged once, waived, asked by hand offline, no card after a
+credit) run on the fakes in tests/unit/test_no_show_fee_rules.py. The stripe config
+(STRIPE_TIERS in tests/support/configs.py) sets `policy.no_show_fee: 25`. Each test ends
+with the table checker, which follows the fee too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -18,19 +18,13 @@ import pytest
 import stripe
 
 from infra.local.localstripe import LocalStripe
-from keepslot.adapters.words import format_money
+from keepslot.words import format_money
 from tests.support.api import (
-    THU_LATER,
     Api,
-    FixedClock,
     admin_link,
-    body,
-    confirmed_in_service,
-    emailed_token,
     no_show,
     sent_mail,
 )
-from tests.support.configs import with_payments
 from tests.support.stripe_play import CARD_DECLINED_ON_CHARGE, at_stripe, meta, pay
 from tests.support.stripe_wire import StripeWire
 from tests.support.tables import booking_item, consistent, ledger
@@ -75,13 +69,6 @@ def pending_fee_jobs(booking_id: str) -> list[str]:
     ]
 
 
-def words_of(sent: list[dict[str, Any]], subject_start: str) -> str:
-    """Those messages' text, spaces collapsed (Babel writes "25,00\xa0€")."""
-    return " ".join(
-        " ".join(m["text"].split()) for m in sent if m["subject"].startswith(subject_start)
-    )
-
-
 def mails(to: str, subject_start: str) -> list[dict[str, Any]]:
     return [m for m in sent_mail() if to in m["to"] and m["subject"].startswith(subject_start)]
 
@@ -90,7 +77,7 @@ def card_now_declines(client: stripe.StripeClient, booking_id: str) -> None:
     """The card saved at booking paid the deposit; by the no-show its bank refuses it
     (expired, blocked): the booking's saved card becomes one that declines every charge."""
     from keepslot import bootstrap
-    from keepslot.service.changes import Change
+    from keepslot.service.ports.changes import Change
 
     store = bootstrap.app().store
     booking, version = store.get_booking(booking_id)
@@ -130,29 +117,6 @@ def test_no_show_charges_the_fee_once_to_the_saved_card_and_tells_the_client(
         rows(booking_id) == before == [("fee_charged", 2500), ("forfeited", 6000), ("paid", 6000)]
     )
     assert pending_fee_jobs(booking_id) == []
-    consistent()
-
-
-def test_automatic_no_show_charges_the_fee_on_the_next_tick(
-    stripe_api: Api,
-    localstripe: LocalStripe,
-    stripe_client: stripe.StripeClient,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from keepslot import bootstrap
-
-    app = bootstrap.app()
-    policy = app.config.policy.model_copy(update={"no_show_auto_mark_hours": 2})
-    monkeypatch.setattr(app, "config", app.config.model_copy(update={"policy": policy}))
-    monkeypatch.setattr(app, "ctx", app.ctx.__class__(**{**vars(app.ctx), "config": app.config}))
-    booking_id, _ = pay(stripe_api, localstripe)
-    stripe_api.clock.at = THU_10 + timedelta(hours=2)
-    stripe_api.tick()  # marks the no-show; its fee job is due from now
-    assert booking_item(booking_id).status.value == "no_show"
-    stripe_api.tick()
-    [pi] = fee_intents(stripe_client, booking_id)
-    assert pi.amount == 2500
-    assert ("fee_charged", 2500) in rows(booking_id)
     consistent()
 
 
@@ -217,46 +181,6 @@ def test_fee_charge_that_fails_upstream_is_retried_by_the_next_tick_once(
 # ---- waivers give the fee back --------------------------------------------------------
 
 
-def test_waiver_after_the_fee_was_charged_refunds_it_and_the_deposit(
-    stripe_api: Api, localstripe: LocalStripe, stripe_client: stripe.StripeClient
-) -> None:
-    booking_id, _ = pay(stripe_api, localstripe)
-    deposit = booking_item(booking_id).payment_ref["payment_intent"]
-    no_show(stripe_api, booking_id)
-    stripe_api.tick()
-    [fee] = fee_intents(stripe_client, booking_id)
-    waive(stripe_api, booking_id, "refund")
-    stripe_api.tick()
-    [(fee_refund, fee_back)] = refunds_of(stripe_client, fee.id)
-    [(deposit_refund, deposit_back)] = refunds_of(stripe_client, deposit)
-    assert (fee_back, deposit_back) == (2500, 6000)
-    entries = [(e["kind"], e["amount"], e["ref"]) for e in ledger(booking_id)]
-    assert ("fee_refunded", 2500, fee_refund) in entries
-    assert ("refunded", 6000, deposit_refund) in entries
-    stripe_api.tick()  # nothing more: one refund of each
-    assert len(refunds_of(stripe_client, fee.id)) == len(refunds_of(stripe_client, deposit)) == 1
-    assert len(ledger(booking_id)) == len(entries)
-    told = words_of(sent_mail(), "Sulla tua richiesta")
-    assert "Anche la penale di 25,00 € per la mancata presentazione è annullata: ti viene " in told
-    consistent()
-
-
-def test_waiver_before_the_fee_job_ran_means_no_fee_charge_at_all(
-    stripe_api: Api, localstripe: LocalStripe, stripe_client: stripe.StripeClient
-) -> None:
-    booking_id, _ = pay(stripe_api, localstripe)
-    no_show(stripe_api, booking_id)
-    waive(stripe_api, booking_id)  # the default: the deposit comes back as a credit
-    stripe_api.tick()
-    stripe_api.tick()
-    assert fee_intents(stripe_client, booking_id) == []
-    kinds = [k for k, _ in rows(booking_id)]
-    assert "fee_waived" in kinds and "fee_charged" not in kinds
-    assert "credit_issued" in kinds
-    assert pending_fee_jobs(booking_id) == []
-    consistent()
-
-
 def test_waiver_landing_while_the_fee_is_charged_gets_it_refunded(
     wired: Api,
     wire: StripeWire,
@@ -291,64 +215,3 @@ def test_waiver_landing_while_the_fee_is_charged_gets_it_refunded(
 
 
 # ---- no card to charge: the fee stays due, asked for by hand ----------------------------
-
-
-@pytest.fixture
-def offline_api(
-    aws: None, clock: FixedClock, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Iterator[Api]:
-    """The API in offline mode, with a no-show fee of 20."""
-    from keepslot import bootstrap
-
-    path = with_payments("offline", tmp_path, policy={"no_show_fee": 20})
-    monkeypatch.setenv("KEEPSLOT_CONFIG", str(path))
-    bootstrap.reset()
-    bootstrap.use_clock(clock)
-    yield Api(clock)
-    bootstrap.reset()
-
-
-def test_offline_no_show_keeps_the_fee_due_and_charges_nothing(offline_api: Api) -> None:
-    manage = confirmed_in_service(offline_api)
-    booking_id = offline_api.get("/api/manage", token=manage).body["booking"]["id"]
-    assert no_show(offline_api, booking_id)["fee"] == 2000
-    offline_api.tick()
-    offline_api.tick()
-    assert rows(booking_id) == [("fee_due", 2000), ("forfeited", 6000), ("paid", 6000)]
-    assert pending_fee_jobs(booking_id) == []
-    [mail] = mails(CLIENT, "Non siamo riusciti")
-    assert f"penale di {euros(2000)}" in mail["text"] and "come saldarla" in mail["text"]
-    assert "carta salvata" not in mail["text"]
-    consistent()
-
-
-def test_offline_waiver_forgives_the_fee_due(offline_api: Api) -> None:
-    manage = confirmed_in_service(offline_api)
-    booking_id = offline_api.get("/api/manage", token=manage).body["booking"]["id"]
-    no_show(offline_api, booking_id)
-    waive(offline_api, booking_id)
-    offline_api.tick()
-    kinds = [k for k, _ in rows(booking_id)]
-    assert ("fee_due", 2000) in rows(booking_id) and ("fee_waived", 2000) in rows(booking_id)
-    assert "fee_charged" not in kinds
-    told = words_of(sent_mail(), "Sulla tua richiesta")
-    assert "Anche la penale di 20,00 € per la mancata presentazione è annullata." in told
-    consistent()
-
-
-def test_booking_paid_by_credit_has_no_card_so_its_fee_stays_due(
-    stripe_api: Api, localstripe: LocalStripe, stripe_client: stripe.StripeClient
-) -> None:
-    _, token = pay(stripe_api, localstripe)
-    assert stripe_api.post("/api/manage/cancel", {}, token=token).status == 200  # a credit
-    again = stripe_api.post("/api/bookings", body(stripe_api, start=THU_LATER))
-    assert again.status == 201
-    booking_id = again.body["booking"]["id"]
-    used = stripe_api.post("/api/manage/confirm", token=emailed_token(stripe_api, booking_id))
-    assert used.body["booking"]["deposit"]["status"] == "paid"  # by the credit, no card
-    no_show(stripe_api, booking_id, at=datetime(2026, 12, 3, 10, 50, tzinfo=UTC))
-    stripe_api.tick()
-    assert fee_intents(stripe_client, booking_id) == []
-    assert ("fee_due", 2500) in rows(booking_id)
-    assert pending_fee_jobs(booking_id) == []
-    consistent()

@@ -1,6 +1,9 @@
-"""Every email, through moto's SES: recipients, subjects, the .ics, timing, the clock.
+"""Email through moto's SES: the .ics invitations, escaping, the digest, and fifty
+bookings through three clocks a minute. The clock is the real clock handler
+(`api.tick()`); the dispatcher runs inside it.
 
-The clock is the real clock handler (`api.tick()`); the dispatcher runs inside it.
+Which email goes when (reminders, attendance, credits, retries) runs on the fakes in
+tests/unit/test_notification_rules.py.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
-from tests.support.api import Api, body, book, confirmed_by_link, emailed_token, emailed_tokens
+from tests.support.api import Api, body, book, confirmed_by_link, emailed_tokens
 from tests.support.mails import FREELANCER, mails, to
 
 CLIENT = "anna@example.com"
@@ -43,17 +46,6 @@ def test_confirmation_carries_an_ics_with_the_utc_start_and_the_meeting(api: Api
     assert "/admin/#" in alert["text"]
 
 
-def test_in_person_and_phone_confirmations_name_the_place_and_who_calls(api: Api) -> None:
-    confirmed_by_link(api, mode="in_person")
-    confirmed_by_link(api, mode="phone", start="2026-12-03T10:30:00Z", email="bea@example.com")
-    place = next(m for m in to(CLIENT) if m["ics"])
-    assert "Via dell'Indipendenza 12" in place["text"]
-    assert "citofono" in place["text"]
-    assert str(event_of(place["ics"][0])["LOCATION"]).startswith("Via dell'Indipendenza")
-    phone = next(m for m in to("bea@example.com") if m["ics"])
-    assert "ti chiamo io al +39 333 000 1111" in phone["text"]
-
-
 def test_a_cancellation_withdraws_the_event_and_invites_to_rebook(api: Api) -> None:
     b, manage, _ = confirmed_by_link(api)
     assert api.post("/api/manage/cancel", {}, token=manage).status == 200
@@ -78,104 +70,6 @@ def test_reschedule_sends_a_new_invite_and_cancels_the_old_uid(api: Api) -> None
     assert str(methods["CANCEL"]["UID"]) == f"{b['id']}@127.0.0.1"
 
 
-def test_first_reminder_lands_before_the_deadline_and_names_it(api: Api) -> None:
-    confirmed_by_link(api, mode="video")
-    api.clock.advance(hours=1)  # 72 h before Thursday 10:00 Rome
-    api.tick()
-    [first] = [m for m in to(CLIENT) if m["subject"].startswith("Promemoria")]
-    assert api.clock.now() < THU_10_UTC - timedelta(hours=48)
-    assert "gratuitamente fino a martedì 1 dicembre 2026 alle 10:00" in first["text"]
-    assert "https://meet.jit.si/studio-giulia-rossi" in first["text"]
-    assert "https://meet.jit.si/test" in first["text"]
-    api.clock.advance(hours=48)  # 24 h before
-    api.tick()
-    reminders = [m for m in to(CLIENT) if m["subject"].startswith("Promemoria")]
-    assert len(reminders) == 2
-    assert "gratuitamente" not in reminders[1]["text"]
-
-
-def test_a_cancelled_booking_gets_no_reminder(api: Api) -> None:
-    _, manage, _ = confirmed_by_link(api)
-    assert api.post("/api/manage/cancel", {}, token=manage).status == 200
-    api.clock.advance(hours=72)
-    api.tick()
-    assert not [m for m in mails() if m["subject"].startswith("Promemoria")]
-
-
-def test_no_show_needs_the_grace_then_follows_up_once(api: Api) -> None:
-    _, _, admin = confirmed_by_link(api)
-    api.clock.at = THU_10_UTC + timedelta(minutes=5)
-    r = api.post("/api/admin/no-show", token=admin)
-    assert r.status == 409 and r.body["error"]["code"] == "not_allowed_now"
-    assert "waiting" in api.get("/api/admin", token=admin).body["actions"]
-    assert api.post("/api/admin/waiting", {"until_minutes": 10}, token=admin).status == 200
-    api.tick()
-    [wait] = [m for m in to(CLIENT) if m["subject"].startswith("Ti aspetto")]
-    assert wait["subject"] == "Ti aspetto fino alle 10:15"
-    api.clock.at = THU_10_UTC + timedelta(minutes=15)
-    api.tick()
-    [check] = [
-        m for m in to(FREELANCER) if m["subject"] == "Hai visto Anna? L'appuntamento è iniziato"
-    ]
-    assert "?do=no-show#" in check["text"] and "?do=arrived#" in check["text"]
-    assert "no-show" in api.get("/api/admin", token=admin).body["actions"]
-    r = api.post("/api/admin/no-show", token=admin)
-    assert r.status == 200, r.body
-    assert r.body["booking"]["status"] == "no_show"
-    assert r.body["outcome"]["deposit"] == "forfeited"
-    api.tick()
-    api.tick()
-    follow = [m for m in to(CLIENT) if m["subject"].startswith("Non siamo riusciti")]
-    assert len(follow) == 1
-    assert "http://127.0.0.1:8000/book/" in follow[0]["text"]
-    assert "/manage/#" in follow[0]["text"]
-    assert "60,00" in follow[0]["text"]
-    assert api.post("/api/admin/no-show", token=admin).status == 409
-
-
-def test_arrived_completes_at_once_and_offer_invites_to_rebook(api: Api) -> None:
-    _, _, admin = confirmed_by_link(api)
-    assert api.post("/api/admin/arrived", token=admin).status == 409  # not started yet
-    api.clock.at = THU_10_UTC + timedelta(minutes=2)
-    r = api.post("/api/admin/arrived", token=admin)
-    assert r.status == 200 and r.body["booking"]["status"] == "completed"
-    assert api.post("/api/admin/offer", token=admin).status == 409  # completed: nothing to offer
-    _, manage2, admin2 = confirmed_by_link(api, start="2026-12-07T09:00:00Z")
-    api.post("/api/manage/cancel", {}, token=manage2)
-    assert "offer" in api.get("/api/admin", token=admin2).body["actions"]
-    assert api.post("/api/admin/offer", token=admin2).status == 200
-    api.tick()
-    [offer] = [m for m in to(CLIENT) if m["subject"] == "Troviamo un nuovo orario?"]
-    assert "http://127.0.0.1:8000/book/" in offer["text"]
-
-
-def test_credit_reminder_then_expiry(api: Api) -> None:
-    _, manage, _ = confirmed_by_link(api)
-    r = api.post("/api/manage/cancel", {}, token=manage)
-    until = datetime.fromisoformat(r.body["outcome"]["credit_until"].replace("Z", "+00:00"))
-    api.clock.at = until - timedelta(hours=23)
-    api.tick()
-    [reminder] = [m for m in to(CLIENT) if m["subject"].startswith("Il tuo credito scade")]
-    assert "60,00" in reminder["text"] and "/book/" in reminder["text"]
-    api.clock.at = until + timedelta(minutes=1)
-    api.tick()
-    api.tick()
-    assert len([m for m in to(CLIENT) if m["subject"] == "Il tuo credito è scaduto"]) == 1
-    assert len([m for m in to(CLIENT) if m["subject"].startswith("Il tuo credito scade")]) == 1
-
-
-def test_a_used_credit_gets_no_reminder(api: Api) -> None:
-    _, manage, _ = confirmed_by_link(api)
-    r = api.post("/api/manage/cancel", {}, token=manage)
-    until = datetime.fromisoformat(r.body["outcome"]["credit_until"].replace("Z", "+00:00"))
-    again = book(api, start="2026-12-04T09:00:00Z").body["booking"]
-    used = api.post("/api/manage/confirm", token=emailed_token(api, again["id"]))
-    assert used.body["booking"]["status"] == "confirmed"  # the credit paid it
-    api.clock.at = until - timedelta(hours=23)
-    api.tick()
-    assert not [m for m in to(CLIENT) if m["subject"].startswith("Il tuo credito")]
-
-
 def test_the_clock_twice_sends_nothing_twice(api: Api) -> None:
     confirmed_by_link(api)
     api.clock.advance(hours=1)
@@ -187,62 +81,11 @@ def test_the_clock_twice_sends_nothing_twice(api: Api) -> None:
     assert max(subjects.values()) == 1
 
 
-def test_a_failed_send_is_retried_with_backoff(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    from keepslot import bootstrap
-    from keepslot.service.dispatch import DeliveryFailed
-
-    postman = bootstrap.app().postman
-    real = postman.deliver
-    calls = {"n": 0}
-
-    def flaky(*a: Any, **kw: Any) -> None:
-        calls["n"] += 1
-        if calls["n"] == 1:
-            raise DeliveryFailed("SES throttled")
-        real(*a, **kw)
-
-    monkeypatch.setattr(postman, "deliver", flaky)
-    book(api)
-    api.tick()
-    assert len(mails()) == 1  # one of the two went; the other waits for its backoff
-    api.tick()
-    assert len(mails()) == 1
-    api.clock.advance(minutes=2)
-    api.tick()
-    assert sorted(m["to"][0] for m in mails()) == [CLIENT, FREELANCER]
-
-
-def test_a_crash_between_send_and_record_sends_again_once(
-    api: Api, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from keepslot import bootstrap
-
-    store = bootstrap.app().store
-    real = store.mark_delivered
-
-    def crash(*a: Any, **kw: Any) -> None:
-        raise RuntimeError("the function died here")
-
-    monkeypatch.setattr(store, "mark_delivered", crash)
-    book(api)
-    with pytest.raises(RuntimeError):
-        api.tick()
-    [first] = [m["to"][0] for m in mails()]  # sent, not recorded
-    other = ({CLIENT, FREELANCER} - {first}).pop()
-    monkeypatch.setattr(store, "mark_delivered", real)
-    api.tick()
-    api.tick()
-    by_to = Counter(m["to"][0] for m in mails())
-    assert by_to == {first: 2, other: 1}  # at least once: the one repeat, never lost
-    items = _outbox_items()
-    assert len(items) == 2 and all("delivered_at" in it for it in items)
-
-
 def test_mail_given_up_on_shows_in_the_weekly_digest(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from keepslot import bootstrap
-    from keepslot.service.dispatch import DeliveryFailed
+    from keepslot.service.ports.postman import DeliveryFailed
 
     postman = bootstrap.app().postman
     real = postman.deliver
@@ -274,38 +117,7 @@ def test_templates_escape_what_clients_type(api: Api) -> None:
     assert "&lt;script&gt;" in alert["html"]
 
 
-def _outbox_items() -> list[dict[str, Any]]:
-    import boto3
-
-    res = boto3.client("dynamodb").scan(
-        TableName="keepslot-test",
-        FilterExpression="#t = :o",
-        ExpressionAttributeNames={"#t": "type"},
-        ExpressionAttributeValues={":o": {"S": "outbox"}},
-    )
-    return list(res["Items"])
-
-
 __all__ = ["body"]
-
-
-def test_no_show_is_marked_by_itself_only_when_the_policy_says_so(
-    api: Api, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from keepslot import bootstrap
-
-    app = bootstrap.app()
-    policy_ = app.config.policy.model_copy(update={"no_show_auto_mark_hours": 2})
-    monkeypatch.setattr(app, "config", app.config.model_copy(update={"policy": policy_}))
-    monkeypatch.setattr(app, "ctx", app.ctx.__class__(**{**vars(app.ctx), "config": app.config}))
-    b, _, _ = confirmed_by_link(api)
-    api.clock.at = THU_10_UTC + timedelta(hours=2)
-    api.tick()
-    api.tick()
-    assert app.store.get_booking(b["id"])[0].status.value == "no_show"
-    assert len([m for m in to(CLIENT) if m["subject"].startswith("Non siamo riusciti")]) == 1
-    auto = [m for m in to(FREELANCER) if m["subject"].startswith("Mancata presentazione")]
-    assert len(auto) == 1 and "nessuno ha risposto" in auto[0]["text"]
 
 
 def test_fifty_bookings_three_clocks_at_two_hundred_minutes_send_each_email_once(

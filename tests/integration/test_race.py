@@ -17,7 +17,7 @@ from infra.local.environment import TABLE_NAME
 from keepslot import bootstrap
 from keepslot.domain.booking import Mode
 from keepslot.domain.errors import DomainError, SlotTaken
-from keepslot.service.booking import BookingRequest, book
+from keepslot.service.new_booking import BookingRequest, book
 from tests.support.configs import INTAKE_ANSWERS
 
 pytestmark = pytest.mark.slow

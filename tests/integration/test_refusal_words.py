@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from keepslot.bootstrap import App
-from keepslot.config import Env
+from keepslot.config.environment import Env
 from tests.support.api import Api, confirmed, serving
 from tests.support.configs import english, write_config
 

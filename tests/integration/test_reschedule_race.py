@@ -22,8 +22,8 @@ from keepslot import bootstrap
 from keepslot.domain.booking import Mode
 from keepslot.domain.errors import DomainError
 from keepslot.service import manage
-from keepslot.service.booking import BookingRequest, book
 from keepslot.service.confirm import confirm
+from keepslot.service.new_booking import BookingRequest, book
 from tests.support.api import START
 from tests.support.configs import INTAKE_ANSWERS
 from tests.support.consistency import assert_consistent, scan

@@ -1,4 +1,4 @@
-"""Hostile input and leaked secrets: tokens, logs, the public form, escaping (issue 8).
+"""Hostile input and leaked secrets: tokens, logs, the public form, escaping.
 
 Tampered, expired and client-on-admin tokens, the Idempotency-Key and the 64 KB
 limit on POST /api/bookings are covered in test_api_bookings.py; this file adds
@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from keepslot.adapters.tokens import Purpose, TokenSigner
+from keepslot.adapters.tokens import TokenSigner
+from keepslot.service.ports.claims import Purpose
 from tests.support.api import (
     THU_LATER,
     Api,
@@ -109,8 +110,8 @@ def test_tokens_and_emails_never_reach_the_logs(
     api: Api, capfd: pytest.CaptureFixture[str]
 ) -> None:
     from keepslot.handlers import api as api_handler
-    from keepslot.handlers import clock as clock_handler
     from keepslot.handlers import dispatcher as dispatcher_handler
+    from keepslot.handlers import tick as clock_handler
 
     # Powertools prints JSON to the stdout it saw at import time (maybe another test's
     # capture): a second handler with the same formatter sees exactly those lines.
@@ -140,7 +141,7 @@ def test_tokens_and_emails_never_reach_the_logs(
 
 def _full_flow(api: Api) -> list[str]:
     """Book, view, switch mode, cancel, confirm from the admin link, tick: every secret."""
-    from keepslot.handlers import clock, dispatcher
+    from keepslot.handlers import dispatcher, tick
 
     emails = ["anna@example.com", "bruno.secret@example.org", "giulia@giuliarossi.it"]
     first = book(api)
@@ -163,7 +164,7 @@ def _full_flow(api: Api) -> list[str]:
     assert api.get("/api/manage", token=tokens[0][:-3] + "AAA").status == 401
     dispatcher.handler({"Records": []}, CONTEXT)
     api.clock.advance(minutes=5)
-    clock.handler({}, CONTEXT)
+    tick.handler({}, CONTEXT)
     return tokens + emails
 
 

@@ -13,8 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from keepslot.adapters.settings import KeepslotConfig, load_config
-from keepslot.adapters.words import explain
+from keepslot.config.model import KeepslotConfig, load_config
 from keepslot.domain.booking import (
     Booking,
     BookingStatus,
@@ -26,6 +25,7 @@ from keepslot.domain.booking import (
 from keepslot.domain.money import Money
 from keepslot.domain.policy import Action, decide
 from keepslot.domain.refill import refill
+from keepslot.words import explain
 from tests.support.configs import english, fixture_data, variant
 from tests.support.site import mkdocs_build as build_site
 from tests.support.words import ENGLISH, ITALIAN, catalogue_words, tokens, words_of
@@ -153,7 +153,7 @@ def rebuild_and_decide(config: KeepslotConfig, attrs: dict[str, str]) -> Any:
         client=Client("Check", "check@example.com"),
         status=BookingStatus(attrs["status"]),
         deposit=Deposit(
-            Money(service.deposit_minor(), currency),
+            Money(service.deposit_minor(currency), currency),
             DepositStatus(attrs["deposit-status"]),
             paid=int(attrs["paid"]),
             kept=int(attrs["kept"]),

@@ -35,11 +35,12 @@ def test_card_declined_at_charge_then_another_card_confirms_the_booking(
     booking_id = booked["booking"]["id"]
     first = wired.post("/api/manage/payment", {}, token=token)
     assert first.status == 409 and first.body["error"]["code"] == "payment_declined"
-    # The manage page offers the payment again, on a fresh SetupIntent: one that
-    # succeeded cannot take another card.
+    # The manage page offers the payment again, and its card form is made on a fresh
+    # SetupIntent (POST /api/manage/card): one that succeeded cannot take another card.
     page = wired.get("/api/manage", token=token)
     assert page.status == 200 and page.body["booking"]["status"] == "held"
-    step = page.body["payment"]
+    assert page.body["payment"]["prepare"] is True
+    step = wired.post("/api/manage/card", {}, token=token).body["payment"]
     assert step["kind"] == "stripe"
     assert step["client_secret"] != booked["payment"]["client_secret"]
     confirm_card_setup(localstripe.url, step["client_secret"], CARD_OK)
@@ -70,10 +71,11 @@ def test_reporting_a_declined_card_again_replays_the_decline_without_a_new_charg
     tries = [c for c in wire.calls if (c.method, c.path) == ("POST", "/v1/payment_intents")]
     assert [c.replayed for c in tries] == [False, True] and tries[0].key == tries[1].key
     assert len(at_stripe(stripe_client, "payment_intents", booked["booking"]["id"])) == 1
-    # Asking for the payment step twice makes one new SetupIntent, not two.
-    a = wired.get("/api/manage", token=token).body["payment"]["client_secret"]
-    b = wired.get("/api/manage", token=token).body["payment"]["client_secret"]
+    # Asking for the card form twice makes one new SetupIntent, not two.
+    a = wired.post("/api/manage/card", {}, token=token).body["payment"]["client_secret"]
+    b = wired.post("/api/manage/card", {}, token=token).body["payment"]["client_secret"]
     assert a == b != booked["payment"]["client_secret"]
+    assert wired.get("/api/manage", token=token).body["payment"]["client_secret"] == a
 
 
 def _page_confirms(api_base: str, client_secret: str, card: str) -> requests.Response:

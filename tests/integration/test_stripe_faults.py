@@ -1,4 +1,4 @@
-"""Stripe fails once, then the flow is retried: nothing lost, nothing doubled (issue 8).
+"""Stripe fails once, then the flow is retried: nothing lost, nothing doubled.
 
 The code under test talks to a real localstripe through one more hop on
 loopback (`StripeWire`), which breaks chosen calls the way a network does:
@@ -72,10 +72,10 @@ def test_card_form_fails_once_the_booking_stands_and_asking_again_gets_the_form_
     assert first.body["payment"]["error"]["code"] == "payment_unavailable"
     assert "client_secret" not in first.body["payment"]
     [held] = booking_items()
-    # The manage page shows the booking even while the card form cannot be made.
-    wire.fail("POST", path, mode)
+    # The manage page shows the booking and offers to make the card form: looking never
+    # calls Stripe (POST /api/manage/card makes it).
     page = wired.get("/api/manage", token=token_of(first.body["manage_url"]))
-    assert page.status == 200 and page.body["payment"]["error"]["code"] == "payment_unavailable"
+    assert page.status == 200 and page.body["payment"]["prepare"] is True
     again = wired.post("/api/bookings", payload, headers={"Idempotency-Key": key})
     assert again.status == 201, again.body
     booking_id = again.body["booking"]["id"]
@@ -145,8 +145,10 @@ def test_late_reschedule_reports_a_missing_card_form_then_the_new_page_offers_it
     assert "client_secret" not in r.body["payment"]
     new_id, new_token = r.body["new_booking"]["id"], token_of(r.body["manage_url"])
     page = wired.get("/api/manage", token=new_token)
-    assert page.status == 200 and page.body["payment"]["kind"] == "stripe"
-    confirm_card_setup(localstripe.url, page.body["payment"]["client_secret"])
+    assert page.status == 200 and page.body["payment"]["prepare"] is True
+    form = wired.post("/api/manage/card", {}, token=new_token)
+    assert form.status == 200 and form.body["payment"]["kind"] == "stripe"
+    confirm_card_setup(localstripe.url, form.body["payment"]["client_secret"])
     done = wired.post("/api/manage/payment", {}, token=new_token)
     assert done.status == 200 and done.body["booking"]["status"] == "confirmed"
     assert len(at_stripe(stripe_client, "setup_intents", new_id)) == 1
@@ -231,7 +233,7 @@ def test_no_show_fee_charge_whose_answer_is_lost_is_replayed_not_doubled(
     wired: Api, wire: StripeWire, localstripe: LocalStripe, stripe_client: stripe.StripeClient
 ) -> None:
     from keepslot import bootstrap
-    from keepslot.service.payments import PaymentUnavailable
+    from keepslot.service.ports.gateway import PaymentUnavailable
 
     booking_id, _ = pay(wired, localstripe)
     booking = booking_item(booking_id)

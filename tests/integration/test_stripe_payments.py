@@ -220,7 +220,7 @@ def test_unpaid_hold_expiry_cancels_the_intent_and_frees_the_slot(
     from dataclasses import replace
 
     from keepslot import bootstrap
-    from keepslot.service.changes import Change
+    from keepslot.service.ports.changes import Change
 
     booked, _ = book_and_save_card(stripe_api, localstripe)
     app = bootstrap.app()

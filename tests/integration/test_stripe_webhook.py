@@ -182,7 +182,7 @@ def served(
     from infra.local.moto_server import MotoServer
     from infra.local.provision import provision
     from keepslot import bootstrap
-    from keepslot.adapters.settings import load_config
+    from keepslot.config.model import load_config
 
     server = MotoServer()
     server.start()
@@ -209,7 +209,7 @@ def test_twenty_concurrent_deliveries_make_one_ledger_entry_and_one_email(
     from infra.local.environment import TABLE_NAME
     from keepslot.domain.booking import Mode
     from keepslot.service import payments
-    from keepslot.service.booking import BookingRequest, book
+    from keepslot.service.new_booking import BookingRequest, book
 
     app = served
     now = app.clock.now()

@@ -90,7 +90,7 @@ class Api:
         return self.call("POST", url, body if body is not None else {}, **kw)
 
     def tick(self) -> dict[str, int]:
-        from keepslot.handlers.clock import tick
+        from keepslot.handlers.tick import tick
 
         return tick()
 

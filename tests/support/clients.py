@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from keepslot.service.changes import Change, ClientEvent
+from keepslot.service.ports.changes import Change, ClientEvent
 from tests.support.api import Api, book, emailed_token, sent_mail, token_of
 
 EMAIL = "marco@example.com"

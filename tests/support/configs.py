@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import yaml
 
-from keepslot.adapters.settings import KeepslotConfig
+from keepslot.config.model import KeepslotConfig
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "keepslot.yaml"
 

@@ -28,8 +28,8 @@ from boto3.dynamodb.types import TypeDeserializer
 from keepslot.adapters.dynamo.codec import plain
 from keepslot.domain.availability import Span, lock_grid
 from keepslot.domain.instants import parse_iso
-from keepslot.service.changes import WAITLIST_MAIL
 from keepslot.service.digest import DIGEST_ID
+from keepslot.service.ports.changes import WAITLIST_MAIL
 from tests.support.money_checks import money_problems
 
 if TYPE_CHECKING:

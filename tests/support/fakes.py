@@ -18,16 +18,11 @@ from typing import Any
 
 from keepslot.adapters.dynamo.codec import plain
 from keepslot.adapters.dynamo.store import DynamoStore
-from keepslot.adapters.settings import KeepslotConfig
+from keepslot.config.model import KeepslotConfig
 from keepslot.domain.booking import Booking
-from keepslot.service.changes import Change
-from keepslot.service.payment_port import (
-    CardSetup,
-    Intent,
-    PaymentDeclined,
-    PaymentsContext,
-    Refund,
-)
+from keepslot.service.context import Context
+from keepslot.service.ports.changes import Change
+from keepslot.service.ports.gateway import CardSetup, Intent, PaymentDeclined, Refund
 from tests.support.fake_dynamo import FakeDynamo
 
 TABLE = "keepslot-fake"
@@ -156,10 +151,10 @@ class RecordingPostman:
 
 def fake_context(
     config: KeepslotConfig, gateway: FakeGateway | None = None, store: FakeStore | None = None
-) -> PaymentsContext:
+) -> Context:
     """The use cases' context on a FakeStore (and a FakeGateway when payments are by card)."""
     ids = itertools.count(1)
-    return PaymentsContext(
+    return Context(
         store=store or FakeStore(),
         config=config,
         new_id=lambda: f"id{next(ids):05d}",

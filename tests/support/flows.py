@@ -7,8 +7,8 @@ from typing import Any
 
 from keepslot.domain.booking import Mode
 from keepslot.service import admin, payments
-from keepslot.service.booking import BookingRequest, book
 from keepslot.service.context import Context
+from keepslot.service.new_booking import BookingRequest, book
 
 
 def request(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from keepslot.adapters.words import LOCALES
+from keepslot.words import LOCALES
 
 
 def wordlist(text: str) -> frozenset[str]:

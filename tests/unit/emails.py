@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from keepslot.adapters.email.links import Links
-from keepslot.adapters.email.postman import SesPostman
-from keepslot.adapters.email.render import TEMPLATES
-from keepslot.adapters.settings import KeepslotConfig, load_config
 from keepslot.adapters.tokens import TokenSigner
+from keepslot.config.model import KeepslotConfig, load_config
+from keepslot.service.letters import Letters
+from keepslot.words.email.render import TEMPLATES
 from tests.support.configs import with_payments
 
 MODES = ("video", "phone", "in_person")
@@ -33,10 +33,11 @@ def config(locale: str, payments: str = "stripe") -> KeepslotConfig:
     return c.model_copy(update={"business": c.business.model_copy(update={"locale": locale})})
 
 
-def postman(locale: str, payments: str = "stripe") -> SesPostman:
+@cache  # one per locale and mode: its Jinja environment compiles each template once
+def postman(locale: str, payments: str = "stripe") -> Letters:
     links = Links(SITE, lambda: TokenSigner([b"k" * 32]))
     now = lambda: datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # noqa: E731
-    return SesPostman(lambda: None, config(locale, payments), links, now)  # type: ignore[arg-type,return-value]
+    return Letters(lambda: None, config(locale, payments), links, now)  # type: ignore[arg-type,return-value]
 
 
 def context(event: str, mode: str, name: str = "Anna Bianchi") -> dict[str, Any]:

@@ -10,7 +10,7 @@ import copy
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from keepslot.adapters.settings import KeepslotConfig, parse_config
+from keepslot.config.model import KeepslotConfig, parse_config
 from keepslot.domain.booking import (
     Booking,
     BookingStatus,

@@ -37,10 +37,10 @@ from keepslot.domain.errors import (
     TooManyHolds,
 )
 from keepslot.service import admin, clients, manage, payments
-from keepslot.service.booking import book
 from keepslot.service.dispatch import deliver_pending
 from keepslot.service.jobs import run_jobs
-from keepslot.service.payment_port import PaymentDeclined
+from keepslot.service.new_booking import book
+from keepslot.service.ports.gateway import PaymentDeclined
 from tests.support.consistency import check_items
 from tests.support.fakes import FakeGateway, FakeStore, RecordingPostman, fake_context
 from tests.support.flows import request

@@ -12,8 +12,9 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from keepslot.adapters import config_copy, settings
-from keepslot.adapters.settings import ConfigError, load_config, parse_config, write_copy
+from keepslot.config import model as settings
+from keepslot.config import packaged as config_copy
+from keepslot.config.model import ConfigError, load_config, parse_config, write_copy
 from tests.support.configs import FIXTURE as SAMPLE
 
 
@@ -65,7 +66,7 @@ def test_copy_keeps_every_kind_of_value(tmp_path: Path, monkeypatch: pytest.Monk
     without_yaml(monkeypatch)
     from_copy = load_config(path)
     assert from_copy == validated
-    assert from_copy.services[0].deposit_minor() == 1050
+    assert from_copy.services[0].deposit_minor("EUR") == 1050
     assert from_copy.terms() == validated.terms()
     assert from_copy.schedule() == validated.schedule()
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from keepslot.adapters.settings import ConfigError, load_config, parse_config
+from keepslot.config.model import ConfigError, load_config, parse_config
 from tests.support.configs import FIXTURE as SAMPLE_PATH
 from tests.support.configs import fixture_data
 
@@ -127,7 +127,7 @@ def test_line_break_in_business_name_is_rejected(sample: dict[str, Any], newline
 def test_money_with_three_decimals_is_rejected(sample: dict[str, Any]) -> None:
     service(sample, "strategia")["price"] = "120.005"
     line = error_line(sample, "services[0].price")
-    assert "more than 2 decimals" in line
+    assert "more decimals than EUR has (2)" in line
     assert "120.005" in line
 
 
@@ -145,7 +145,7 @@ def test_every_mistake_is_reported_at_once(sample: dict[str, Any]) -> None:
 
 def _check_config(path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "keepslot.adapters.check_config", str(path)],
+        [sys.executable, "-m", "keepslot.config.check_config", str(path)],
         capture_output=True,
         text=True,
         timeout=60,

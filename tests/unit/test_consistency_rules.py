@@ -18,8 +18,8 @@ import pytest
 
 from keepslot.service import admin, clients, manage
 from keepslot.service.confirm import confirm
+from keepslot.service.context import Context
 from keepslot.service.jobs import run_jobs
-from keepslot.service.payments import PaymentsContext
 from tests.support.consistency import check_items
 from tests.support.fakes import FakeGateway, FakeStore, fake_context
 from tests.support.flows import booked, pay
@@ -36,7 +36,7 @@ HOUR = timedelta(hours=1)
 class Table:
     items: Items
     ids: dict[str, str]  # the scenario's names for its bookings -> their ids
-    ctx: PaymentsContext
+    ctx: Context
 
     def booking(self, name: str) -> dict[str, Any]:
         return self.item(f"BOOKING#{self.ids[name]}", "BOOKING")

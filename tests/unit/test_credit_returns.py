@@ -15,8 +15,8 @@ from typing import Any
 from keepslot.domain.booking import BookingStatus, DepositStatus
 from keepslot.service import admin, clients, manage
 from keepslot.service.confirm import confirm
+from keepslot.service.context import Context
 from keepslot.service.jobs import run_jobs
-from keepslot.service.payments import PaymentsContext
 from tests.support.consistency import check_items
 from tests.support.fakes import FakeGateway, FakeStore, fake_context
 from tests.support.flows import booked, pay
@@ -29,7 +29,7 @@ SECOND = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)  # Monday 09:00 in Rome
 LATE = FIRST - timedelta(hours=21)  # inside the 48 hours: half the deposit is kept
 
 
-def context(mode: str = "stripe", **policy: Any) -> tuple[PaymentsContext, FakeGateway]:
+def context(mode: str = "stripe", **policy: Any) -> tuple[Context, FakeGateway]:
     cfg = config(
         payments={"mode": mode},
         policy={"late_tiers": [{"under_hours": 48, "forfeit_percent": 50}], **policy},
@@ -38,7 +38,7 @@ def context(mode: str = "stripe", **policy: Any) -> tuple[PaymentsContext, FakeG
     return fake_context(cfg, gateway if mode == "stripe" else None), gateway
 
 
-def half_paid_by_credit(ctx: PaymentsContext) -> str:
+def half_paid_by_credit(ctx: Context) -> str:
     """A held booking whose deposit an earlier credit paid half of."""
     first = booked(ctx, EMAIL, FIRST, NOW)
     pay(ctx, first, NOW)
@@ -54,7 +54,7 @@ def half_paid_by_credit(ctx: PaymentsContext) -> str:
     return second
 
 
-def ledger(ctx: PaymentsContext, booking_id: str) -> Counter[str]:
+def ledger(ctx: Context, booking_id: str) -> Counter[str]:
     store = ctx.store
     assert isinstance(store, FakeStore)
     rows: Counter[str] = Counter()
@@ -64,11 +64,11 @@ def ledger(ctx: PaymentsContext, booking_id: str) -> Counter[str]:
     return rows
 
 
-def credits(ctx: PaymentsContext) -> dict[str, int]:
+def credits(ctx: Context) -> dict[str, int]:
     return {c.source_booking_id: c.amount for c in ctx.store.client_snapshot(EMAIL).credits}
 
 
-def consistent(ctx: PaymentsContext) -> None:
+def consistent(ctx: Context) -> None:
     store = ctx.store
     assert isinstance(store, FakeStore)
     assert check_items(store.items(), ctx.config.schedule()) == []
@@ -139,8 +139,8 @@ def test_a_waiver_credit_that_lapses_is_written_in_the_ledger() -> None:
 
 def test_the_expired_hold_email_tells_the_client_their_credit_is_back() -> None:
     from keepslot.adapters.email.links import Links
-    from keepslot.adapters.email.postman import SesPostman
     from keepslot.adapters.tokens import TokenSigner
+    from keepslot.service.letters import Letters
 
     ctx, _ = context()
     second = half_paid_by_credit(ctx)
@@ -154,7 +154,7 @@ def test_the_expired_hold_email_tells_the_client_their_credit_is_back() -> None:
     )
     assert mail["booking_id"] == second
     links = Links("https://example.com", lambda: TokenSigner([b"k" * 32]))
-    postman = SesPostman(lambda: None, ctx.config, links, lambda: LATE)  # type: ignore[arg-type,return-value]
+    postman = Letters(lambda: None, ctx.config, links, lambda: LATE)  # type: ignore[arg-type,return-value]
     text = postman.render(mail["template"], "client", second, json.loads(mail["context"])).text
     assert "€30.00" in text and "comes back to you as a credit" in text, text
 

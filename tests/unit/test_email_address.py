@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from keepslot.adapters.email_address import email_address
+from keepslot.config.email_address import email_address
 from keepslot.handlers.models import BookingBody
 from tests.unit import factories
 
@@ -73,7 +73,7 @@ def test_a_bad_booking_email_names_the_field() -> None:
 
 
 def test_a_bad_sender_names_its_key() -> None:
-    from keepslot.adapters.settings import ConfigError
+    from keepslot.config.model import ConfigError
 
     with pytest.raises(ConfigError) as exc:
         factories.config(

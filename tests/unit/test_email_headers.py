@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from keepslot.adapters.email.postman import folded_subject
+from keepslot.adapters.email.ses import SesSender
+from keepslot.service.letters import folded_subject
 from tests.unit.emails import context, postman
 
 
@@ -33,7 +34,7 @@ def _ctx(template: str, name: str = "Anna Bianchi") -> dict[str, Any]:
 def _sent(locale: str, template: str, to: str, name: str) -> tuple[bytes, EmailMessage]:
     ses = RecordingSes()
     p = postman(locale)
-    p._ses = lambda: ses  # type: ignore[assignment,return-value]
+    p._sender = SesSender(lambda: ses)  # type: ignore[arg-type,return-value]
     p.deliver(template, to, "b1", _ctx(template, name))
     [raw] = ses.raw
     msg = email.message_from_bytes(raw, policy=policy.default)

@@ -8,8 +8,8 @@ import re
 import pytest
 from icalendar import Calendar
 
-from keepslot.adapters.email.postman import CANCELS, INVITES
-from keepslot.adapters.email.render import TEMPLATES
+from keepslot.service.letters import CANCELS, INVITES
+from keepslot.words.email.render import TEMPLATES
 from tests.unit.emails import LOCALES, MODES, NAMES, PAYMENTS, config, context, postman
 
 

@@ -1,4 +1,4 @@
-"""DESIGN section 2, one rule at a time: what decide() does to a deposit, with fixed clocks.
+"""The policy, one rule at a time: what decide() does to a deposit, with fixed clocks.
 
 The default booking starts on 2026-12-01 at 09:00 UTC with a 60.00 EUR deposit
 paid in full, under the default terms (48 h free window, 100% late, credit for
@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from keepslot.adapters.settings import Service
+from keepslot.config.model import Service
 from keepslot.domain.booking import Booking, BookingStatus, Client, DepositStatus
 from keepslot.domain.credit import apply_credits, expired, usable
 from keepslot.domain.errors import DomainError, IllegalTransition, NotAllowedNow
@@ -36,8 +36,8 @@ from keepslot.domain.reliability import (
     waivers_left,
 )
 from keepslot.domain.terms import Returned
-from keepslot.service.changes import JobKind
 from keepslot.service.jobs_plan import jobs_for
+from keepslot.service.ports.changes import JobKind
 from tests.unit.factories import DEPOSIT, PRICE, START, booking, config, credit, event, terms
 
 MINUTE = timedelta(minutes=1)
@@ -72,8 +72,8 @@ def test_deposit_is_fixed_amount_or_percent_of_price() -> None:
     )
     fixed, share = cfg.service("fixed"), cfg.service("share")
     assert isinstance(fixed, Service) and isinstance(share, Service)
-    assert fixed.deposit_minor() == 4000
-    assert share.deposit_minor() == 5000  # 4999.5 rounds half up to a minor unit
+    assert fixed.deposit_minor("EUR") == 4000
+    assert share.deposit_minor("EUR") == 5000  # 4999.5 rounds half up to a minor unit
 
 
 def test_fixed_deposit_never_exceeds_the_price() -> None:
@@ -90,7 +90,7 @@ def test_fixed_deposit_never_exceeds_the_price() -> None:
         ]
     )
     small = cfg.service("small")
-    assert small is not None and small.deposit_minor() == 3000
+    assert small is not None and small.deposit_minor("EUR") == 3000
 
 
 # free change window: 48 h

@@ -11,11 +11,10 @@ from keepslot.domain.reliability import (
     client_tier,
     deposit_for,
     strikes,
-    tier_for,
     tier_of,
     waivers_left,
 )
-from keepslot.service.changes import ClientEvent
+from keepslot.service.ports.changes import ClientEvent
 from tests.unit.factories import START, event
 
 DAY = timedelta(days=1)
@@ -55,7 +54,7 @@ def test_store_events_work_as_history() -> None:
         ClientEvent("ada@example.com", "late_cancel", START - 5 * DAY, "b1"),
         ClientEvent("ada@example.com", "no_show", START - 4 * DAY, "b2"),
     ]
-    assert tier_for(history, START, 365, TIERS) == "prepay"
+    assert client_tier(history, START, 365, TIERS).rule == "prepay"
 
 
 def test_highest_reached_tier_is_named_and_lower_ones_still_apply() -> None:
@@ -74,7 +73,7 @@ def test_tier_order_in_the_config_does_not_matter() -> None:
 def test_block_overrides_every_tier() -> None:
     tier = tier_of(3, TIERS, blocked=True)
     assert tier.blocked and tier.rule is Rule.BLOCKED
-    assert tier_for([], START, 365, TIERS, blocked=True) is Rule.BLOCKED
+    assert client_tier([], START, 365, TIERS, blocked=True).rule is Rule.BLOCKED
 
 
 def test_window_is_configurable() -> None:

@@ -10,10 +10,11 @@ from typing import Any
 from keepslot.adapters.dynamo.report import ReportTable, counter_updates
 from keepslot.domain.report import Tally, ledger_tally, month_of, months_back, rates
 from keepslot.service import admin, clients, manage
-from keepslot.service.changes import Change, ClientEvent, LedgerEntry
 from keepslot.service.confirm import confirm
-from keepslot.service.payments import PaymentsContext
-from keepslot.service.report import increments, report
+from keepslot.service.context import Context
+from keepslot.service.ports.changes import Change, ClientEvent, LedgerEntry
+from keepslot.service.ports.report_counters import increments
+from keepslot.service.report import report
 from tests.support.fakes import FakeStore, fake_context
 from tests.support.flows import booked, pay
 from tests.unit.factories import config
@@ -24,7 +25,7 @@ DEC_1 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # Tuesday 10:00 in Rome
 JAN_12 = datetime(2027, 1, 12, 9, 0, tzinfo=UTC)  # Tuesday 10:00 in Rome
 
 
-def offline(**policy: Any) -> PaymentsContext:
+def offline(**policy: Any) -> Context:
     ctx = fake_context(config(payments={"mode": "offline"}, policy=policy))
     store = ctx.store
     assert isinstance(store, FakeStore)
@@ -32,7 +33,7 @@ def offline(**policy: Any) -> PaymentsContext:
     return ctx
 
 
-def counted(ctx: PaymentsContext, now: datetime, months: int = 3) -> dict[str, Tally]:
+def counted(ctx: Context, now: datetime, months: int = 3) -> dict[str, Tally]:
     store = ctx.store
     assert isinstance(store, FakeStore)
     reader = ReportTable(lambda: store.db, store.table)  # type: ignore[arg-type, return-value]

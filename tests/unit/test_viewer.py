@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from keepslot.adapters.tokens import TokenSigner
-from keepslot.handlers.viewer import EDGE_HEADER, VIEWER_HEADER, client_network, network
+from keepslot.handlers.network import EDGE_HEADER, VIEWER_HEADER, client_network, network
 
 SECRET = "per-stack-secret"
 

@@ -13,9 +13,9 @@ from keepslot.domain.availability import Span
 from keepslot.domain.errors import InvalidInput, TooManyHolds
 from keepslot.domain.waitlist import Times
 from keepslot.service import admin, manage, waitlist
-from keepslot.service.changes import WAITLIST_MAIL
 from keepslot.service.dispatch import deliver_pending
 from keepslot.service.jobs import run_jobs
+from keepslot.service.ports.changes import WAITLIST_MAIL
 from tests.support.consistency import check_items
 from tests.support.fakes import TABLE, FakeStore, RecordingPostman, fake_context
 from tests.support.flows import booked, pay

@@ -9,7 +9,6 @@ from itertools import product
 
 import pytest
 
-from keepslot.adapters.words import LOCALES, explain, format_money, format_span, format_when
 from keepslot.domain.booking import (
     Booking,
     BookingStatus,
@@ -21,6 +20,7 @@ from keepslot.domain.booking import (
 from keepslot.domain.money import Money
 from keepslot.domain.policy import Action, Fate, Give, Outcome, Reason, decide
 from keepslot.domain.terms import LateTier, Returned, Terms
+from keepslot.words import LOCALES, explain, format_money, format_span, format_when
 from tests.support.words import FOREIGN, catalogue_words, tokens, words_of
 
 ROME = "Europe/Rome"

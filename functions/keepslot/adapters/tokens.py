@@ -14,31 +14,12 @@ import hashlib
 import hmac
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 
 from keepslot.domain.errors import BadToken, EmailLinkNeeded, WrongPurpose
+from keepslot.service.ports.claims import Claim, Purpose, b36
 
 _SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,64}\.[a-z]{1,16}\.[0-9a-z]{1,13}\.[A-Za-z0-9_-]{43}$")
-
-
-class Purpose(StrEnum):
-    MANAGE = "manage"  # the link emailed to the client's address: it may change the booking
-    VIEW = "view"  # the link in the booking answer: it shows the booking and takes the deposit
-    ADMIN = "admin"
-    # The freelancer's dashboard: these name a random nonce, not a booking.
-    LOGIN = "login"  # the emailed sign-in link: 15 minutes, exchanged once for a session
-    DASHBOARD = "dashboard"  # the session the page keeps for the day
-    WAITLIST = "waitlist"  # names a waitlist entry: its holder may leave the list
-    OFFER = "offer"  # names a freed time (`<service>_<start epoch b36>`), never a booking
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    booking_id: str
-    purpose: Purpose
-    expires: datetime
 
 
 class TokenSigner:
@@ -90,12 +71,3 @@ class TokenSigner:
 def _mac(key: bytes, body: str) -> str:
     digest = hmac.new(key, body.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-
-def b36(n: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while n:
-        n, r = divmod(n, 36)
-        out = digits[r] + out
-    return out or "0"

@@ -12,9 +12,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from keepslot.adapters.calendars.feed import usable_address
-from keepslot.adapters.dynamo.busy import DynamoBusyTable
-from keepslot.config import Env
+from keepslot import cli_wiring
+from keepslot.config.environment import Env
 from keepslot.service.ports import FeedFailed
 
 if TYPE_CHECKING:
@@ -24,7 +23,7 @@ COLUMNS = ("calendar", "name", "last_success", "busy_ahead", "etag", "last_error
 
 
 def cmd_calendars(cli: Cli) -> int:
-    states = DynamoBusyTable(cli.dynamodb, cli.table).states()
+    states = cli.tools.busy().states()
     tz = ZoneInfo(cli.config.business.timezone)
 
     def local(at: datetime | None) -> str:
@@ -63,7 +62,7 @@ def cmd_calendar_set(cli: Cli) -> int:
         print(f"Paste the secret address of {cid!r}, then Enter:", file=sys.stderr)
     address = stdin.readline().strip()
     try:
-        usable_address(address, loopback_http=cli.args.endpoint is not None)
+        cli_wiring.check_feed_address(address, loopback_http=cli.args.endpoint is not None)
     except FeedFailed as err:
         print(f"keepslot: {err}", file=sys.stderr)
         return 2

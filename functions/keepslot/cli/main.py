@@ -13,19 +13,25 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from keepslot.adapters.dynamo.admin_queries import ClientAdmin
-from keepslot.adapters.dynamo.store import DynamoStore
-from keepslot.adapters.settings import ConfigError, KeepslotConfig, load_config
+from keepslot import cli_wiring
 from keepslot.cli import calendars, output, report, reports
 from keepslot.cli.local_stack import LocalStack, find
-from keepslot.config import Env
+from keepslot.cli_wiring import TableTools
+from keepslot.config.environment import Env
+from keepslot.config.model import ConfigError, KeepslotConfig, load_config
 from keepslot.domain.booking import BookingStatus
+from keepslot.service.ports import AdminReads, Customers, Profiles, Store
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_ssm import SSMClient
+
+
+class ClientTable(Store, Profiles, Protocol):
+    """The table as the command line uses it: a client's snapshot, and blocking them."""
+
 
 LOCAL_REGION = "eu-south-1"
 BOOKING_COLUMNS = ("start", "id", "status", "service", "mode", "client", "deposit")
@@ -119,12 +125,16 @@ class Cli:
         return client
 
     @property
-    def admin(self) -> ClientAdmin:
-        return ClientAdmin(self.dynamodb, self.table)
+    def tools(self) -> TableTools:
+        return TableTools(self.dynamodb, self.table)
 
     @property
-    def store(self) -> DynamoStore:
-        return DynamoStore(self.dynamodb, self.table, timezone=self.config.business.timezone)
+    def admin(self) -> AdminReads:
+        return self.tools.admin()
+
+    @property
+    def store(self) -> ClientTable:
+        return self.tools.store(timezone=self.config.business.timezone)
 
     def emit(self, rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
         if self.args.json:
@@ -222,8 +232,6 @@ def cmd_export(cli: Cli) -> int:
 
 
 def cmd_erase(cli: Cli) -> int:
-    from keepslot.adapters.dynamo.erasure import TableErasure
-    from keepslot.adapters.tokens import TokenSigner
     from keepslot.domain.errors import DomainError
     from keepslot.service.erase import erase_client
 
@@ -232,17 +240,16 @@ def cmd_erase(cli: Cli) -> int:
         print(f"keepslot: this erases {email} for good; add --yes to go ahead", file=sys.stderr)
         return 2
     env = cli.env
-    signer = TokenSigner.from_setting(cli.secret(env.token_key_param))
-    payments = None
+    signer = cli_wiring.token_signer(cli.secret(env.token_key_param))
+    payments: Customers | None = None
     if cli.config.payments.mode == "stripe":
-        from keepslot.adapters.payments.stripe_gateway import StripeGateway
-
-        secret = cli.secret(env.stripe_secret_param)
-        payments = StripeGateway(lambda: secret, lambda: "", "", env.stripe_api_base)
+        payments = cli_wiring.card_customers(
+            cli.secret(env.stripe_secret_param), env.stripe_api_base
+        )
     try:
         # "client:" keeps these pseudonyms apart from those of networks (same key).
         done = erase_client(
-            TableErasure(cli.dynamodb, cli.table),
+            cli.tools.erasure(),
             payments,
             lambda e: signer.pseudonym(f"client:{e}"),
             email,

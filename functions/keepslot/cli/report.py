@@ -14,11 +14,10 @@ COLUMNS = ("month", *COUNTERS, "late_cancel_rate", "no_show_rate")
 
 
 def cmd_report(cli: Cli) -> int:
-    from keepslot.adapters.dynamo.report import ReportTable
     from keepslot.service.report import report
 
     b = cli.config.business
-    reader = ReportTable(cli.dynamodb, cli.table)
+    reader = cli.tools.report()
     r = report(reader, cli.now, cli.args.months, b.timezone, b.currency)
     rows: list[dict[str, Any]] = [{"month": m} | t.as_dict() | _rates(t) for m, t in r.months]
     rows.append({"month": "total"} | (t := total(t for _, t in r.months)).as_dict() | _rates(t))

@@ -6,12 +6,12 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from keepslot.adapters.settings import KeepslotConfig
+from keepslot.config.model import KeepslotConfig
 from keepslot.domain.booking import Booking
 from keepslot.domain.instants import iso
 from keepslot.domain.reliability import STRIKE_KINDS, client_tier, strikes, waivers_left
 from keepslot.domain.terms import Terms
-from keepslot.service.snapshots import ClientSnapshot
+from keepslot.service.ports.snapshots import ClientSnapshot
 
 Row = dict[str, Any]
 HISTORY_KINDS = (

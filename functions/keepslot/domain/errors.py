@@ -98,10 +98,6 @@ class EmailLinkNeeded(WrongPurpose):
     code = "email_link_needed"
 
 
-class IdempotencyMismatch(DomainError):
-    code = "idempotency_mismatch"
-
-
 class Unavailable(DomainError):
     """A provider the action depends on (the card processor) failed or did not answer.
 

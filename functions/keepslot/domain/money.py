@@ -19,14 +19,6 @@ class Money:
         if self.amount < 0:
             raise ValueError(f"money cannot be negative, got {self.amount}")
 
-    @classmethod
-    def zero(cls, currency: str) -> Money:
-        return cls(0, currency)
-
-    def percent(self, pct: int) -> Money:
-        """pct % of this amount, rounded half up to a minor unit."""
-        return Money((self.amount * pct + 50) // 100, self.currency)
-
     def __add__(self, other: Money) -> Money:
         self._same(other)
         return Money(self.amount + other.amount, self.currency)

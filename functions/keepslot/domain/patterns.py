@@ -1,4 +1,4 @@
-"""A client's patterns, as the article asks the freelancer to read them.
+"""A client's patterns, as a freelancer reads them before deciding anything.
 
 Availability: how a new client's preferred days and times (free text from the
 intake) overlap the weekly hours. A change of pattern: a client reliable for

@@ -128,18 +128,6 @@ def client_tier(
     return tier_of(strikes(events, now, window_days), tiers, blocked=blocked)
 
 
-def tier_for(
-    events: Iterable[Happened],
-    now: datetime,
-    window_days: int,
-    tiers: Iterable[tuple[int, str]],
-    *,
-    blocked: bool = False,
-) -> Rule | None:
-    """The highest rule reached (blocked first), or None: the one rule to name."""
-    return client_tier(events, now, window_days, tiers, blocked=blocked).rule
-
-
 def deposit_for(tier: Tier, price: Money, deposit: Money) -> Money:
     """The deposit a client in `tier` owes: the full price under prepay."""
     return price if tier.prepay else deposit.min(price)

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-# A client event's kind -> the counter it adds one to (service/changes.ClientEvent).
+# A client event's kind -> the counter it adds one to (service/ports/changes.py, ClientEvent).
 EVENT_COUNTERS: Mapping[str, str] = {
     "booked": "bookings",
     "completed": "completed",

@@ -1,6 +1,6 @@
 """The shapes of the API's answers, for the OpenAPI document (`responses=` on each route).
 
-Routes build their answers in handlers/views.py; these models only describe them, so
+Routes build their answers in handlers/shapes.py; these models only describe them, so
 schemathesis can check every answer against the document. Fields a route leaves out
 when they do not apply are optional here.
 """

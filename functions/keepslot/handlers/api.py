@@ -24,7 +24,6 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from keepslot.adapters.tokens import Purpose
 from keepslot.domain.errors import DomainError
 from keepslot.handlers import (
     answers,
@@ -32,7 +31,7 @@ from keepslot.handlers import (
     routes_clients,
     routes_dashboard,
     routes_waitlist,
-    views,
+    shapes,
 )
 from keepslot.handlers.deps import (
     AppDep,
@@ -44,9 +43,10 @@ from keepslot.handlers.deps import (
 )
 from keepslot.handlers.errors import domain_error, error, proxy_error
 from keepslot.handlers.models import BookingBody, CancelBody, ModeBody, RescheduleBody
-from keepslot.handlers.viewer import client_network
-from keepslot.service import booking, payments
-from keepslot.service.changes import NEW_VERSION
+from keepslot.handlers.network import client_network
+from keepslot.service import new_booking, payments
+from keepslot.service.ports.changes import NEW_VERSION
+from keepslot.service.ports.claims import Purpose
 
 MAX_BODY = 64 * 1024
 # Most requests record no business metric; that is normal, not worth a warning per call.
@@ -80,7 +80,7 @@ def _invalid(err: RequestValidationError) -> Any:
 
 @api.get("/api/config", responses=answers.answers(answers.ConfigAnswer))
 def get_config(app: AppDep) -> dict[str, Any]:
-    return views.public_config(app.config)
+    return shapes.public_config(app.config)
 
 
 @api.get("/api/slots", responses=answers.answers(answers.SlotsAnswer))
@@ -90,15 +90,15 @@ def get_slots(
     to: Annotated[date, Query()],
     app: AppDep,
 ) -> dict[str, Any]:
-    free = booking.slots(app.ctx, service, from_, to, app.clock.now())
-    return views.slots(service, app.config.business.timezone, free)
+    free = new_booking.slots(app.ctx, service, from_, to, app.clock.now())
+    return shapes.slots(service, app.config.business.timezone, free)
 
 
 @api.post("/api/bookings", responses=answers.answers(answers.BookedAnswer, 201))
 def post_booking(body: BookingBody, app: AppDep) -> Any:
     key = api.current_event.headers.get("idempotency-key")
     raw = api.current_event.body or ""
-    request = booking.BookingRequest(
+    request = new_booking.BookingRequest(
         service=body.service,
         start=body.start,
         mode=body.mode,
@@ -113,11 +113,11 @@ def post_booking(body: BookingBody, app: AppDep) -> Any:
         body_hash=hashlib.sha256(raw.encode()).hexdigest(),
     )
     if body.website or (body.elapsed_ms is not None and body.elapsed_ms < 3000):
-        return views.created(views.decoy(request, app.config))  # a bot: say yes, keep nothing
+        return shapes.created(shapes.decoy(request, app.config))  # a bot: say yes, keep nothing
     network = client_network(api.current_event.raw_event, app.env.edge_secret)
     if network:  # only its keyed hash is kept, never the address
         request = replace(request, ip_hash=app.signer.pseudonym(network))
-    booked = booking.book(app.ctx, request, app.clock.now())
+    booked = new_booking.book(app.ctx, request, app.clock.now())
     metrics.add_metric(name="BookingCreated", unit=MetricUnit.Count, value=1)
     if booked.decoy:  # the card form a real booking would show; nothing is ever charged
         from keepslot.service import turned_away
@@ -125,7 +125,7 @@ def post_booking(body: BookingBody, app: AppDep) -> Any:
         step = turned_away.payment_step(app.ctx, booked.booking)
     else:
         step = payments.payment_step(app.ctx, booked.booking, booked.version)
-    return views.created(views.booked(app, booked, step))
+    return shapes.created(shapes.booked(app, booked, step))
 
 
 @api.get("/api/manage", responses=answers.answers(answers.PreviewAnswer))
@@ -135,7 +135,7 @@ def get_manage(app: AppDep, claim: ViewerClaim) -> dict[str, Any]:
     can_act = claim.purpose is Purpose.MANAGE
     preview = manage.preview(app.ctx, claim.booking_id, app.clock.now(), can_act=can_act)
     # Looking writes nothing: a card form the booking does not hold yet is made by a POST.
-    return views.preview(app, preview, payments.shown_step(app.ctx, preview.booking))
+    return shapes.preview(app, preview, payments.shown_step(app.ctx, preview.booking))
 
 
 @api.post("/api/manage/cancel", responses=answers.answers(answers.ChangedAnswer))
@@ -143,7 +143,7 @@ def post_cancel(body: CancelBody, app: AppDep, booking_id: ClientBooking) -> dic
     from keepslot.service import manage
 
     changed = manage.cancel(app.ctx, booking_id, app.clock.now(), body.reason)
-    return views.changed(app, changed)
+    return shapes.changed(app, changed)
 
 
 @api.post("/api/manage/reschedule", responses=answers.answers(answers.ChangedAnswer))
@@ -156,7 +156,7 @@ def post_reschedule(body: RescheduleBody, app: AppDep, booking_id: ClientBooking
         # The move is done and a retry could not redo it: a Stripe failure is reported
         # inside `payment`, and the new booking's page offers the card form again.
         step = payments.payment_step(app.ctx, changed.new_booking, NEW_VERSION)
-    return views.changed(app, changed, step)
+    return shapes.changed(app, changed, step)
 
 
 @api.post("/api/manage/mode", responses=answers.answers(answers.ChangedAnswer))
@@ -164,21 +164,21 @@ def post_mode(body: ModeBody, app: AppDep, booking_id: ClientBooking) -> dict[st
     from keepslot.service import manage
 
     changed = manage.switch_mode(app.ctx, booking_id, app.clock.now(), body.mode)
-    return views.changed(app, changed)
+    return shapes.changed(app, changed)
 
 
 @api.post("/api/manage/card", responses=answers.answers(answers.CardAnswer))
 def post_card(app: AppDep, booking_id: Viewer) -> dict[str, Any]:
     """The card form of a held booking, made now when the booking holds none."""
     held, step = payments.card_form(app.ctx, booking_id)
-    return {"booking": views.booking_view(held), "payment": views.payment(step)}
+    return {"booking": shapes.booking_view(held), "payment": shapes.payment(step)}
 
 
 @api.post("/api/manage/payment", responses=answers.answers(answers.BookingAnswer))
 def post_payment(app: AppDep, booking_id: Viewer) -> dict[str, Any]:
     # The body (the page's SetupIntent id) is not trusted: the booking names its own.
     done = payments.confirm(app.ctx, booking_id, app.clock.now())
-    return {"booking": views.booking_view(done)}
+    return {"booking": shapes.booking_view(done)}
 
 
 @api.post("/api/manage/confirm", responses=answers.answers(answers.BookingAnswer))
@@ -187,14 +187,14 @@ def post_confirm(app: AppDep, booking_id: ClientBooking) -> dict[str, Any]:
     from keepslot.service import confirm
 
     done = confirm.confirm(app.ctx, booking_id, app.clock.now())
-    return {"booking": views.booking_view(done)}
+    return {"booking": shapes.booking_view(done)}
 
 
 @api.get("/api/admin", responses=answers.answers(answers.AdminAnswer))
 def get_admin(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import admin
 
-    return views.admin(app, admin.admin_view(app.ctx, booking_id, app.clock.now()))
+    return shapes.admin(app, admin.admin_view(app.ctx, booking_id, app.clock.now()))
 
 
 @api.post("/api/admin/confirm-deposit", responses=answers.answers(answers.BookingAnswer))
@@ -202,7 +202,7 @@ def post_confirm_deposit(app: AppDep, booking_id: FreelancerBooking) -> dict[str
     from keepslot.service import admin
 
     done = admin.confirm_deposit(app.ctx, booking_id, app.clock.now())
-    return {"booking": views.booking_view(done)}
+    return {"booking": shapes.booking_view(done)}
 
 
 @api.post("/api/admin/cancel", responses=answers.answers(answers.ChangedAnswer))
@@ -210,7 +210,7 @@ def post_admin_cancel(app: AppDep, booking_id: FreelancerBooking) -> dict[str, A
     from keepslot.service import admin
 
     changed = admin.freelancer_cancel(app.ctx, booking_id, app.clock.now())
-    return views.changed(app, changed)
+    return shapes.changed(app, changed)
 
 
 @api.get("/api/openapi.json", include_in_schema=False)

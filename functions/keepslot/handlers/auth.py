@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
-from keepslot.adapters.tokens import Claim, Purpose
 from keepslot.domain.errors import BadToken
+from keepslot.service.ports.claims import Claim, Purpose
 
 if TYPE_CHECKING:
     from keepslot.bootstrap import App

@@ -7,11 +7,11 @@ import io
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from keepslot.adapters.email.links import ADMIN_LINK_LIFETIME
 from keepslot.domain.report import COUNTERS, Tally, rates, total
 from keepslot.service.dashboard import Need, Overview
 from keepslot.service.dashboard_login import DASHBOARD_MAIL_ID
-from keepslot.service.views import booking_view
+from keepslot.service.json_shapes import booking_view
+from keepslot.service.ports.postman import ADMIN_LINK_LIFETIME
 
 if TYPE_CHECKING:
     from keepslot.bootstrap import App

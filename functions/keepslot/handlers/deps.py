@@ -9,8 +9,8 @@ from aws_lambda_powertools.event_handler import ApiGatewayResolver, Depends
 from aws_lambda_powertools.event_handler.request import Request
 
 from keepslot import bootstrap
-from keepslot.adapters.tokens import Claim, Purpose
 from keepslot.handlers.auth import claim_of
+from keepslot.service.ports.claims import Claim, Purpose
 
 # The booking answer's link may look and pay; only the emailed link may change anything.
 LOOK_AND_PAY = (Purpose.VIEW, Purpose.MANAGE)

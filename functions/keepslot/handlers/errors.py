@@ -12,7 +12,6 @@ if TYPE_CHECKING:  # the webhook answers without the resolver, and need not load
 
 STATUS: dict[type[e.DomainError], int] = {
     e.InvalidInput: 422,
-    e.IdempotencyMismatch: 422,
     e.NotFound: 404,
     e.BadToken: 401,
     e.WrongPurpose: 403,
@@ -75,7 +74,7 @@ def domain_error(err: e.DomainError, locale: str | None = None) -> Response[Any]
 
 
 def worded(err: e.DomainError, locale: str) -> str:
-    from keepslot.adapters.words import Words
+    from keepslot.words import Words
 
     words = Words(locale)
     key = f"err.{err.reason}"

@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from keepslot.adapters.email_address import EmailAddress
-from keepslot.adapters.fields import OneLine, Text, TimeZoneName
+from keepslot.config.email_address import EmailAddress
+from keepslot.config.fields import OneLine, Text, TimeZoneName
 from keepslot.domain.booking import Mode
 
 

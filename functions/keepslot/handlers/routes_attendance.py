@@ -11,7 +11,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepslot.handlers import answers, views
+from keepslot.handlers import answers, shapes
 from keepslot.handlers.deps import AppDep, FreelancerBooking
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
@@ -27,7 +27,7 @@ def post_arrived(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import admin
 
     done = admin.arrived(app.ctx, booking_id, app.clock.now())
-    return {"booking": views.booking_view(done)}
+    return {"booking": shapes.booking_view(done)}
 
 
 @router.post("/api/admin/waiting", responses=answers.answers(answers.BookingAnswer))
@@ -35,7 +35,7 @@ def post_waiting(body: WaitingBody, app: AppDep, booking_id: FreelancerBooking) 
     from keepslot.service import admin
 
     done = admin.waiting(app.ctx, booking_id, app.clock.now(), body.until_minutes)
-    return {"booking": views.booking_view(done)}
+    return {"booking": shapes.booking_view(done)}
 
 
 @router.post("/api/admin/no-show", responses=answers.answers(answers.ChangedAnswer))
@@ -43,7 +43,7 @@ def post_no_show(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import admin
 
     changed = admin.no_show(app.ctx, booking_id, app.clock.now())
-    return views.changed(app, changed)
+    return shapes.changed(app, changed)
 
 
 @router.post("/api/admin/offer", responses=answers.answers(answers.BookingAnswer))
@@ -51,4 +51,4 @@ def post_offer(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import admin
 
     done = admin.offer(app.ctx, booking_id, app.clock.now())
-    return {"booking": views.booking_view(done)}
+    return {"booking": shapes.booking_view(done)}

@@ -11,12 +11,12 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import Field
 
-from keepslot.adapters.fields import Text
+from keepslot.config.fields import Text
 from keepslot.handlers import answers
 from keepslot.handlers.deps import AppDep, ClientBooking, FreelancerBooking
 from keepslot.handlers.errors import error
 from keepslot.handlers.models import Body, WaiveBody
-from keepslot.service.views import booking_view, outcome_view
+from keepslot.service.json_shapes import booking_view, outcome_view
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 logger = Logger(service="keepslot-api", child=True)
@@ -85,8 +85,7 @@ def post_block(body: BlockBody, app: AppDep, booking_id: FreelancerBooking) -> d
 def get_feed(app: AppDep) -> Response[Any]:
     from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
-    from keepslot.adapters.bookings_feed import calendar
-    from keepslot.adapters.dynamo.feed import FeedBookings
+    from keepslot.words.bookings_feed import calendar
 
     try:
         secret = app.secret(app.env.feed_token_param)
@@ -100,5 +99,5 @@ def get_feed(app: AppDep) -> Response[Any]:
     if not given or not hmac.compare_digest(given.encode(), secret.encode()):
         return error(401, "bad_token", "this calendar link is not valid")
     now = app.clock.now()
-    bookings = FeedBookings(app.dynamodb, app.env.table_name).since(now - FEED_PAST)
+    bookings = app.feed.since(now - FEED_PAST)
     return Response(200, "text/calendar; charset=utf-8", calendar(bookings, app.config, now))

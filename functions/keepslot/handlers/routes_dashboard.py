@@ -13,14 +13,13 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import Field
 
-from keepslot.adapters.tokens import Purpose
 from keepslot.domain.instants import iso
-from keepslot.handlers import answers, dashboard_views
-from keepslot.handlers import dashboard_answers as shapes
+from keepslot.handlers import answers, dashboard_answers, dashboard_views
 from keepslot.handlers.auth import claim_of
 from keepslot.handlers.deps import AppDep
 from keepslot.handlers.models import Body
-from keepslot.handlers.viewer import client_network
+from keepslot.handlers.network import client_network
+from keepslot.service.ports.claims import Purpose
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
@@ -42,48 +41,41 @@ def _session(app: AppDep) -> None:
     claim_of(app, router.current_event.headers, Purpose.DASHBOARD)
 
 
-@router.post("/api/dashboard/login", responses=answers.answers(shapes.LoginAnswer, 202))
+@router.post("/api/dashboard/login", responses=answers.answers(dashboard_answers.LoginAnswer, 202))
 def post_login(body: LoginBody, app: AppDep) -> Response[Any]:
-    from keepslot.adapters.dynamo.logins import DynamoLogins
     from keepslot.service.dashboard_login import request_link
 
     network = client_network(router.current_event.raw_event, app.env.edge_secret)
     hashed = app.signer.pseudonym(network) if network else None
-    logins = DynamoLogins(app.dynamodb, app.env.table_name)
-    request_link(app.ctx, logins, body.email, hashed, app.clock.now())
+    request_link(app.ctx, app.logins, body.email, hashed, app.clock.now())
     return Response(202, "application/json", '{"status": "sent if known"}')
 
 
-@router.post("/api/dashboard/session", responses=answers.answers(shapes.SessionAnswer))
+@router.post("/api/dashboard/session", responses=answers.answers(dashboard_answers.SessionAnswer))
 def post_session(app: AppDep) -> dict[str, Any]:
-    from keepslot.adapters.dynamo.logins import DynamoLogins
     from keepslot.service.dashboard_login import SESSION_LIFETIME, open_session
 
     claim = claim_of(app, router.current_event.headers, Purpose.LOGIN)
-    open_session(DynamoLogins(app.dynamodb, app.env.table_name), claim.booking_id, claim.expires)
+    open_session(app.logins, claim.booking_id, claim.expires)
     until = app.clock.now() + SESSION_LIFETIME
     token = app.signer.sign(secrets.token_urlsafe(12), Purpose.DASHBOARD, until)
     return {"token": token, "expires": iso(until)}
 
 
-@router.get("/api/dashboard", responses=answers.answers(shapes.OverviewAnswer))
+@router.get("/api/dashboard", responses=answers.answers(dashboard_answers.OverviewAnswer))
 def get_dashboard(app: AppDep) -> dict[str, Any]:
-    from keepslot.adapters.dynamo.busy import DynamoBusyTable
-    from keepslot.adapters.dynamo.needs import NeedsTable
     from keepslot.service.dashboard import overview
 
     _session(app)
-    needs = NeedsTable(app.dynamodb, app.env.table_name)
-    calendars = DynamoBusyTable(app.dynamodb, app.env.table_name)
     now = app.clock.now()
-    seen = overview(app.ctx, app.store, needs.waiver_requests, calendars.states, now)
+    seen = overview(app.ctx, app.store, app.needs.waiver_requests, app.busy_table.states, now)
     return dashboard_views.overview(app, seen, now)
 
 
 @router.post("/api/dashboard/act", responses=answers.answers(answers.BookingAnswer))
 def post_act(body: ActBody, app: AppDep) -> dict[str, Any]:
     from keepslot.service.dashboard import act
-    from keepslot.service.views import booking_view
+    from keepslot.service.json_shapes import booking_view
 
     _session(app)
     now = app.clock.now()
@@ -94,7 +86,7 @@ def post_act(body: ActBody, app: AppDep) -> dict[str, Any]:
 Months = Annotated[int, Query(ge=1, le=36)]
 
 
-@router.get("/api/dashboard/report", responses=answers.answers(shapes.ReportAnswer))
+@router.get("/api/dashboard/report", responses=answers.answers(dashboard_answers.ReportAnswer))
 def get_report(app: AppDep, months: Months = 12) -> dict[str, Any]:
     _session(app)
     return dashboard_views.report_json(_report(app, months))
@@ -109,9 +101,7 @@ def get_report_csv(app: AppDep, months: Months = 12) -> Response[str]:
 
 
 def _report(app: AppDep, months: int) -> Any:
-    from keepslot.adapters.dynamo.report import ReportTable
     from keepslot.service.report import report
 
     b = app.config.business
-    reader = ReportTable(app.dynamodb, app.env.table_name)
-    return report(reader, app.clock.now(), months, b.timezone, b.currency)
+    return report(app.report_table, app.clock.now(), months, b.timezone, b.currency)

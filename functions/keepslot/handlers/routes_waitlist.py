@@ -12,9 +12,8 @@ from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import AfterValidator, Field
 
-from keepslot.adapters.email_address import EmailAddress
-from keepslot.adapters.fields import OneLine, TimeZoneName
-from keepslot.adapters.tokens import Purpose
+from keepslot.config.email_address import EmailAddress
+from keepslot.config.fields import OneLine, TimeZoneName
 from keepslot.domain.booking import Mode
 from keepslot.domain.errors import BadToken
 from keepslot.domain.instants import iso
@@ -23,6 +22,7 @@ from keepslot.handlers import answers
 from keepslot.handlers.auth import claim_of
 from keepslot.handlers.deps import AppDep
 from keepslot.handlers.models import Body
+from keepslot.service.ports.claims import Purpose
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 _WINDOW = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
@@ -137,9 +137,9 @@ def post_waitlist_leave(request: Request, app: AppDep) -> dict[str, Any]:
 @router.get("/api/offer", responses=answers.answers(OfferAnswer))
 def get_offer(request: Request, app: AppDep) -> dict[str, Any]:
     """The freed time an offer link names, and whether it is still free now."""
-    from keepslot.adapters.email.links import offer_of
     from keepslot.domain.waitlist import FreedTime
     from keepslot.service.offers import still_free
+    from keepslot.service.ports.claims import offer_of
 
     claim = claim_of(app, request.headers, Purpose.OFFER)
     try:

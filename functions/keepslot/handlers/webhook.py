@@ -22,7 +22,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from keepslot import bootstrap
 from keepslot.handlers.errors import proxy, proxy_error
-from keepslot.service import payment_events, payments
+from keepslot.service import payment_events
+from keepslot.service.ports import BadEvent, PaymentUnavailable, WebhookNotReady
 
 MAX_BODY = 256 * 1024  # Stripe events are small; anything bigger is not one
 logger = Logger(service="keepslot-webhook")
@@ -47,19 +48,19 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     app = bootstrap.app()
     try:
         verified = app.payments.parse_event(raw, signature)
-    except payments.WebhookNotReady as e:
+    except WebhookNotReady as e:
         if app.config.payments.mode == "stripe":
             # The alarm counts this line: until Stripe's secret is stored, no event counts.
             logger.error("webhook_secret_unset: %s", e.message)
         else:  # offline payments never set it: a stray request is no reason to alarm
             logger.warning("webhook refused: %s", e.message)
         return proxy_error(503, e.code, e.message)
-    except payments.BadEvent as e:
+    except BadEvent as e:
         logger.warning("webhook refused", extra={"reason": e.message})
         return proxy_error(400, e.code, e.message)
     try:
         what = payment_events.handle_event(app.ctx, verified, app.clock.now())
-    except payments.PaymentUnavailable as e:
+    except PaymentUnavailable as e:
         logger.warning("webhook deferred", extra={"event": verified["id"], "code": e.code})
         return proxy_error(503, e.code, e.message)
     logger.info("webhook", extra={"event": verified["id"], "type": verified["type"], "did": what})

@@ -10,15 +10,15 @@ from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
 from keepslot.domain.instants import iso
 from keepslot.domain.policy import Action, Outcome, decide
 from keepslot.service import fees
-from keepslot.service.booking import free_slot
-from keepslot.service.changes import Change, ClientEvent, Hold, LedgerEntry
 from keepslot.service.clients import admin_actions
 from keepslot.service.confirmed import on_confirmed
 from keepslot.service.context import Context
 from keepslot.service.mail import notify
-from keepslot.service.manage import Changed
-from keepslot.service.money import settle
-from keepslot.service.snapshots import ClientSnapshot
+from keepslot.service.manage import ActionResult
+from keepslot.service.new_booking import free_slot
+from keepslot.service.ports.changes import Change, ClientEvent, Hold, LedgerEntry
+from keepslot.service.ports.snapshots import ClientSnapshot
+from keepslot.service.settle import settle
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def arrived(ctx: Context, booking_id: str, now: datetime) -> Booking:
 
 
 def waiting(ctx: Context, booking_id: str, now: datetime, until_minutes: int | None) -> Booking:
-    """The article: if you are willing to wait, say so and set a limit."""
+    """The freelancer is willing to wait: the client hears so, and until when."""
     booking, _ = _attendance(ctx, booking_id, now, "waiting")
     minutes = until_minutes if until_minutes is not None else booking.terms.grace_minutes or 15
     until = now + timedelta(minutes=max(1, min(minutes, 120)))
@@ -61,11 +61,11 @@ def waiting(ctx: Context, booking_id: str, now: datetime, until_minutes: int | N
     return booking
 
 
-def no_show(ctx: Context, booking_id: str, now: datetime) -> Changed:
+def no_show(ctx: Context, booking_id: str, now: datetime) -> ActionResult:
     booking, version = _attendance(ctx, booking_id, now, "no-show")
     change, outcome, done = mark_no_show(ctx, booking, version, now, auto=False)
     ctx.store.commit(change)
-    return Changed(done, outcome)
+    return ActionResult(done, outcome)
 
 
 def mark_no_show(
@@ -92,7 +92,7 @@ def mark_no_show(
 
 
 def offer(ctx: Context, booking_id: str, now: datetime) -> Booking:
-    """ "Offer a new time": invite the client to book again (the article: always ask)."""
+    """'Offer a new time': invite the client to book again (asked, never assumed)."""
     booking, _ = _attendance(ctx, booking_id, now, "offer")
     ctx.store.commit(Change(outbox=notify(ctx, booking, now, "offer", freelancer=False)))
     return booking
@@ -114,7 +114,7 @@ def confirm_deposit(ctx: Context, booking_id: str, now: datetime) -> Booking:
     return done
 
 
-def freelancer_cancel(ctx: Context, booking_id: str, now: datetime) -> Changed:
+def freelancer_cancel(ctx: Context, booking_id: str, now: datetime) -> ActionResult:
     booking, version = ctx.store.get_booking(booking_id)
     require(booking, now, Who.FREELANCER, "cancel")
     outcome = decide(booking, Action.FREELANCER_CANCEL, now)
@@ -125,4 +125,4 @@ def freelancer_cancel(ctx: Context, booking_id: str, now: datetime) -> Changed:
         change.holds_closed.append(Hold.of(booking))
     change.outbox += notify(ctx, done, now, "cancelled_by_freelancer", outcome=outcome)
     ctx.store.commit(change)
-    return Changed(done, outcome)
+    return ActionResult(done, outcome)

@@ -17,7 +17,7 @@ def fit_text(fit: Fit, locale: str) -> str:
         return ""
     from babel.dates import get_day_names  # lazy: Babel only when an alert needs it
 
-    from keepslot.adapters.words import Words
+    from keepslot.words import Words
 
     words = Words(locale)
     days = get_day_names("wide", locale=locale)

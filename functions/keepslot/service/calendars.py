@@ -21,14 +21,14 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from keepslot.adapters.config_calendars import CalendarFeed
+from keepslot.config.calendar_feeds import CalendarFeed
 from keepslot.domain.availability import Span
 from keepslot.domain.booking import Booking
 from keepslot.domain.busy import busy_blocks, cells, merge, overlapping, pieces
 from keepslot.domain.errors import DomainError
 from keepslot.domain.instants import iso
-from keepslot.service.changes import Change, Message
 from keepslot.service.context import Context
+from keepslot.service.json_shapes import booking_view
 from keepslot.service.ports import (
     BusyTable,
     CalendarState,
@@ -38,7 +38,7 @@ from keepslot.service.ports import (
     Fetched,
     StateChanged,
 )
-from keepslot.service.views import booking_view
+from keepslot.service.ports.changes import Change, Message
 
 SYNC_EVERY = timedelta(minutes=5)
 SLACK = timedelta(seconds=30)

@@ -1,6 +1,6 @@
 """Knowing a client: emergency waivers, screening (approve/decline), letting a client go.
 
-The article: allow real emergencies, screen new leads, and let go of unreliable
+A freelancer allows real emergencies, screens new leads, and lets go of unreliable
 clients professionally and kindly. Every change here is one Change (one transaction),
 except blocking, which updates the client's profile through the Profiles port.
 """
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Protocol
 
 from keepslot.domain import actions
 from keepslot.domain.actions import WAIVER_DECLINED, WAIVER_REQUESTED, Record, Who
@@ -19,22 +18,17 @@ from keepslot.domain.policy import Action, Outcome, decide
 from keepslot.domain.reliability import Kind, Tier, client_tier, waivers_left
 from keepslot.domain.terms import Returned
 from keepslot.service import fees
-from keepslot.service.booking import free_slot
-from keepslot.service.changes import Change, ClientEvent, Hold, Message
 from keepslot.service.confirmed import on_confirmed
 from keepslot.service.context import Context
 from keepslot.service.jobs_plan import jobs_for
 from keepslot.service.mail import notify
-from keepslot.service.money import settle
-from keepslot.service.snapshots import ClientSnapshot
+from keepslot.service.new_booking import free_slot
+from keepslot.service.ports.changes import Change, ClientEvent, Hold
+from keepslot.service.ports.snapshots import ClientSnapshot
+from keepslot.service.ports.store import Profiles
+from keepslot.service.settle import settle
 
 WAIVER_CREDIT = "#waiver"  # a waiver's credit key suffix: a leftover credit may hold CREDIT#<id>
-
-
-class Profiles(Protocol):
-    """Writes to a client's PROFILE item (the DynamoDB adapter implements it)."""
-
-    def set_blocked(self, email: str, blocked: bool, outbox: list[Message]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -73,7 +67,7 @@ def waiver_block(
 
 def waiver_words(ctx: Context, code: str) -> str:
     """Why a waiver is not open, in the site's language."""
-    from keepslot.adapters.words import Words
+    from keepslot.words import Words
 
     return Words(ctx.config.business.locale)(f"waiver.why.{code}")
 

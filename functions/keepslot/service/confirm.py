@@ -15,11 +15,11 @@ from datetime import datetime
 from keepslot.domain.booking import OPEN, Booking, BookingStatus, DepositStatus
 from keepslot.domain.credit import apply_credits
 from keepslot.domain.errors import DomainError, NotAllowedNow, Superseded
-from keepslot.service.changes import Change, ClientEvent, Hold, LedgerEntry
 from keepslot.service.confirmed import on_confirmed
 from keepslot.service.context import Context
 from keepslot.service.mail import notify
-from keepslot.service.snapshots import ClientSnapshot
+from keepslot.service.ports.changes import Change, ClientEvent, Hold, LedgerEntry
+from keepslot.service.ports.snapshots import ClientSnapshot
 
 
 def confirm(ctx: Context, booking_id: str, now: datetime) -> Booking:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from keepslot.domain.booking import Booking, BookingStatus
-from keepslot.service.changes import Change, Job, JobKind
 from keepslot.service.context import Context
+from keepslot.service.ports.changes import Change, Job, JobKind
 
 
 def on_confirmed(ctx: Context, booking: Booking, now: datetime) -> Change:

@@ -4,28 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Protocol
 
-from keepslot.adapters.settings import KeepslotConfig
-from keepslot.domain.availability import Span
-from keepslot.domain.booking import Booking
-from keepslot.domain.waitlist import WaitEntry
-from keepslot.service.changes import Change, Freed, Idempotency
-from keepslot.service.snapshots import Agenda, ClientSnapshot, DueItem
-
-
-class Store(Protocol):
-    def get_booking(self, booking_id: str) -> tuple[Booking, int]: ...
-    def client_snapshot(self, email: str) -> ClientSnapshot: ...
-    def calendar(self, start: datetime, end: datetime) -> list[Span]: ...
-    def agenda(self, start: datetime, end: datetime) -> Agenda: ...
-    def due(self, now: datetime, limit: int = 100) -> list[DueItem]: ...
-    def idempotency(self, key: str) -> Idempotency | None: ...
-    def commit(self, change: Change) -> None: ...
-    def freed_between(self, start: datetime, end: datetime) -> list[Freed]: ...
-    def waiting_from(self, day: date) -> list[WaitEntry]: ...
-    def waitlist_entry(self, entry_id: str) -> WaitEntry: ...
+from keepslot.config.model import KeepslotConfig
+from keepslot.domain.errors import NotAllowedNow
+from keepslot.service.ports.gateway import PaymentGateway
+from keepslot.service.ports.store import Store
 
 
 @dataclass(frozen=True)
@@ -33,3 +16,19 @@ class Context:
     store: Store
     config: KeepslotConfig
     new_id: Callable[[], str]
+    # The card provider, when the wiring has one (built lazily, used in stripe mode only).
+    payments: PaymentGateway | None = None
+
+
+def gateway(ctx: Context) -> PaymentGateway | None:
+    """The gateway when payments are by card, else None (offline mode)."""
+    if ctx.config.payments.mode != "stripe":
+        return None
+    return ctx.payments
+
+
+def require_gateway(ctx: Context) -> PaymentGateway:
+    gw = gateway(ctx)
+    if gw is None:
+        raise NotAllowedNow("card payments are not enabled")
+    return gw

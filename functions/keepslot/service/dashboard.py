@@ -19,7 +19,7 @@ from keepslot.domain.errors import InvalidInput, NotAllowedNow
 from keepslot.service import admin, clients
 from keepslot.service.context import Context
 from keepslot.service.ports import CalendarState
-from keepslot.service.snapshots import ClientSnapshot, DueItem
+from keepslot.service.ports.snapshots import ClientSnapshot, DueItem
 
 AGENDA_DAYS = 15  # today and the next 14
 NO_SHOW_LOOKBACK = timedelta(days=7)  # past that, the clock has completed the booking

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from keepslot.domain.instants import iso
-from keepslot.service.changes import Change, Message
 from keepslot.service.context import Context
+from keepslot.service.ports.changes import Change, Message
 
 LOGIN_LIFETIME = timedelta(minutes=15)
 SESSION_LIFETIME = timedelta(hours=8)

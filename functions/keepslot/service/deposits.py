@@ -12,11 +12,11 @@ import logging
 from datetime import datetime
 
 from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
-from keepslot.service.changes import Change, Hold, Job, JobKind, LedgerEntry
 from keepslot.service.confirmed import on_confirmed
 from keepslot.service.context import Context
 from keepslot.service.mail import notify
-from keepslot.service.payment_port import Intent, ref_ids, with_ref
+from keepslot.service.ports.changes import Change, Hold, Job, JobKind, LedgerEntry
+from keepslot.service.ports.gateway import Intent, ref_ids, with_ref
 
 log = logging.getLogger("keepslot")
 

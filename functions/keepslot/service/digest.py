@@ -9,7 +9,7 @@ tier, and the clients whose payment terms are due for their six-monthly review.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import Any, Protocol, cast
+from typing import Any, cast
 from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
@@ -17,9 +17,10 @@ from keepslot.domain.booking import Booking, BookingStatus
 from keepslot.domain.errors import NotFound
 from keepslot.domain.instants import iso
 from keepslot.domain.reliability import client_tier
-from keepslot.service.changes import Change, Job, JobKind, Message
 from keepslot.service.context import Context
-from keepslot.service.snapshots import ClientSnapshot, DueItem
+from keepslot.service.ports.changes import Change, Job, JobKind, Message
+from keepslot.service.ports.snapshots import ClientSnapshot, DueItem
+from keepslot.service.ports.store import DigestReads
 
 DIGEST_ID = "DIGEST"  # the job lives at BOOKING#DIGEST, one item per week
 DIGEST_AT = time(7, 0)  # Monday morning, the business's time zone
@@ -29,12 +30,6 @@ HOLD_HORIZON = timedelta(days=62)
 
 # Per store: a warm container skips the read once a week's digest is known to exist.
 _ensured: WeakKeyDictionary[object, set[str]] = WeakKeyDictionary()
-
-
-class DigestReads(Protocol):
-    def due_between(self, start: datetime, end: datetime, part: str = "DUE") -> list[DueItem]: ...
-    def bookings_between(self, start: datetime, end: datetime) -> list[Booking]: ...
-    def ensure_job(self, job: Job) -> bool: ...
 
 
 def next_digest(tz: str, now: datetime) -> datetime:

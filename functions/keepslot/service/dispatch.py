@@ -5,33 +5,18 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from keepslot.domain.patterns import pattern_change
 from keepslot.service.context import Context
-from keepslot.service.snapshots import ClientSnapshot, DueItem
+from keepslot.service.ports.postman import Postman
+from keepslot.service.ports.snapshots import ClientSnapshot, DueItem
+from keepslot.service.ports.store import Outbox
 
 MAX_ATTEMPTS = 5
 log = logging.getLogger("keepslot")
 HISTORY_WINDOW = timedelta(days=182)  # the alert's history line: the last six months
 HISTORY_KINDS = ("late_cancel", "no_show", "completed", "early_cancel", "reschedule")
-
-
-class Postman(Protocol):
-    def deliver(self, template: str, to: str, booking_id: str, context: dict[str, Any]) -> None:
-        """Render and send one message; raise DeliveryFailed when it did not go."""
-        ...
-
-
-class DeliveryFailed(Exception):
-    pass
-
-
-class Outbox(Protocol):
-    def mark_delivered(self, pk: str, sk: str, at: datetime) -> None: ...
-    def retry_later(
-        self, pk: str, sk: str, attempts: int, due: datetime, *, failed: bool
-    ) -> None: ...
 
 
 def deliver_pending(

@@ -10,21 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
 
-
-class ClientRecords(Protocol):
-    def customers(self, email: str) -> list[str]:
-        """The card provider's Customer ids behind the client's bookings."""
-        ...
-
-    def erase(self, email: str, pseudonym: str) -> dict[str, int]:
-        """Scrub the client from the table; counts of what was touched."""
-        ...
-
-
-class Customers(Protocol):
-    def delete_customer(self, customer_id: str) -> None: ...
+from keepslot.service.ports.store import ClientRecords, Customers
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,16 +27,15 @@ from datetime import datetime
 from keepslot.domain.booking import Booking, BookingStatus
 from keepslot.domain.instants import iso
 from keepslot.domain.policy import Outcome
-from keepslot.service.changes import Change, Job, JobKind, LedgerEntry
-from keepslot.service.context import Context
+from keepslot.service.context import Context, gateway
+from keepslot.service.deposits import refund_job
 from keepslot.service.mail import notify
-from keepslot.service.payments import (
+from keepslot.service.ports.changes import Change, Job, JobKind, LedgerEntry
+from keepslot.service.ports.gateway import (
     Intent,
     PaymentDeclined,
     PaymentGateway,
     PaymentUnavailable,
-    gateway,
-    refund_job,
     with_ref,
 )
 

@@ -19,21 +19,16 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Protocol, cast
+from typing import cast
 
 from keepslot.domain.errors import Conflict, DomainError, Unavailable
 from keepslot.service.context import Context
-from keepslot.service.snapshots import DueItem
+from keepslot.service.ports.snapshots import DueItem
+from keepslot.service.ports.store import JobAttempts
 
 MAX_ATTEMPTS = 10  # an outage: the next tick, then 2, 4, 8, 16, 32 minutes, hourly (~4 h)
 LONGEST_PAUSE = timedelta(hours=1)
 log = logging.getLogger("keepslot")
-
-
-class JobAttempts(Protocol):
-    def job_attempt_failed(
-        self, pk: str, sk: str, attempts: int, due: datetime, *, failed: bool, error: str
-    ) -> None: ...
 
 
 def permanent(err: Exception) -> bool:

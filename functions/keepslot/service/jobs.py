@@ -12,16 +12,16 @@ from keepslot.domain.errors import DomainError
 from keepslot.domain.policy import Action, apply_outcome, decide, free_change_deadline
 from keepslot.service import fees, payments
 from keepslot.service.admin import mark_no_show
-from keepslot.service.booking import free_slot
-from keepslot.service.changes import Change, ClientEvent, Hold, JobKind, LedgerEntry, Message
 from keepslot.service.context import Context
 from keepslot.service.digest import digest_change, ensure_digest
 from keepslot.service.job_failures import job_failed
 from keepslot.service.mail import notify
-from keepslot.service.money import settle
+from keepslot.service.new_booking import free_slot
 from keepslot.service.offers import run_offer
+from keepslot.service.ports.changes import Change, ClientEvent, Hold, JobKind, LedgerEntry, Message
+from keepslot.service.ports.snapshots import DueItem
 from keepslot.service.refill import run_filled
-from keepslot.service.snapshots import DueItem
+from keepslot.service.settle import settle
 
 
 def run_jobs(ctx: Context, now: datetime, due: list[DueItem] | None = None) -> int:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from keepslot.adapters.settings import KeepslotConfig
+from keepslot.config.model import KeepslotConfig
 from keepslot.domain.booking import Booking, BookingStatus
-from keepslot.service.changes import Job, JobKind
+from keepslot.service.ports.changes import Job, JobKind
 
 COMPLETE_AFTER = timedelta(hours=2)  # past the end, an appointment nobody flagged is completed
 

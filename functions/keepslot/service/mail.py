@@ -9,9 +9,9 @@ from keepslot.domain.booking import Booking
 from keepslot.domain.instants import iso
 from keepslot.domain.policy import Outcome
 from keepslot.domain.terms import Returned
-from keepslot.service.changes import Message
 from keepslot.service.context import Context
-from keepslot.service.views import booking_view, outcome_view
+from keepslot.service.json_shapes import booking_view, outcome_view
+from keepslot.service.ports.changes import Message
 
 CREDIT_REMINDER_BEFORE = timedelta(hours=24)
 
@@ -44,7 +44,7 @@ def notify(
     to_client, to_freelancer = context, context
     if outcome is not None:
         # Worded now, from the outcome itself, for each reader (the outbox keeps words).
-        from keepslot.adapters.words.explain import explain_to
+        from keepslot.words.explain import explain_to
 
         context["outcome"] = outcome_view(outcome)
         to_client = context | {"explanation": explain_to(outcome, booking, ctx.config)}

@@ -13,17 +13,17 @@ from keepslot.domain.errors import InvalidInput
 from keepslot.domain.policy import Action, Fate, Outcome, decide
 from keepslot.domain.refill import refill_preview
 from keepslot.domain.terms import Returned
-from keepslot.service.booking import free_slot, service_of, take_slot
-from keepslot.service.changes import Change, ClientEvent, Hold
 from keepslot.service.clients import record_of, waiver_words
 from keepslot.service.confirm import usable_credit
 from keepslot.service.confirmed import on_confirmed
 from keepslot.service.context import Context
 from keepslot.service.jobs_plan import jobs_for
 from keepslot.service.mail import notify
-from keepslot.service.money import settle
+from keepslot.service.new_booking import free_slot, service_of, take_slot
 from keepslot.service.offers import offer_job
+from keepslot.service.ports.changes import Change, ClientEvent, Hold
 from keepslot.service.refill_claims import file_freed
+from keepslot.service.settle import settle
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Preview:
 
 
 @dataclass(frozen=True)
-class Changed:
+class ActionResult:
     booking: Booking
     outcome: Outcome
     new_booking: Booking | None = None
@@ -76,7 +76,7 @@ def preview(ctx: Context, booking_id: str, now: datetime, *, can_act: bool = Tru
     )
 
 
-def cancel(ctx: Context, booking_id: str, now: datetime, reason: str | None = None) -> Changed:
+def cancel(ctx: Context, booking_id: str, now: datetime, reason: str | None = None) -> ActionResult:
     booking, version = ctx.store.get_booking(booking_id)
     require(booking, now, Who.CLIENT, "cancel")
     outcome = decide(booking, Action.CANCEL, now)
@@ -92,10 +92,10 @@ def cancel(ctx: Context, booking_id: str, now: datetime, reason: str | None = No
     extra: dict[str, Any] = {"reason": reason or "", "refill_may": refill_preview(booking, outcome)}
     change.outbox += notify(ctx, done, now, "cancelled", outcome=outcome, extra=extra)
     ctx.store.commit(change)
-    return Changed(done, outcome)
+    return ActionResult(done, outcome)
 
 
-def switch_mode(ctx: Context, booking_id: str, now: datetime, mode: Mode) -> Changed:
+def switch_mode(ctx: Context, booking_id: str, now: datetime, mode: Mode) -> ActionResult:
     booking, version = ctx.store.get_booking(booking_id)
     require(booking, now, Who.CLIENT, "mode")
     service = service_of(ctx, booking.service)
@@ -103,17 +103,17 @@ def switch_mode(ctx: Context, booking_id: str, now: datetime, mode: Mode) -> Cha
         raise InvalidInput(f"{service.name} is not offered as {mode.value}", field="mode")
     outcome = decide(booking, Action.MODE_SWITCH, now)
     if mode is booking.mode:
-        return Changed(booking, outcome)
+        return ActionResult(booking, outcome)
     done = replace(booking, mode=mode)
     change = Change(updated=[(done, version)])
     change.outbox = notify(
         ctx, done, now, "mode_changed", outcome=outcome, extra={"old_mode": booking.mode.value}
     )
     ctx.store.commit(change)
-    return Changed(done, outcome)
+    return ActionResult(done, outcome)
 
 
-def reschedule(ctx: Context, booking_id: str, now: datetime, start: datetime) -> Changed:
+def reschedule(ctx: Context, booking_id: str, now: datetime, start: datetime) -> ActionResult:
     booking, version = ctx.store.get_booking(booking_id)
     require(booking, now, Who.CLIENT, "reschedule")
     service = service_of(ctx, booking.service)
@@ -151,7 +151,7 @@ def reschedule(ctx: Context, booking_id: str, now: datetime, start: datetime) ->
         extra={"old_start": old_done.start.isoformat(), "old_id": booking.id},
     )
     ctx.store.commit(change)
-    return Changed(old_done, outcome, new)
+    return ActionResult(old_done, outcome, new)
 
 
 def _moved(ctx: Context, old: Booking, start: datetime, now: datetime, o: Outcome) -> Booking:

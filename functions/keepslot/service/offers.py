@@ -20,9 +20,9 @@ from keepslot.domain.booking import Booking, Mode
 from keepslot.domain.errors import InvalidInput, SlotTaken
 from keepslot.domain.instants import iso, parse_iso
 from keepslot.domain.waitlist import FreedTime, pick_for_offer
-from keepslot.service.changes import WAITLIST_MAIL, Change, Job, JobKind, Message
 from keepslot.service.context import Context
-from keepslot.service.snapshots import DueItem
+from keepslot.service.ports.changes import WAITLIST_MAIL, Change, Job, JobKind, Message
+from keepslot.service.ports.snapshots import DueItem
 from keepslot.service.waitlist import waiter_context
 
 

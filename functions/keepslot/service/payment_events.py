@@ -18,8 +18,7 @@ from typing import Any
 from keepslot.domain.booking import BookingStatus, DepositStatus
 from keepslot.domain.errors import DomainError, NotFound, Unavailable
 from keepslot.service import refund_events
-from keepslot.service.changes import Change, EventSeen
-from keepslot.service.context import Context
+from keepslot.service.context import Context, gateway
 from keepslot.service.deposits import (
     give_back,
     mismatch,
@@ -29,7 +28,8 @@ from keepslot.service.deposits import (
     takes_payment,
 )
 from keepslot.service.mail import notify
-from keepslot.service.payment_port import Intent, PaymentUnavailable, gateway
+from keepslot.service.ports.changes import Change, EventSeen
+from keepslot.service.ports.gateway import Intent, PaymentUnavailable
 
 EVENT_RETRIES = 5
 
@@ -40,13 +40,13 @@ def handle_event(ctx: Context, event: dict[str, Any], now: datetime) -> str:
     for _ in range(EVENT_RETRIES):
         try:
             change, what = _event_change(ctx, str(event["type"]), event["data"]["object"], now)
-            change.provider_events.append(event_id)
+            change.provider_events.append((event_id, now))
             ctx.store.commit(change)
             return what
         except EventSeen:
             return "duplicate"
         except NotFound:
-            return _only_mark(ctx, event_id, "unknown booking")
+            return _only_mark(ctx, event_id, now, "unknown booking")
         except Unavailable:
             raise  # the provider itself failed: reading again will not help, its retry will
         except DomainError:
@@ -54,9 +54,9 @@ def handle_event(ctx: Context, event: dict[str, Any], now: datetime) -> str:
     raise PaymentUnavailable("the event could not be recorded; the provider will retry")
 
 
-def _only_mark(ctx: Context, event_id: str, what: str) -> str:
+def _only_mark(ctx: Context, event_id: str, now: datetime, what: str) -> str:
     try:
-        ctx.store.commit(Change(provider_events=[event_id]))
+        ctx.store.commit(Change(provider_events=[(event_id, now)]))
     except EventSeen:
         return "duplicate"
     return what

@@ -1,5 +1,5 @@
 """Card deposits through a payment provider (Stripe): the use cases (the port is
-service/payment_port.py; what counts as paid, service/deposits.py).
+service/ports/gateway.py; what counts as paid, service/deposits.py).
 
 Money moves only on the server, and only while the booking can still take it:
 the page saves the card (a SetupIntent), then the server charges the deposit
@@ -34,8 +34,7 @@ from datetime import datetime
 
 from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
 from keepslot.domain.errors import DomainError, NotAllowedNow
-from keepslot.service.changes import Change, Job, LedgerEntry
-from keepslot.service.context import Context
+from keepslot.service.context import Context, gateway, require_gateway
 from keepslot.service.deposits import (
     give_back,
     mismatch,
@@ -44,56 +43,20 @@ from keepslot.service.deposits import (
     report_mismatch,
     returned,
 )
-from keepslot.service.payment_port import (
+from keepslot.service.ports.changes import Change, Job, LedgerEntry
+from keepslot.service.ports.gateway import (
     NOTHING_DUE,
-    BadEvent,
     CardNotSaved,
     CardSetup,
-    Intent,
     PaymentDeclined,
     PaymentGateway,
     PaymentRefused,
-    PaymentsContext,
     PaymentStep,
     PaymentUnavailable,
-    Refund,
-    WebhookNotReady,
-    gateway,
     known_refunds,
-    require_gateway,
     with_ref,
 )
-from keepslot.service.snapshots import DueItem
-
-# The port's names stay importable from here, where the use cases that need them live.
-__all__ = [
-    "NOTHING_DUE",
-    "BadEvent",
-    "CardNotSaved",
-    "CardSetup",
-    "Intent",
-    "PaymentDeclined",
-    "PaymentGateway",
-    "PaymentRefused",
-    "PaymentStep",
-    "PaymentUnavailable",
-    "PaymentsContext",
-    "Refund",
-    "WebhookNotReady",
-    "before_expiry",
-    "card_form",
-    "card_refund",
-    "confirm",
-    "gateway",
-    "known_refunds",
-    "payment_step",
-    "refund_job",
-    "run_refund",
-    "shown_step",
-    "start",
-    "with_ref",
-]
-
+from keepslot.service.ports.snapshots import DueItem
 
 # ---- booking: the payment step and the saved card ---------------------------
 

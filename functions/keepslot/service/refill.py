@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 
 from keepslot.domain.booking import Booking
 from keepslot.domain.refill import refill
-from keepslot.service.changes import Change
 from keepslot.service.context import Context
 from keepslot.service.mail import notify
-from keepslot.service.money import settle
+from keepslot.service.ports.changes import Change
+from keepslot.service.settle import settle
 from keepslot.service.waitlist import end_waiting
 
 LONGEST = timedelta(hours=12)  # a service lasts at most this long (config: minutes <= 720)

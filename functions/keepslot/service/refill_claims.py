@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from keepslot.domain.booking import Booking
 from keepslot.domain.policy import Outcome, Reason
-from keepslot.service.changes import Change, Freed
+from keepslot.service.ports.changes import Change, Freed
 
 
 def file_freed(booking: Booking, outcome: Outcome) -> Change:

@@ -19,18 +19,10 @@ from typing import Any
 from keepslot.domain.booking import Booking
 from keepslot.domain.errors import NotFound
 from keepslot.domain.instants import iso
-from keepslot.service.changes import Change, LedgerEntry
-from keepslot.service.context import Context
+from keepslot.service.context import Context, gateway, require_gateway
 from keepslot.service.mail import notify
-from keepslot.service.payment_port import (
-    Intent,
-    Refund,
-    gateway,
-    known_refunds,
-    ref_ids,
-    require_gateway,
-    with_ref,
-)
+from keepslot.service.ports.changes import Change, LedgerEntry
+from keepslot.service.ports.gateway import Intent, Refund, known_refunds, ref_ids, with_ref
 
 Found = tuple[Intent, Booking, int]  # the provider's intent, its booking and that's version
 Handler = Callable[[Context, dict[str, Any], datetime], tuple[Change, str]]

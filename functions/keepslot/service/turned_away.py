@@ -13,26 +13,26 @@ import hashlib
 from dataclasses import replace
 from datetime import datetime
 
-from keepslot.adapters.settings import Service
+from keepslot.config.model import Service
 from keepslot.domain.booking import Booking
 from keepslot.domain.errors import DomainError, TooManyHolds
 from keepslot.service import payments
-from keepslot.service.booking import (
+from keepslot.service.context import Context, gateway
+from keepslot.service.mail import notify
+from keepslot.service.new_booking import (
     Booked,
     BookingRequest,
     held_booking,
     network_day,
     refuse_if_taken,
 )
-from keepslot.service.changes import Change
-from keepslot.service.context import Context
-from keepslot.service.mail import notify
-from keepslot.service.payments import CardSetup, PaymentStep
+from keepslot.service.ports.changes import Change
+from keepslot.service.ports.gateway import CardSetup, PaymentStep
 
 
 def turn_away(ctx: Context, req: BookingRequest, service: Service, now: datetime) -> Booked:
     refuse_if_taken(ctx, req, service, now)  # a taken time answers 409, as for anyone
-    unbooked = held_booking(ctx, req, service, service.deposit_minor(), now)
+    unbooked = held_booking(ctx, req, service, ctx.config.deposit_of(service).amount, now)
     key = hashlib.sha256(f"{unbooked.client.key}|{now.date()}".encode()).hexdigest()[:24]
     farewell = notify(ctx, unbooked, now, "farewell", freelancer=False, extra={"attempt": True})
     change = Change(outbox=[replace(m, id=f"farewell-{key}") for m in farewell])
@@ -53,5 +53,5 @@ def payment_step(ctx: Context, unbooked: Booking) -> PaymentStep:
 
 
 def _card_form_only(ctx: Context, unbooked: Booking) -> CardSetup | None:
-    gw = payments.gateway(ctx)
+    gw = gateway(ctx)
     return gw.setup_card(unbooked) if gw else None

@@ -21,8 +21,8 @@ from keepslot.domain.waitlist import (
     WaitEntry,
     free_place,
 )
-from keepslot.service.changes import WAITLIST_MAIL, Change, Message
 from keepslot.service.context import Context
+from keepslot.service.ports.changes import WAITLIST_MAIL, Change, Message
 
 
 @dataclass(frozen=True)

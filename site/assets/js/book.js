@@ -455,7 +455,7 @@
       KS.bookingSummary(b, state.config, { hold: pay.kind === "none" && known !== "to_confirm" }),
     ];
     if (res.tier && (res.tier.message || res.tier.rule)) {
-      parts.push(h("div", { class: "ks-callout", "data-testid": "tier", "data-rule": res.tier.rule || "" }, res.tier.message || t("book.tier." + res.tier.rule)));
+      parts.push(h("div", { class: "ks-callout", "data-testid": "tier", "data-rule": res.tier.rule || "" }, res.tier.message));
     }
     parts.push(
       KS.paymentBlock({

@@ -22,7 +22,7 @@ from keepslot.domain.availability import Span
 from keepslot.domain.busy import AllDay, Expanded
 from keepslot.service.ports import FeedFailed
 
-OWN_UID_SUFFIX = "@keepslot"  # adapters/bookings_feed.py writes `<booking id>@keepslot`
+OWN_UID_SUFFIX = "@keepslot"  # words/bookings_feed.py writes `<booking id>@keepslot`
 
 
 def expand(body: bytes, timezone: str, start: datetime, end: datetime) -> Expanded:

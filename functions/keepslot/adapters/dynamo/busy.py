@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from botocore.exceptions import ClientError
 
 from keepslot.adapters.dynamo.codec import BUSY_TYPE, Item, dump, load, plain, values
-from keepslot.adapters.dynamo.transaction import LOCK_TTL, Translator, ttl
+from keepslot.adapters.dynamo.transaction import LOCK_TTL, TransactionBuilder, ttl
 from keepslot.domain.availability import Span
 from keepslot.domain.instants import iso, parse_iso
-from keepslot.service.changes import Change, Message
 from keepslot.service.ports import CalendarState, StateChanged
+from keepslot.service.ports.changes import Change, Message
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -82,7 +82,7 @@ class DynamoBusyTable:
         else:
             put["ConditionExpression"] = "attribute_not_exists(PK)"
         items: list[Any] = [{"Put": put}]
-        items += [op.request for op in Translator(self.table).ops(Change(outbox=alerts))]
+        items += [op.request for op in TransactionBuilder(self.table).ops(Change(outbox=alerts))]
         try:
             if len(items) == 1:  # most syncs: no alert, a plain conditional write
                 self._client().put_item(**put)

@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 from keepslot.adapters.dynamo.admin_queries import ClientAdmin
 from keepslot.adapters.dynamo.codec import Item, dump, load, plain, values
 from keepslot.adapters.dynamo.transaction import ConcurrentChange
-from keepslot.service.changes import WAITLIST_MAIL
+from keepslot.service.ports.changes import WAITLIST_MAIL
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from keepslot.adapters.dynamo.codec import Item
 from keepslot.domain.instants import iso
-from keepslot.service.changes import Change
+from keepslot.service.ports.changes import Change
 
 
 def ledger_items(c: Change) -> list[Item]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from keepslot.adapters.dynamo.codec import dump, load, plain, values
 from keepslot.domain.instants import iso
-from keepslot.service.changes import Change
+from keepslot.service.ports.changes import Change
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

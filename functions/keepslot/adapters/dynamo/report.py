@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from keepslot.adapters.dynamo.codec import dump, load, plain, values
 from keepslot.domain.report import Counters, Tally
-from keepslot.service.changes import Change
-from keepslot.service.report import increments
+from keepslot.service.ports.changes import Change
+from keepslot.service.ports.report_counters import increments
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

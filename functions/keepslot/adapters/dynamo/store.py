@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -19,15 +19,19 @@ from keepslot.adapters.dynamo.codec import (
     plain,
     values,
 )
-from keepslot.adapters.dynamo.transaction import DEFAULT_RETENTION, ConcurrentChange, Translator
+from keepslot.adapters.dynamo.transaction import (
+    DEFAULT_RETENTION,
+    ConcurrentChange,
+    TransactionBuilder,
+)
 from keepslot.adapters.dynamo.waitlist_items import item_to_entry, item_to_freed, query_args
 from keepslot.domain.availability import Span
 from keepslot.domain.booking import Booking
 from keepslot.domain.errors import NotFound
 from keepslot.domain.instants import iso, parse_iso
 from keepslot.domain.waitlist import WaitEntry
-from keepslot.service.changes import Change, ClientEvent, Freed, Idempotency, Job, Message
-from keepslot.service.snapshots import Agenda, ClientSnapshot, DueItem
+from keepslot.service.ports.changes import Change, ClientEvent, Freed, Idempotency, Job, Message
+from keepslot.service.ports.snapshots import Agenda, ClientSnapshot, DueItem
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -153,7 +157,7 @@ class DynamoStore:
 
     def ensure_job(self, job: Job) -> bool:
         """Create a singleton job unless it exists (done or not); True if created now."""
-        op = Translator(self.table, self.retention).job(job).request["Put"]
+        op = TransactionBuilder(self.table, self.retention).job(job).request["Put"]
         key = {"PK": op["Item"]["PK"], "SK": op["Item"]["SK"]}
         if "Item" in self._client().get_item(TableName=self.table, Key=key):
             return False
@@ -174,7 +178,8 @@ class DynamoStore:
         if "Item" not in res:
             return None
         it = plain(load(res["Item"]))
-        return Idempotency(key, it["body_hash"], it["booking_id"], parse_iso(it["created_at"]))
+        expires_at = datetime.fromtimestamp(it["expires_at"], UTC)
+        return Idempotency(key, it["body_hash"], it["booking_id"], expires_at)
 
     def _query(self, **kwargs: Any) -> list[Item]:
         out: list[Item] = []
@@ -241,11 +246,11 @@ class DynamoStore:
                 "ExpressionAttributeValues": values(t="client", b=blocked),
             }
         }
-        mail = [op.request for op in Translator(self.table).ops(Change(outbox=outbox))]
+        mail = [op.request for op in TransactionBuilder(self.table).ops(Change(outbox=outbox))]
         self._client().transact_write_items(TransactItems=[update, *mail])  # type: ignore[list-item]
 
     def commit(self, change: Change) -> None:
-        ops = Translator(self.table, self.retention, self.timezone).ops(change)
+        ops = TransactionBuilder(self.table, self.retention, self.timezone).ops(change)
         if not ops:
             return
         try:

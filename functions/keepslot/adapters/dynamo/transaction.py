@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -18,7 +17,7 @@ from keepslot.domain.booking import Booking
 from keepslot.domain.credit import Credit
 from keepslot.domain.errors import Conflict, InvalidInput, SlotTaken, TooManyHolds
 from keepslot.domain.instants import iso
-from keepslot.service.changes import (
+from keepslot.service.ports.changes import (
     NEW_VERSION,
     Change,
     ClientEvent,
@@ -62,7 +61,7 @@ class Op:
     on_conflict: Callable[[], Exception]
 
 
-class Translator:
+class TransactionBuilder:
     """Builds the transaction items of one Change."""
 
     def __init__(
@@ -109,7 +108,7 @@ class Translator:
         ops += [self.job(j) for j in c.jobs]
         ops += [self._job_done(bid, key) for bid, key in c.jobs_done]
         ops += [self._message(m) for m in c.outbox]
-        ops += [self._provider_event(event_id) for event_id in c.provider_events]
+        ops += [self._provider_event(event_id, at) for event_id, at in c.provider_events]
         ops += [
             self._put(item, "attribute_not_exists(PK)", ConcurrentChange)
             for item in ledger_items(c)
@@ -349,10 +348,10 @@ class Translator:
             cond="attribute_exists(GSI2PK)",
         )
 
-    def _provider_event(self, event_id: str) -> Op:
+    def _provider_event(self, event_id: str, at: datetime) -> Op:
         # In the same transaction as the state change: an event is handled exactly once.
         item: Item = {"PK": f"STRIPE#{event_id}", "SK": "EVENT", "type": "provider_event"}
-        item["expires_at"] = int(time.time() + PROVIDER_EVENT_TTL.total_seconds())  # housekeeping
+        item["expires_at"] = ttl(at + PROVIDER_EVENT_TTL)  # housekeeping
         op = self._put(item, "attribute_not_exists(PK)", ConcurrentChange)
         return Op(op.request, lambda: EventSeen(event_id))
 

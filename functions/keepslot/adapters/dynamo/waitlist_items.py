@@ -18,15 +18,15 @@ from keepslot.domain.booking import Mode
 from keepslot.domain.errors import TooManyEntries
 from keepslot.domain.instants import iso, parse_iso
 from keepslot.domain.waitlist import Times, WaitEntry
-from keepslot.service.changes import Change, Freed
+from keepslot.service.ports.changes import Change, Freed
 
 if TYPE_CHECKING:
-    from keepslot.adapters.dynamo.transaction import Op, Translator
+    from keepslot.adapters.dynamo.transaction import Op, TransactionBuilder
 
 FREED_TTL = timedelta(days=1)
 
 
-def waitlist_ops(t: Translator, c: Change) -> list[Op]:
+def waitlist_ops(t: TransactionBuilder, c: Change) -> list[Op]:
     """The transaction items for the freed hours and waitlist entries of one change."""
     from keepslot.adapters.dynamo.transaction import ConcurrentChange, ttl
 
@@ -52,7 +52,7 @@ def _place_key(e: WaitEntry) -> Item:
     return {"PK": f"CLIENT#{e.email}", "SK": f"WAIT#{e.place}"}
 
 
-def _take_place(t: Translator, e: WaitEntry, replaces: str | None, expires: Item) -> Op:
+def _take_place(t: TransactionBuilder, e: WaitEntry, replaces: str | None, expires: Item) -> Op:
     """One of the address's places, taken only as it was read (empty, or held by the ended
     entry `replaces`): two joins at once cannot both take the last place."""
     from keepslot.adapters.dynamo.codec import dump, values

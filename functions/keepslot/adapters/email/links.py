@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
-from keepslot.adapters.tokens import Purpose, TokenSigner, b36
+from keepslot.adapters.tokens import TokenSigner
+from keepslot.service.ports.claims import Purpose, offer_subject
+from keepslot.service.ports.postman import ADMIN_LINK_LIFETIME
 
 LINK_LIFETIME = timedelta(weeks=6)  # client links keep working this long after the appointment
-# The freelancer's links can move money (refund, forfeit, block): a mailbox read by
-# someone else a month later must not be able to. The email says until when.
-ADMIN_LINK_LIFETIME = timedelta(days=7)
 
 
 class Links:
@@ -56,16 +55,3 @@ class Links:
         """The book page preset to a freed time; the token names the time, not who freed it."""
         subject = offer_subject(service, start)
         return f"{self.site}/book/#offer={self._signer().sign(subject, Purpose.OFFER, start)}"
-
-
-def offer_subject(service: str, start: datetime) -> str:
-    """`<service>_<start epoch, base 36>`: service ids hold no underscore."""
-    return f"{service}_{b36(int(start.timestamp()))}"
-
-
-def offer_of(subject: str) -> tuple[str, datetime]:
-    """The service and start an offer token names (ValueError if it names none)."""
-    service, _, raw = subject.rpartition("_")
-    if not service or not raw:
-        raise ValueError("not an offer")
-    return service, datetime.fromtimestamp(int(raw, 36), UTC)

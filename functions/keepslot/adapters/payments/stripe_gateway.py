@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from keepslot.domain.booking import Booking
 from keepslot.domain.errors import NotAllowedNow, NotFound
-from keepslot.service.payment_port import (
+from keepslot.service.ports.gateway import (
     BadEvent,
     CardNotSaved,
     CardSetup,
@@ -250,9 +250,22 @@ class StripeGateway:
             event: dict[str, Any] = json.loads(payload)
         except (stripe.SignatureVerificationError, ValueError) as e:
             raise BadEvent("the webhook signature is wrong or too old") from e
-        if not isinstance(event, dict) or "id" not in event or "type" not in event:
+        if not _is_event(event):
             raise BadEvent("the body is not an event")
         return event
+
+
+def _is_event(event: Any) -> bool:
+    """An id, a type and a data object: what every Stripe event carries, and all we read."""
+    if not isinstance(event, dict):
+        return False
+    data = event.get("data")
+    return (
+        isinstance(event.get("id"), str)
+        and isinstance(event.get("type"), str)
+        and isinstance(data, dict)
+        and isinstance(data.get("object"), dict)
+    )
 
 
 def _intent(pi: PaymentIntent) -> Intent:

@@ -1,0 +1,1 @@
+"""The freelancer's configuration: keepslot.yaml's model, its packaged copy, the environment."""
