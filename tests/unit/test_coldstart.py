@@ -22,7 +22,7 @@ assert gc.get_count()[0] < 1_000, gc.get_count()  # a fresh start for what comes
 """
 
 
-@pytest.mark.parametrize("handler", ["api", "clock", "dispatcher", "webhook"])
+@pytest.mark.parametrize("handler", ["api", "tick", "dispatcher", "webhook"])
 def test_handler_loads_without_collection_and_then_collects(handler: str) -> None:
     done = subprocess.run(
         [sys.executable, "-c", CHECK, f"keepslot.handlers.{handler}"],
