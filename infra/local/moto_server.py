@@ -8,7 +8,8 @@ guards in-process reads of moto's state (the outbox).
 Two overrides keep each call's cost independent of the table's size: a failed
 transaction rolls back from copies of the items it touches, not of the whole
 table (infra/local/moto_rollback.py), and a query reads its partition instead
-of sorting every item (infra/local/moto_query.py).
+of sorting every item (infra/local/moto_query.py). And moto keeps no list of every
+item it ever made (infra/local/moto_untracked.py).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from infra.local import moto_query, moto_rollback
+from infra.local import moto_query, moto_rollback, moto_untracked
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -73,6 +74,7 @@ class MotoServer:
     def start(self) -> None:
         moto_rollback.install()
         moto_query.install()
+        moto_untracked.install()
         app = DomainDispatcherApplication(create_backend_app)
         self._server = make_server(
             self._host,

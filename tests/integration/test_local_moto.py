@@ -9,6 +9,7 @@ moto's own, unchanged query code on the same items.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -248,6 +249,32 @@ def served(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[DynamoDBC
     yield boto3.client("dynamodb")
     server.stop()
     moto_api_backend.reset()
+
+
+def test_the_server_keeps_no_item_the_table_has_let_go(served: DynamoDBClient) -> None:
+    """Overwritten, deleted, copied for a rollback or read by a query: an item the table
+    no longer holds is freed (infra/local/moto_untracked.py), so memory follows the table."""
+    from moto.dynamodb.models.dynamo_type import Item as MotoItem
+
+    def alive() -> int:
+        gc.collect()
+        return sum(1 for o in gc.get_objects() if isinstance(o, MotoItem))
+
+    before = alive()
+    for n in range(50):
+        served.put_item(
+            TableName="keepslot", Item=key("BOOKING#1", "BOOKING") | {"n": {"N": str(n)}}
+        )
+        served.transact_write_items(
+            TransactItems=[{"Put": {"TableName": "keepslot", "Item": key("BOOKING#2", "BOOKING")}}]
+        )
+        served.delete_item(TableName="keepslot", Key=key("BOOKING#2", "BOOKING"))
+        served.query(
+            TableName="keepslot",
+            KeyConditionExpression="PK = :p",
+            ExpressionAttributeValues={":p": {"S": "BOOKING#1"}},
+        )
+    assert alive() - before <= 2  # the one item the table still holds (and a stray read)
 
 
 def test_the_local_table_keeps_no_stream(served: DynamoDBClient) -> None:
