@@ -5,17 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from keepslot.domain.actions import Who, require
+from keepslot.domain.actions import Who
 from keepslot.domain.booking import Booking, BookingStatus, DepositStatus
 from keepslot.domain.instants import iso
 from keepslot.domain.policy import Action, Outcome, decide
 from keepslot.service import fees
 from keepslot.service.clients import admin_actions
 from keepslot.service.confirmed import on_confirmed
-from keepslot.service.context import Context
+from keepslot.service.context import Context, booking_for
+from keepslot.service.ending import end_booking
 from keepslot.service.mail import notify
 from keepslot.service.manage import ActionResult
-from keepslot.service.new_booking import free_slot
 from keepslot.service.ports.changes import Change, ClientEvent, Hold, LedgerEntry
 from keepslot.service.ports.snapshots import ClientSnapshot
 from keepslot.service.settle import settle
@@ -34,14 +34,8 @@ def admin_view(ctx: Context, booking_id: str, now: datetime) -> AdminView:
     return AdminView(booking, snap, admin_actions(ctx, booking, snap, now))
 
 
-def _attendance(ctx: Context, booking_id: str, now: datetime, action: str) -> tuple[Booking, int]:
-    booking, version = ctx.store.get_booking(booking_id)
-    require(booking, now, Who.FREELANCER, action)
-    return booking, version
-
-
 def arrived(ctx: Context, booking_id: str, now: datetime) -> Booking:
-    booking, version = _attendance(ctx, booking_id, now, "arrived")
+    booking, version = booking_for(ctx, booking_id, now, Who.FREELANCER, "arrived")
     done = booking.move_to(BookingStatus.COMPLETED)
     change = Change(updated=[(done, version)])
     change.events.append(ClientEvent(booking.client.key, "completed", now, booking.id))
@@ -51,7 +45,7 @@ def arrived(ctx: Context, booking_id: str, now: datetime) -> Booking:
 
 def waiting(ctx: Context, booking_id: str, now: datetime, until_minutes: int | None) -> Booking:
     """The freelancer is willing to wait: the client hears so, and until when."""
-    booking, _ = _attendance(ctx, booking_id, now, "waiting")
+    booking, _ = booking_for(ctx, booking_id, now, Who.FREELANCER, "waiting")
     minutes = until_minutes if until_minutes is not None else booking.terms.grace_minutes or 15
     until = now + timedelta(minutes=max(1, min(minutes, 120)))
     extra = {"until": iso(until)}
@@ -62,7 +56,7 @@ def waiting(ctx: Context, booking_id: str, now: datetime, until_minutes: int | N
 
 
 def no_show(ctx: Context, booking_id: str, now: datetime) -> ActionResult:
-    booking, version = _attendance(ctx, booking_id, now, "no-show")
+    booking, version = booking_for(ctx, booking_id, now, Who.FREELANCER, "no-show")
     change, outcome, done = mark_no_show(ctx, booking, version, now, auto=False)
     ctx.store.commit(change)
     return ActionResult(done, outcome)
@@ -93,14 +87,13 @@ def mark_no_show(
 
 def offer(ctx: Context, booking_id: str, now: datetime) -> Booking:
     """'Offer a new time': invite the client to book again (asked, never assumed)."""
-    booking, _ = _attendance(ctx, booking_id, now, "offer")
+    booking, _ = booking_for(ctx, booking_id, now, Who.FREELANCER, "offer")
     ctx.store.commit(Change(outbox=notify(ctx, booking, now, "offer", freelancer=False)))
     return booking
 
 
 def confirm_deposit(ctx: Context, booking_id: str, now: datetime) -> Booking:
-    booking, version = ctx.store.get_booking(booking_id)
-    require(booking, now, Who.FREELANCER, "confirm-deposit")
+    booking, version = booking_for(ctx, booking_id, now, Who.FREELANCER, "confirm-deposit")
     due = booking.deposit.amount.amount
     done = booking.move_to(BookingStatus.CONFIRMED).with_deposit(DepositStatus.PAID, paid=due)
     received = due - booking.deposit.paid
@@ -115,14 +108,9 @@ def confirm_deposit(ctx: Context, booking_id: str, now: datetime) -> Booking:
 
 
 def freelancer_cancel(ctx: Context, booking_id: str, now: datetime) -> ActionResult:
-    booking, version = ctx.store.get_booking(booking_id)
-    require(booking, now, Who.FREELANCER, "cancel")
+    booking, version = booking_for(ctx, booking_id, now, Who.FREELANCER, "cancel")
     outcome = decide(booking, Action.FREELANCER_CANCEL, now)
-    change, done = settle(ctx, booking, outcome, now, BookingStatus.CANCELLED)
-    change.updated.append((done, version))
-    change += free_slot(ctx, booking, now)
-    if booking.status is not BookingStatus.CONFIRMED:
-        change.holds_closed.append(Hold.of(booking))
+    change, done = end_booking(ctx, booking, version, outcome, now, BookingStatus.CANCELLED)
     change.outbox += notify(ctx, done, now, "cancelled_by_freelancer", outcome=outcome)
     ctx.store.commit(change)
     return ActionResult(done, outcome)

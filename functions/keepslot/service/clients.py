@@ -20,9 +20,9 @@ from keepslot.domain.terms import Returned
 from keepslot.service import fees
 from keepslot.service.confirmed import on_confirmed
 from keepslot.service.context import Context
+from keepslot.service.ending import end_booking
 from keepslot.service.jobs_plan import jobs_for
 from keepslot.service.mail import notify
-from keepslot.service.new_booking import free_slot
 from keepslot.service.ports.changes import Change, ClientEvent, Hold
 from keepslot.service.ports.snapshots import ClientSnapshot
 from keepslot.service.ports.store import Profiles
@@ -128,11 +128,17 @@ def decline_waiver(ctx: Context, booking_id: str, now: datetime) -> Booking:
 # ---- screening ---------------------------------------------------------------
 
 
-def approve(ctx: Context, booking_id: str, now: datetime) -> Booking:
-    """A pending booking goes ahead: held until the deposit arrives, or confirmed."""
+def _pending(ctx: Context, booking_id: str) -> tuple[Booking, int]:
+    """The booking and its version, while it still waits for the freelancer's approval."""
     booking, version = ctx.store.get_booking(booking_id)
     if booking.status is not BookingStatus.PENDING_APPROVAL:
         raise NotAllowedNow(f"this booking is {booking.status.value}")
+    return booking, version
+
+
+def approve(ctx: Context, booking_id: str, now: datetime) -> Booking:
+    """A pending booking goes ahead: held until the deposit arrives, or confirmed."""
+    booking, version = _pending(ctx, booking_id)
     change = Change()
     # Nothing to pay and no Confirm pressed yet: the address has still to prove itself.
     unproven = booking.deposit.status is DepositStatus.NONE and booking.confirmed_at is None
@@ -155,14 +161,9 @@ def approve(ctx: Context, booking_id: str, now: datetime) -> Booking:
 
 def decline(ctx: Context, booking_id: str, now: datetime) -> Booking:
     """A pending booking is turned down kindly: the slot is freed, any credit comes back."""
-    booking, version = ctx.store.get_booking(booking_id)
-    if booking.status is not BookingStatus.PENDING_APPROVAL:
-        raise NotAllowedNow(f"this booking is {booking.status.value}")
+    booking, version = _pending(ctx, booking_id)
     outcome = decide(booking, Action.FREELANCER_CANCEL, now)
-    change, done = settle(ctx, booking, outcome, now, BookingStatus.DECLINED)
-    change.updated.append((done, version))
-    change += free_slot(ctx, booking, now)
-    change.holds_closed.append(Hold.of(booking))
+    change, done = end_booking(ctx, booking, version, outcome, now, BookingStatus.DECLINED)
     change.outbox += notify(ctx, done, now, "booking_declined", outcome=outcome, freelancer=False)
     ctx.store.commit(change)
     return done

@@ -14,14 +14,13 @@ from keepslot.service import fees, payments
 from keepslot.service.admin import mark_no_show
 from keepslot.service.context import Context
 from keepslot.service.digest import digest_change, ensure_digest
+from keepslot.service.ending import end_booking
 from keepslot.service.job_failures import job_failed
 from keepslot.service.mail import notify
-from keepslot.service.new_booking import free_slot
 from keepslot.service.offers import run_offer
-from keepslot.service.ports.changes import Change, ClientEvent, Hold, JobKind, LedgerEntry, Message
+from keepslot.service.ports.changes import Change, ClientEvent, JobKind, LedgerEntry, Message
 from keepslot.service.ports.snapshots import DueItem
 from keepslot.service.refill import run_filled
-from keepslot.service.settle import settle
 
 
 def run_jobs(ctx: Context, now: datetime, due: list[DueItem] | None = None) -> int:
@@ -107,10 +106,7 @@ def reminder_mail(
 def _expire_hold(ctx: Context, booking: Booking, version: int, now: datetime) -> Change:
     """The slot goes back; what an earlier credit paid of the deposit comes back as credit."""
     outcome = decide(booking, Action.EXPIRE_HOLD, now)
-    change, done = settle(ctx, booking, outcome, now, BookingStatus.EXPIRED)
-    change.updated.append((done, version))
-    change += free_slot(ctx, booking, now)
-    change.holds_closed.append(Hold.of(booking))
+    change, done = end_booking(ctx, booking, version, outcome, now, BookingStatus.EXPIRED)
     told = outcome if outcome.returned else None
     # A booking nobody confirmed by email never reached the freelancer: no alert now.
     unheard = booking.awaits_click

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from keepslot.domain.actions import Record, Who, allowed, require, waiver_block
+from keepslot.domain.actions import Record, Who, allowed, waiver_block
 from keepslot.domain.availability import Span, check_start, lock_grid
 from keepslot.domain.booking import Booking, BookingStatus, Deposit, DepositStatus, Mode
 from keepslot.domain.errors import InvalidInput
@@ -16,10 +16,11 @@ from keepslot.domain.terms import Returned
 from keepslot.service.clients import record_of, waiver_words
 from keepslot.service.confirm import usable_credit
 from keepslot.service.confirmed import on_confirmed
-from keepslot.service.context import Context
+from keepslot.service.context import Context, booking_for
+from keepslot.service.ending import end_booking
 from keepslot.service.jobs_plan import jobs_for
 from keepslot.service.mail import notify
-from keepslot.service.new_booking import free_slot, service_of, take_slot
+from keepslot.service.new_booking import service_of, take_slot
 from keepslot.service.offers import offer_job
 from keepslot.service.ports.changes import Change, ClientEvent, Hold
 from keepslot.service.refill_claims import file_freed
@@ -77,14 +78,9 @@ def preview(ctx: Context, booking_id: str, now: datetime, *, can_act: bool = Tru
 
 
 def cancel(ctx: Context, booking_id: str, now: datetime, reason: str | None = None) -> ActionResult:
-    booking, version = ctx.store.get_booking(booking_id)
-    require(booking, now, Who.CLIENT, "cancel")
+    booking, version = booking_for(ctx, booking_id, now, Who.CLIENT, "cancel")
     outcome = decide(booking, Action.CANCEL, now)
-    change, done = settle(ctx, booking, outcome, now, BookingStatus.CANCELLED)
-    change.updated.append((done, version))
-    change += free_slot(ctx, booking, now)
-    if booking.status is not BookingStatus.CONFIRMED:
-        change.holds_closed.append(Hold.of(booking))
+    change, done = end_booking(ctx, booking, version, outcome, now, BookingStatus.CANCELLED)
     kind = "late_cancel" if outcome.strike else "early_cancel"
     change.events.append(ClientEvent(booking.client.key, kind, now, booking.id))
     change += file_freed(booking, outcome)
@@ -96,8 +92,7 @@ def cancel(ctx: Context, booking_id: str, now: datetime, reason: str | None = No
 
 
 def switch_mode(ctx: Context, booking_id: str, now: datetime, mode: Mode) -> ActionResult:
-    booking, version = ctx.store.get_booking(booking_id)
-    require(booking, now, Who.CLIENT, "mode")
+    booking, version = booking_for(ctx, booking_id, now, Who.CLIENT, "mode")
     service = service_of(ctx, booking.service)
     if mode not in service.modes:
         raise InvalidInput(f"{service.name} is not offered as {mode.value}", field="mode")
@@ -114,8 +109,7 @@ def switch_mode(ctx: Context, booking_id: str, now: datetime, mode: Mode) -> Act
 
 
 def reschedule(ctx: Context, booking_id: str, now: datetime, start: datetime) -> ActionResult:
-    booking, version = ctx.store.get_booking(booking_id)
-    require(booking, now, Who.CLIENT, "reschedule")
+    booking, version = booking_for(ctx, booking_id, now, Who.CLIENT, "reschedule")
     service = service_of(ctx, booking.service)
     schedule = ctx.config.schedule()
     check_start(schedule, service.minutes, start, [], now)
