@@ -177,8 +177,7 @@ def post_card(app: AppDep, booking_id: Viewer) -> dict[str, Any]:
 @api.post("/api/manage/payment", responses=answers.answers(answers.BookingAnswer))
 def post_payment(app: AppDep, booking_id: Viewer) -> dict[str, Any]:
     # The body (the page's SetupIntent id) is not trusted: the booking names its own.
-    done = payments.confirm(app.ctx, booking_id, app.clock.now())
-    return {"booking": shapes.booking_view(done)}
+    return shapes.booking_after(app, payments.confirm, booking_id)
 
 
 @api.post("/api/manage/confirm", responses=answers.answers(answers.BookingAnswer))
@@ -186,8 +185,7 @@ def post_confirm(app: AppDep, booking_id: ClientBooking) -> dict[str, Any]:
     # Only the emailed link: pressing Confirm proves the address, and may spend its credit.
     from keepslot.service import confirm
 
-    done = confirm.confirm(app.ctx, booking_id, app.clock.now())
-    return {"booking": shapes.booking_view(done)}
+    return shapes.booking_after(app, confirm.confirm, booking_id)
 
 
 @api.get("/api/admin", responses=answers.answers(answers.AdminAnswer))
@@ -201,8 +199,7 @@ def get_admin(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
 def post_confirm_deposit(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import admin
 
-    done = admin.confirm_deposit(app.ctx, booking_id, app.clock.now())
-    return {"booking": shapes.booking_view(done)}
+    return shapes.booking_after(app, admin.confirm_deposit, booking_id)
 
 
 @api.post("/api/admin/cancel", responses=answers.answers(answers.ChangedAnswer))

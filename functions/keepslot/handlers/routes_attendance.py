@@ -26,8 +26,7 @@ class WaitingBody(BaseModel):
 def post_arrived(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import admin
 
-    done = admin.arrived(app.ctx, booking_id, app.clock.now())
-    return {"booking": shapes.booking_view(done)}
+    return shapes.booking_after(app, admin.arrived, booking_id)
 
 
 @router.post("/api/admin/waiting", responses=answers.answers(answers.BookingAnswer))
@@ -50,5 +49,4 @@ def post_no_show(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
 def post_offer(app: AppDep, booking_id: FreelancerBooking) -> dict[str, Any]:
     from keepslot.service import admin
 
-    done = admin.offer(app.ctx, booking_id, app.clock.now())
-    return {"booking": shapes.booking_view(done)}
+    return shapes.booking_after(app, admin.offer, booking_id)

@@ -3,7 +3,8 @@ describes these shapes for the OpenAPI document)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -20,6 +21,7 @@ from keepslot.service.ports.gateway import PaymentStep, PaymentUnavailable
 if TYPE_CHECKING:  # the admin and manage views import their use cases when they run
     from keepslot.bootstrap import App
     from keepslot.service.admin import AdminView
+    from keepslot.service.context import Context
     from keepslot.service.manage import ActionResult, Preview
     from keepslot.service.ports.snapshots import ClientSnapshot
 
@@ -248,3 +250,10 @@ def accepted_policy(b: Booking, c: KeepslotConfig) -> dict[str, Any]:
             "waiver_returns_as": t.waiver_returns_as.value,
         },
     }
+
+
+def booking_after(
+    app: App, act: Callable[[Context, str, datetime], Booking], booking_id: str
+) -> dict[str, Any]:
+    """The answer of a route that does one thing to a booking now: the booking after it."""
+    return {"booking": booking_view(act(app.ctx, booking_id, app.clock.now()))}

@@ -9,14 +9,7 @@ from zoneinfo import ZoneInfo
 
 from keepslot.config.model import Service
 from keepslot.domain.availability import Span, check_start, free_slots, lock_grid
-from keepslot.domain.booking import (
-    Booking,
-    BookingStatus,
-    Client,
-    Deposit,
-    DepositStatus,
-    Mode,
-)
+from keepslot.domain.booking import Booking, BookingStatus, Client, Deposit, DepositStatus, Mode
 from keepslot.domain.credit import apply_credits
 from keepslot.domain.errors import (
     IntakeNeeded,

@@ -12,14 +12,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from keepslot.config.model import KeepslotConfig, Service
-from keepslot.domain.booking import (
-    Booking,
-    BookingStatus,
-    Client,
-    Deposit,
-    DepositStatus,
-    Mode,
-)
+from keepslot.domain.booking import Booking, BookingStatus, Client, Deposit, DepositStatus, Mode
 from keepslot.domain.policy import Action, Outcome, apply_outcome, decide
 from keepslot.domain.refill import refill
 
