@@ -24,9 +24,11 @@ from keepslot.service.mail import notify
 from keepslot.service.ports.changes import Change, LedgerEntry
 from keepslot.service.ports.gateway import Intent, Refund, known_refunds, ref_ids, with_ref
 
+Event = dict[str, Any]  # the object of the provider's event
+Handled = tuple[Change, str]  # the change, and a word on what was done
 Found = tuple[Intent, Booking, int]  # the provider's intent, its booking and that's version
-Handler = Callable[[Context, dict[str, Any], datetime], tuple[Change, str]]
-OfPayment = Callable[[Context, dict[str, Any], datetime, Found], tuple[Change, str]]
+Handler = Callable[[Context, Event, datetime], Handled]
+OfPayment = Callable[[Context, Event, datetime, Found], Handled]
 NOT_GOING_BACK = frozenset({"failed", "canceled"})
 
 
@@ -34,7 +36,7 @@ def _of_payment(inner: OfPayment) -> Handler:
     """The event's handler, given the intent its `payment_intent` names, as the provider
     has it, and that intent's booking; an event about anything else changes nothing."""
 
-    def handler(ctx: Context, obj: dict[str, Any], now: datetime) -> tuple[Change, str]:
+    def handler(ctx: Context, obj: Event, now: datetime) -> Handled:
         gw, intent_id = gateway(ctx), obj.get("payment_intent")
         if gw is None or not isinstance(intent_id, str) or not intent_id:
             return Change(), "not ours"
@@ -64,15 +66,13 @@ def _money(amount: int, currency: str) -> dict[str, Any]:
 
 
 @_of_payment
-def charge_refunded(
-    ctx: Context, obj: dict[str, Any], now: datetime, found: Found
-) -> tuple[Change, str]:
+def charge_refunded(ctx: Context, obj: Event, now: datetime, found: Found) -> Handled:
     listed = require_gateway(ctx).refunds_of(found[0].id)  # the gateway that found the intent
     refunds = [r for r in listed if r.status not in NOT_GOING_BACK]
     return _record(ctx, found, refunds, now)
 
 
-def _record(ctx: Context, found: Found, refunds: list[Refund], now: datetime) -> tuple[Change, str]:
+def _record(ctx: Context, found: Found, refunds: list[Refund], now: datetime) -> Handled:
     """Ledger rows for the refunds not yet in it; an alert for those made outside keepslot."""
     intent, booking, version = found
     skip = {*known_refunds(booking), *ref_ids(booking, "refunds_failed")}
@@ -94,9 +94,7 @@ def _record(ctx: Context, found: Found, refunds: list[Refund], now: datetime) ->
 
 
 @_of_payment
-def refund_updated(
-    ctx: Context, obj: dict[str, Any], now: datetime, found: Found
-) -> tuple[Change, str]:
+def refund_updated(ctx: Context, obj: Event, now: datetime, found: Found) -> Handled:
     meta = obj.get("metadata") or {}
     refund = Refund(
         id=str(obj["id"]),
@@ -112,7 +110,7 @@ def refund_updated(
     return Change(), "ignored"
 
 
-def _refund_failed(ctx: Context, found: Found, refund: Refund, now: datetime) -> tuple[Change, str]:
+def _refund_failed(ctx: Context, found: Found, refund: Refund, now: datetime) -> Handled:
     """The client never got this refund: a `refund_failed` row undoes its `refunded` row
     (if one was written), and the freelancer is told to settle it by hand."""
     _, booking, version = found
@@ -131,9 +129,7 @@ def _refund_failed(ctx: Context, found: Found, refund: Refund, now: datetime) ->
 
 
 @_of_payment
-def dispute_created(
-    ctx: Context, obj: dict[str, Any], now: datetime, found: Found
-) -> tuple[Change, str]:
+def dispute_created(ctx: Context, obj: Event, now: datetime, found: Found) -> Handled:
     intent, booking, version = found
     dispute_id = str(obj["id"])
     if dispute_id in ref_ids(booking, "disputes"):
