@@ -33,7 +33,9 @@ def ask_for_link(page: Page, stack: LocalStack, email: str) -> None:
     page.goto(stack.url + "/dashboard/")
     page.get_by_test_id("signin-email").fill(email)
     page.get_by_test_id("signin-send").click()
-    expect(page.get_by_test_id("signin-sent")).to_be_visible()
+    # A fresh stack's first sign-in imports the dashboard's code: on a loaded machine
+    # that alone can pass Playwright's default five seconds.
+    expect(page.get_by_test_id("signin-sent")).to_be_visible(timeout=30_000)
 
 
 def signed_in(page: Page, stack: LocalStack) -> None:
@@ -42,7 +44,7 @@ def signed_in(page: Page, stack: LocalStack) -> None:
     links = dashboard_links(stack)
     assert len(links) == before + 1
     page.goto(links[-1])
-    expect(page.get_by_test_id("needs")).to_be_visible()
+    expect(page.get_by_test_id("needs")).to_be_visible(timeout=30_000)
 
 
 def booked_and_paid(stack: LocalStack, email: str, days_ahead: int) -> dict[str, Any]:
@@ -164,7 +166,7 @@ def test_an_english_site_signs_in_and_draws_its_charts_in_english(
     assert mail["subject"] == "Your link to the keepslot dashboard"
     page.goto(link(mail, "dashboard"))
     expect(page.get_by_test_id("figure-rates")).to_contain_text(
-        "No-show and late-cancel rate by month"
+        "No-show and late-cancel rate by month", timeout=30_000
     )
     expect(page.get_by_test_id("needs")).to_contain_text("Nothing to do")
     next(pages, None)
