@@ -27,11 +27,6 @@ class SharedRun:
         self._asked = 0  # tickets handed out so far
         self._covered = 0  # every ticket up to this one has had a run begun after it
 
-    def __call__(self) -> None:
-        """Return once a run that began after this call has finished (run it if need be).
-        A run that fails raises in the caller that ran it; the others run it again."""
-        self.serve(self.ask())
-
     def ask(self) -> int:
         """A ticket for a run that must begin after now; `serve` it later."""
         with self._state:
@@ -39,7 +34,9 @@ class SharedRun:
             return self._asked
 
     def serve(self, ticket: int) -> None:
-        """Return once a run that began after `ticket` was asked has finished."""
+        """Return once a run that began after `ticket` was asked has finished (run it if
+        need be). A run that fails raises in the caller that ran it; the others run it
+        again."""
         with self._running:
             with self._state:
                 if self._covered >= ticket:

@@ -11,7 +11,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 
 from keepslot.config.model import KeepslotConfig, load_config
 from keepslot.domain.booking import (
@@ -26,7 +25,7 @@ from keepslot.domain.money import Money
 from keepslot.domain.policy import Action, decide
 from keepslot.domain.refill import refill
 from keepslot.words import explain
-from tests.support.configs import english, fixture_data, variant
+from tests.support.configs import english, fixture_data, variant, write_config
 from tests.support.site import mkdocs_build as build_site
 from tests.support.words import ENGLISH, ITALIAN, catalogue_words, tokens, words_of
 
@@ -98,15 +97,13 @@ class Article(HTMLParser):
 
 def mkdocs_build(tmp: Path, raw: dict[str, Any]) -> subprocess.CompletedProcess[str]:
     tmp.mkdir(parents=True, exist_ok=True)
-    config = tmp / "keepslot.yaml"
-    config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    return build_site(config, tmp / "site")
+    return build_site(write_config(tmp, "built", raw), tmp / "site")
 
 
 def build(tmp: Path, raw: dict[str, Any]) -> Built:
     done = mkdocs_build(tmp, raw)
     assert done.returncode == 0, done.stderr
-    return Built(load_config(tmp / "keepslot.yaml"), tmp / "site")
+    return Built(load_config(tmp / "keepslot-built.yaml"), tmp / "site")
 
 
 def tiered() -> dict[str, Any]:

@@ -19,7 +19,7 @@ from tests.support.configs import FIXTURE as SAMPLE
 
 
 def packaged(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "keepslot.yaml"
+    path = tmp_path / "keepslot-under-test.yaml"
     path.write_text(text, encoding="utf-8")
     assert write_copy(path) == config_copy.copy_path(path)
     return path
@@ -94,7 +94,7 @@ def test_a_damaged_copy_is_ignored(tmp_path: Path) -> None:
 
 
 def test_a_broken_yaml_gets_no_copy(tmp_path: Path) -> None:
-    path = tmp_path / "keepslot.yaml"
+    path = tmp_path / "keepslot-under-test.yaml"
     path.write_text(SAMPLE.read_text(encoding="utf-8").replace("minutes: 60", "minutes: -60"))
     with pytest.raises(ConfigError, match=r"services\[0\]\.minutes"):
         write_copy(path)

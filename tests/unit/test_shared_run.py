@@ -27,7 +27,7 @@ def test_requests_ending_together_share_runs_and_each_waits_for_one_begun_after_
     def request(_: int) -> tuple[float, float]:
         gate.wait()
         asked = time.monotonic()
-        shared()
+        shared.serve(shared.ask())
         return asked, time.monotonic()
 
     with ThreadPoolExecutor(max_workers=20) as pool:
@@ -49,8 +49,8 @@ def test_a_run_that_fails_raises_and_the_next_caller_runs_again() -> None:
 
     shared = SharedRun(job)
     with pytest.raises(RuntimeError, match="job failed"):
-        shared()
-    shared()
+        shared.serve(shared.ask())
+    shared.serve(shared.ask())
     assert len(ran) == 2
 
 
