@@ -65,10 +65,9 @@ def moto_aws(aws_env: None) -> Iterator[None]:
     """Every AWS call in the test goes to moto's in-memory backends."""
     from moto import mock_aws  # imported here: unit tests never pay for moto
 
-    from infra.local import moto_query, moto_rollback
+    from infra.local.moto_server import install_overrides
 
-    moto_rollback.install()
-    moto_query.install()
+    install_overrides()  # the local stack's moto
     with mock_aws():
         yield
 

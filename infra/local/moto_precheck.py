@@ -19,6 +19,7 @@ cannot change between the check and the writes.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +29,12 @@ from moto.dynamodb.models import DynamoDBBackend
 
 _MARK = "_keepslot_condition_precheck"
 Reason = tuple[str, str, dict[str, Any] | None] | tuple[None, None, None]
+
+
+@functools.cache
+def _failed_message() -> str:
+    """moto's words for a failed condition (its exception renders XML to make them)."""
+    return str(ConditionalCheckFailed().message)
 
 
 def _reasons(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> list[Reason] | None:
@@ -68,7 +75,7 @@ def _reasons(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> 
         old = None
         if op.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and current:
             old = current.to_json()["Attributes"]
-        reasons.append(("ConditionalCheckFailed", str(ConditionalCheckFailed().message), old))
+        reasons.append(("ConditionalCheckFailed", _failed_message(), old))
     return reasons if any(code is not None for code, _, _ in reasons) else None
 
 

@@ -8,8 +8,9 @@ guards in-process reads of moto's state (the outbox).
 Two overrides keep each call's cost independent of the table's size: a failed
 transaction rolls back from copies of the items it touches, not of the whole
 table (infra/local/moto_rollback.py), and a query reads its partition instead
-of sorting every item (infra/local/moto_query.py). And moto keeps no list of every
-item it ever made (infra/local/moto_untracked.py).
+of sorting every item (infra/local/moto_query.py). moto keeps no list of every
+item it ever made (infra/local/moto_untracked.py), and parses each distinct
+expression once (infra/local/moto_parses.py).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from infra.local import moto_query, moto_rollback, moto_untracked
+from infra.local import moto_parses, moto_query, moto_rollback, moto_untracked
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -63,6 +64,15 @@ class _QuietHandler(MotoRequestHandler):
         """Every SDK call would print a line; the gateway logs the requests that matter."""
 
 
+def install_overrides() -> None:
+    """The local stack's changes to moto, in this process (idempotent): the tests that
+    run moto in-process use the same."""
+    moto_rollback.install()
+    moto_query.install()
+    moto_untracked.install()
+    moto_parses.install()
+
+
 class MotoServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self._host = host
@@ -72,9 +82,7 @@ class MotoServer:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        moto_rollback.install()
-        moto_query.install()
-        moto_untracked.install()
+        install_overrides()
         app = DomainDispatcherApplication(create_backend_app)
         self._server = make_server(
             self._host,

@@ -20,10 +20,9 @@ import pytest
 import stripe
 from moto import mock_aws
 
-from infra.local import moto_query, moto_rollback
 from infra.local.environment import TABLE_NAME, TOKEN_KEY_PARAM, apply, local_environment
 from infra.local.localstripe import SECRET_KEY, LocalStripe
-from infra.local.moto_server import MotoServer
+from infra.local.moto_server import MotoServer, install_overrides
 from infra.local.provision import provision
 from infra.table import create_table
 from keepslot import bootstrap
@@ -50,8 +49,7 @@ def aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
         monkeypatch.setenv(k, v)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     # The same moto as the local stack's (infra/local/moto_server.py).
-    moto_rollback.install()
-    moto_query.install()
+    install_overrides()
     with mock_aws():
         create_table(boto3.client("dynamodb"), "keepslot-test")
         boto3.client("ssm").put_parameter(
