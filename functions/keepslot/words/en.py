@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 STRINGS: dict[str, str] = {
-    # Formats (Babel/CLDR patterns) and units.
-    "fmt.day": "EEEE d MMMM y",
-    "fmt.date": "d MMMM y",
-    "fmt.month_day": "d MMMM",
-    "fmt.day_abbr": "EEE d MMM",
-    "fmt.time": "HH:mm",
+    # A day and a time together (their patterns: words/formats.py), and units.
     "fmt.at": "{day} at {time}",
     "unit.minute.one": "{n} minute",
     "unit.minute.other": "{n} minutes",

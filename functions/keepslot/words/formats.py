@@ -12,6 +12,17 @@ from keepslot.words.catalog import Words
 
 Zone = str | tzinfo
 
+# The CLDR patterns keepslot writes days and times with, the same in every locale: Babel
+# fills in each language's names of days and months. The site's scripts get them too
+# (`date_patterns`), so a page and an email agree.
+PATTERNS = {
+    "day": "EEEE d MMMM y",
+    "time": "HH:mm",
+    "date": "d MMMM y",
+    "month_day": "d MMMM",
+    "day_abbr": "EEE d MMM",
+}
+
 
 def _zone(tz: Zone) -> tzinfo:
     return ZoneInfo(tz) if isinstance(tz, str) else tz
@@ -31,22 +42,22 @@ def format_percent(percent: int, locale: str) -> str:
     return str(babel_percent(Decimal(percent) / 100, locale=locale))
 
 
-def _pattern(dt: datetime, key: str, locale: str, tz: Zone) -> str:
+def _pattern(dt: datetime, name: str, locale: str, tz: Zone) -> str:
     from babel.dates import format_datetime as babel_datetime
 
     if dt.tzinfo is None:
         raise ValueError("times must be aware (UTC inside keepslot)")
-    return str(babel_datetime(dt, Words(locale)(key), tzinfo=_zone(tz), locale=locale))
+    return str(babel_datetime(dt, PATTERNS[name], tzinfo=_zone(tz), locale=locale))
 
 
 def format_day(dt: datetime, locale: str, tz: Zone) -> str:
     """ "martedì 1 dicembre 2026"."""
-    return _pattern(dt, "fmt.day", locale, tz)
+    return _pattern(dt, "day", locale, tz)
 
 
 def format_time(dt: datetime, locale: str, tz: Zone) -> str:
     """ "10:00"."""
-    return _pattern(dt, "fmt.time", locale, tz)
+    return _pattern(dt, "time", locale, tz)
 
 
 def format_when(dt: datetime, locale: str, tz: Zone) -> str:
@@ -55,19 +66,14 @@ def format_when(dt: datetime, locale: str, tz: Zone) -> str:
     return Words(locale)("fmt.at", day=format_day(dt, locale, tz), time=format_time(dt, locale, tz))
 
 
-# The CLDR patterns the site's scripts format with, so a page and an email agree.
-_SITE_PATTERNS = ("day", "time", "date", "month_day", "day_abbr")
-
-
 def date_patterns(locale: str) -> dict[str, object]:
     """The locale's date patterns and Babel's day and month names, for the site."""
     from babel.dates import get_day_names, get_month_names
 
-    words = Words(locale)
     return {
         "locale": locale,
-        "patterns": {name: words(f"fmt.{name}") for name in _SITE_PATTERNS},
-        "at": words.strings["fmt.at"],  # "{day} at {time}", filled in by the script
+        "patterns": dict(PATTERNS),
+        "at": Words(locale).strings["fmt.at"],  # "{day} at {time}", filled in by the script
         # Monday first, as Babel numbers them.
         "days": {w: [str(get_day_names(w, locale=locale)[i]) for i in range(7)] for w in _WIDTHS},
         "months": {

@@ -7,12 +7,7 @@ always kind; emergencies happen; always invite to pick a new time.
 from __future__ import annotations
 
 STRINGS: dict[str, str] = {
-    # Formats (Babel/CLDR patterns) and units.
-    "fmt.day": "EEEE d MMMM y",
-    "fmt.date": "d MMMM y",
-    "fmt.month_day": "d MMMM",
-    "fmt.day_abbr": "EEE d MMM",
-    "fmt.time": "HH:mm",
+    # A day and a time together (their patterns: words/formats.py), and units.
     "fmt.at": "{day} alle {time}",
     "unit.minute.one": "{n} minuto",
     "unit.minute.other": "{n} minuti",
