@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from keepslot.words import en, en_refill, it, it_refill, refusals
+from keepslot.words import en, it, refusals, waitlist
 
 LOCALES: Mapping[str, Mapping[str, str]] = {
-    "it": it.STRINGS | it_refill.STRINGS | refusals.IT,
-    "en": en.STRINGS | en_refill.STRINGS | refusals.EN,
+    "it": it.STRINGS | waitlist.strings("it") | refusals.IT,
+    "en": en.STRINGS | waitlist.strings("en") | refusals.EN,
 }
 
 
