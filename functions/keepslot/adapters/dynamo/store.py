@@ -24,7 +24,12 @@ from keepslot.adapters.dynamo.transaction import (
     ConcurrentChange,
     TransactionBuilder,
 )
-from keepslot.adapters.dynamo.waitlist_items import item_to_entry, item_to_freed, query_args
+from keepslot.adapters.dynamo.waitlist_items import (
+    item_to_entry,
+    item_to_freed,
+    own_key,
+    query_args,
+)
 from keepslot.domain.availability import Span
 from keepslot.domain.booking import Booking
 from keepslot.domain.errors import NotFound
@@ -119,9 +124,7 @@ class DynamoStore:
         return [item_to_entry(it) for it in self._query(**query_args("WAIT", day.isoformat(), "~"))]
 
     def waitlist_entry(self, entry_id: str) -> WaitEntry:
-        res = self._client().get_item(
-            TableName=self.table, Key=dump({"PK": f"WAIT#{entry_id}", "SK": "WAIT"})
-        )
+        res = self._client().get_item(TableName=self.table, Key=dump(own_key("WAIT", entry_id)))
         if "Item" not in res:
             raise NotFound("no such waitlist entry")
         return item_to_entry(load(res["Item"]))

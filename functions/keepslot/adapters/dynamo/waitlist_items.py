@@ -36,13 +36,13 @@ def waitlist_ops(t: TransactionBuilder, c: Change) -> list[Op]:
     ]
     # Without a condition: the refill job deletes it when it gives the refill, which the
     # cancelled booking's own version makes happen once.
-    ops += [t._delete({"PK": f"FREED#{bid}", "SK": "FREED"}) for bid in c.freed_taken]
+    ops += [t._delete(own_key("FREED", bid)) for bid in c.freed_taken]
     for e, replaces in c.waitlist_joined:
         expires = {"expires_at": ttl(_day_end(e.last) + t.retention)}
         ops.append(t._put(entry_to_item(e) | expires, "attribute_not_exists(PK)", ConcurrentChange))
         ops.append(_take_place(t, e, replaces, expires))
     for e in c.waitlist_ended:
-        ops.append(t._delete({"PK": f"WAIT#{e.id}", "SK": "WAIT"}))
+        ops.append(t._delete(own_key("WAIT", e.id)))
         # Only while the place is still this entry's: an ended entry's place may be taken.
         ops.append(t._delete(_place_key(e), "entry_id = :e", {"e": e.id}))
     return ops
@@ -72,17 +72,22 @@ def _day_end(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, UTC)
 
 
+def own_key(partition: str, item_id: str) -> Item:
+    """The key of a freed hour or an entry: its own partition, `<partition>#<id>`."""
+    return {"PK": f"{partition}#{item_id}", "SK": partition}
+
+
+def _listed(partition: str, item_id: str, by: str, fields: Item) -> Item:
+    """An item in its own partition, listed in the calendar index under `partition` by
+    `by` (then its id, so two items listed at one moment stay apart)."""
+    index = {"GSI1PK": partition, "GSI1SK": f"{by}#{item_id}"}
+    return own_key(partition, item_id) | fields | index
+
+
 def freed_to_item(f: Freed) -> Item:
-    return {
-        "PK": f"FREED#{f.booking_id}",
-        "SK": "FREED",
-        "type": "freed",
-        "booking_id": f.booking_id,
-        "start": iso(f.start),
-        "end": iso(f.end),
-        "GSI1PK": "FREED",
-        "GSI1SK": f"{iso(f.start)}#{f.booking_id}",
-    }
+    start = iso(f.start)
+    fields: Item = {"type": "freed", "booking_id": f.booking_id, "start": start, "end": iso(f.end)}
+    return _listed("FREED", f.booking_id, start, fields)
 
 
 def item_to_freed(it: Item) -> Freed:
@@ -90,9 +95,7 @@ def item_to_freed(it: Item) -> Freed:
 
 
 def entry_to_item(e: WaitEntry) -> Item:
-    return {
-        "PK": f"WAIT#{e.id}",
-        "SK": "WAIT",
+    fields: Item = {
         "type": "waitlist",
         "id": e.id,
         "service": e.service,
@@ -106,9 +109,8 @@ def entry_to_item(e: WaitEntry) -> Item:
         "timezone": e.timezone,
         "created_at": iso(e.created_at),
         "place": e.place,
-        "GSI1PK": "WAIT",
-        "GSI1SK": f"{e.last.isoformat()}#{e.id}",
     }
+    return _listed("WAIT", e.id, e.last.isoformat(), fields)
 
 
 def item_to_entry(it: Item) -> WaitEntry:
