@@ -34,30 +34,7 @@ class ClientTable(Store, Profiles, Protocol):
 
 
 LOCAL_REGION = "eu-south-1"
-BOOKING_COLUMNS = ("start", "id", "status", "service", "mode", "client", "deposit")
-CLIENT_COLUMNS = (
-    "email",
-    "name",
-    "booked",
-    "completed",
-    "late_cancel",
-    "no_show",
-    "strikes",
-    "tier",
-    "blocked",
-)
 LEDGER_COLUMNS = ("at", "booking_id", "kind", "amount", "currency", "ref", "client")
-EXPORT_BOOKING_COLUMNS = (
-    "id",
-    "start_utc",
-    "status",
-    "service",
-    "mode",
-    "client",
-    "email",
-    "deposit",
-    "deposit_status",
-)
 
 
 class NoStack(Exception):
@@ -155,7 +132,7 @@ def _local_stack(args: argparse.Namespace) -> LocalStack | None:
 def cmd_bookings(cli: Cli) -> int:
     a = cli.args
     chosen = reports.select_bookings(cli.admin.bookings(), cli.config, a.from_, a.to, a.status)
-    cli.emit([reports.booking_row(b, cli.config) for b in chosen], BOOKING_COLUMNS)
+    cli.emit([reports.booking_row(b, cli.config) for b in chosen], reports.BOOKING_COLUMNS)
     return 0
 
 
@@ -192,7 +169,7 @@ def cmd_clients(cli: Cli) -> int:
     ]
     if cli.args.at_risk:
         rows = [r for r in rows if reports.at_risk(r)]
-    cli.emit(rows, CLIENT_COLUMNS)
+    cli.emit(rows, reports.CLIENT_COLUMNS)
     return 0
 
 
@@ -215,14 +192,14 @@ def cmd_export(cli: Cli) -> int:
     rows = [reports.booking_row(b, cli.config) for b in cli.admin.bookings()]
     ledger = cli.admin.ledger()
     if cli.args.out == "-":
-        output.as_csv(rows, EXPORT_BOOKING_COLUMNS, cli.out)
+        output.as_csv(rows, reports.EXPORT_COLUMNS, cli.out)
         print(file=cli.out)
         output.as_csv(ledger, LEDGER_COLUMNS, cli.out)
         return 0
     folder = Path(cli.args.out)
     folder.mkdir(parents=True, exist_ok=True)
     for name, data, columns in (
-        ("bookings.csv", rows, EXPORT_BOOKING_COLUMNS),
+        ("bookings.csv", rows, reports.EXPORT_COLUMNS),
         ("ledger.csv", ledger, LEDGER_COLUMNS),
     ):
         with (folder / name).open("w", newline="", encoding="utf-8") as f:

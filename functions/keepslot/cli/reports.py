@@ -30,6 +30,22 @@ def _local(dt: datetime, config: KeepslotConfig) -> str:
     return dt.astimezone(ZoneInfo(config.business.timezone)).strftime("%Y-%m-%d %H:%M")
 
 
+# The columns of a booking's row that each listing shows: the terminal's table (local
+# times), and the export (UTC, and the client's address, for spreadsheets).
+BOOKING_COLUMNS = ("start", "id", "status", "service", "mode", "client", "deposit")
+EXPORT_COLUMNS = (
+    "id",
+    "start_utc",
+    "status",
+    "service",
+    "mode",
+    "client",
+    "email",
+    "deposit",
+    "deposit_status",
+)
+
+
 def booking_row(b: Booking, config: KeepslotConfig) -> Row:
     return {
         "start": _local(b.start, config),
@@ -67,6 +83,20 @@ def select_bookings(
 
 def _tiers(config: KeepslotConfig) -> list[tuple[int, str]]:
     return config.reliability.rules()
+
+
+# The columns of a standing that the list of clients shows.
+CLIENT_COLUMNS = (
+    "email",
+    "name",
+    "booked",
+    "completed",
+    "late_cancel",
+    "no_show",
+    "strikes",
+    "tier",
+    "blocked",
+)
 
 
 def standing(snap: ClientSnapshot, config: KeepslotConfig, now: datetime) -> Row:
