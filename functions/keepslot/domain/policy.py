@@ -63,6 +63,11 @@ class Give:
         """What goes back to the card (or by hand, offline)."""
         return self.amount - self.credit if self.as_ is Returned.REFUND else 0
 
+    @property
+    def to_credit(self) -> int:
+        """What comes back as credit: all of it, or of a refund the part earlier credit paid."""
+        return self.amount if self.as_ is Returned.CREDIT else self.credit
+
 
 _FATE_STATUS = {
     Fate.CREDIT: DepositStatus.CREDIT,
@@ -118,7 +123,7 @@ def forfeit_percent(terms: Terms, left: timedelta) -> int:
     if left >= timedelta(hours=terms.free_change_hours):
         return 0
     pct = max(
-        (t.forfeit_percent for t in terms.late_tiers if left < timedelta(hours=t.under_hours)),
+        (t.forfeit_percent for t in terms.late_tiers if t.covers(left)),
         default=0,
     )
     return min(100, max(0, pct))

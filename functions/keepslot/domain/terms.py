@@ -6,13 +6,9 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
-
-
-class Returned(StrEnum):
-    CREDIT = "credit"
-    REFUND = "refund"
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +17,18 @@ class LateTier:
 
     under_hours: int
     forfeit_percent: int
+
+    def covers(self, left: timedelta) -> bool:
+        """Whether a change `left` before the start falls in this tier."""
+        return left < timedelta(hours=self.under_hours)
+
+
+class Returned(StrEnum):
+    """How money comes back to the client: as a credit toward a later booking, or refunded
+    (to the card, or by hand when payments are offline)."""
+
+    CREDIT = "credit"
+    REFUND = "refund"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,6 @@ from typing import Any
 from keepslot.domain.booking import Booking
 from keepslot.domain.instants import iso
 from keepslot.domain.policy import Outcome
-from keepslot.domain.terms import Returned
 from keepslot.service.context import Context
 from keepslot.service.json_shapes import booking_view, outcome_view
 from keepslot.service.ports.changes import Message
@@ -68,8 +67,7 @@ def notify(
 def _credit_reminder(
     ctx: Context, booking: Booking, now: datetime, outcome: Outcome, context: dict[str, Any]
 ) -> list[Message]:
-    given = outcome.returned
-    credit = (given.amount if given.as_ is Returned.CREDIT else given.credit) if given else 0
+    credit = outcome.returned.to_credit if outcome.returned else 0
     if not (credit and outcome.credit_until):
         return []
     at = outcome.credit_until - CREDIT_REMINDER_BEFORE

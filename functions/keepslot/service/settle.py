@@ -14,7 +14,6 @@ from datetime import datetime
 from keepslot.domain.booking import Booking, BookingStatus
 from keepslot.domain.credit import Credit
 from keepslot.domain.policy import Fate, Outcome, Reason, apply_outcome
-from keepslot.domain.terms import Returned
 from keepslot.service.context import Context
 from keepslot.service.payments import card_refund
 from keepslot.service.ports.changes import Change, Job, JobKind, LedgerEntry
@@ -50,7 +49,7 @@ def settle(
         change.ledger.append(LedgerEntry(booking.id, "waived", given.amount, cur, now))
     elif outcome.reason is Reason.REFILL:  # the same, because someone filled the hour
         change.ledger.append(LedgerEntry(booking.id, "refilled", given.amount, cur, now))
-    credit = given.amount if given.as_ is Returned.CREDIT else given.credit
+    credit = given.to_credit
     if not 0 <= carry <= credit:
         raise ValueError(f"cannot carry {carry} of a credit of {credit}")
     if carry:
