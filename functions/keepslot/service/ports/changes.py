@@ -66,7 +66,10 @@ class LedgerEntry:
     """One money movement on a booking."""
 
     booking_id: str
-    kind: str  # paid, credit_applied, credit_issued, forfeited, refunded, carried, fee
+    # What moved: paid, carried, forfeited, waived, refilled, disputed, or a step of a
+    # credit (credit_issued, _applied, _expired), a refund (refund_due, refunded,
+    # refund_failed) or a no-show fee (fee_due, _charged, _declined, _waived, _refunded).
+    kind: str
     amount: int
     currency: str
     at: datetime
@@ -76,7 +79,9 @@ class LedgerEntry:
 @dataclass(frozen=True, slots=True)
 class ClientEvent:
     email: str
-    kind: str  # booked, early_cancel, late_cancel, no_show, completed, reschedule, waiver
+    # A reliability Kind (domain/reliability.py), or a step the client's history also
+    # shows: confirmed, waiver_requested, waiver_declined (domain/actions.py).
+    kind: str
     at: datetime
     booking_id: str
 
