@@ -19,11 +19,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_sesv2 import SESV2Client
 
-    from keepslot.adapters.dynamo.busy import DynamoBusyTable
-    from keepslot.adapters.dynamo.feed import FeedBookings
-    from keepslot.adapters.dynamo.logins import DynamoLogins
-    from keepslot.adapters.dynamo.needs import NeedsTable
-    from keepslot.adapters.dynamo.report import ReportTable
+    from keepslot.adapters.dynamo.tables import Tables
     from keepslot.adapters.email.links import Links
     from keepslot.adapters.payments.stripe_gateway import StripeGateway
     from keepslot.service.calendars import CalendarPorts
@@ -86,39 +82,12 @@ class App:
         return Context(store=self.store, config=self.config, new_id=new_id, payments=card)
 
     @cached_property
-    def feed(self) -> FeedBookings:
-        """The freelancer's calendar feed's reads (only the API serves the feed)."""
-        from keepslot.adapters.dynamo.feed import FeedBookings
+    def tables(self) -> Tables:
+        """The table's adapters beyond the store (the calendar feed, the dashboard's reads),
+        imported on first use: most requests need none of them."""
+        from keepslot.adapters.dynamo.tables import Tables
 
-        return FeedBookings(self.dynamodb, self.env.table_name)
-
-    @cached_property
-    def logins(self) -> DynamoLogins:
-        """The dashboard's sign-in nonces and counters."""
-        from keepslot.adapters.dynamo.logins import DynamoLogins
-
-        return DynamoLogins(self.dynamodb, self.env.table_name)
-
-    @cached_property
-    def needs(self) -> NeedsTable:
-        """What the dashboard's needs-you list reads beyond the store (waiver requests)."""
-        from keepslot.adapters.dynamo.needs import NeedsTable
-
-        return NeedsTable(self.dynamodb, self.env.table_name)
-
-    @cached_property
-    def busy_table(self) -> DynamoBusyTable:
-        """The other calendars' states, as the dashboard shows them."""
-        from keepslot.adapters.dynamo.busy import DynamoBusyTable
-
-        return DynamoBusyTable(self.dynamodb, self.env.table_name)
-
-    @cached_property
-    def report_table(self) -> ReportTable:
-        """The reliability report's counters (one Query)."""
-        from keepslot.adapters.dynamo.report import ReportTable
-
-        return ReportTable(self.dynamodb, self.env.table_name)
+        return Tables.on(self.dynamodb, self.env.table_name)
 
     @cached_property
     def ssm(self) -> SSMProvider:
@@ -147,11 +116,10 @@ class App:
         """The clock's: feeds fetched with their secret address, busy times in the table."""
         from keepslot.adapters.calendars.expand import expand
         from keepslot.adapters.calendars.feed import HttpFeeds
-        from keepslot.adapters.dynamo.busy import DynamoBusyTable
         from keepslot.service.calendars import CalendarPorts
 
         feeds = HttpFeeds(self._calendar_address, loopback_http=self.env.calendar_loopback_http)
-        return CalendarPorts(DynamoBusyTable(self.dynamodb, self.env.table_name), feeds, expand)
+        return CalendarPorts(self.tables.busy, feeds, expand)
 
     def _calendar_address(self, calendar_id: str) -> str | None:
         ssm = self._client("ssm")

@@ -99,5 +99,5 @@ def get_feed(app: AppDep) -> Response[Any]:
     if not given or not hmac.compare_digest(given.encode(), secret.encode()):
         return error(401, "bad_token", "this calendar link is not valid")
     now = app.clock.now()
-    bookings = app.feed.since(now - FEED_PAST)
+    bookings = app.tables.feed.since(now - FEED_PAST)
     return Response(200, "text/calendar; charset=utf-8", calendar(bookings, app.config, now))

@@ -47,7 +47,7 @@ def post_login(body: LoginBody, app: AppDep) -> Response[Any]:
 
     network = client_network(router.current_event.raw_event, app.env.edge_secret)
     hashed = app.signer.pseudonym(network) if network else None
-    request_link(app.ctx, app.logins, body.email, hashed, app.clock.now())
+    request_link(app.ctx, app.tables.logins, body.email, hashed, app.clock.now())
     return Response(202, "application/json", '{"status": "sent if known"}')
 
 
@@ -56,7 +56,7 @@ def post_session(app: AppDep) -> dict[str, Any]:
     from keepslot.service.dashboard_login import SESSION_LIFETIME, open_session
 
     claim = claim_of(app, router.current_event.headers, Purpose.LOGIN)
-    open_session(app.logins, claim.booking_id, claim.expires)
+    open_session(app.tables.logins, claim.booking_id, claim.expires)
     until = app.clock.now() + SESSION_LIFETIME
     token = app.signer.sign(secrets.token_urlsafe(12), Purpose.DASHBOARD, until)
     return {"token": token, "expires": iso(until)}
@@ -68,7 +68,9 @@ def get_dashboard(app: AppDep) -> dict[str, Any]:
 
     _session(app)
     now = app.clock.now()
-    seen = overview(app.ctx, app.store, app.needs.waiver_requests, app.busy_table.states, now)
+    seen = overview(
+        app.ctx, app.store, app.tables.needs.waiver_requests, app.tables.busy.states, now
+    )
     return dashboard_views.overview(app, seen, now)
 
 
@@ -104,4 +106,4 @@ def _report(app: AppDep, months: int) -> Any:
     from keepslot.service.report import report
 
     b = app.config.business
-    return report(app.report_table, app.clock.now(), months, b.timezone, b.currency)
+    return report(app.tables.report, app.clock.now(), months, b.timezone, b.currency)
