@@ -2,15 +2,20 @@
 
 Routes build their answers in handlers/shapes.py; these models only describe them, so
 schemathesis can check every answer against the document. Fields a route leaves out
-when they do not apply are optional here.
+when they do not apply are `Sometimes` here.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, Field
+
+T = TypeVar("T")
+
+Sometimes = Annotated[T | None, Field(default=None)]
+"""A field a route leaves out when it does not apply: `hold_until: Sometimes[str]`."""
 
 
 class Answer(BaseModel):
@@ -25,14 +30,14 @@ class MoneyOut(Answer):
 class ReturnedOut(Answer):
     as_: str = Field(alias="as")
     amount: int
-    credit: int | None = None
+    credit: Sometimes[int]
 
 
 class DepositOut(MoneyOut):
     status: str
-    paid: int | None = None
-    kept: int | None = None
-    returned: ReturnedOut | None = None
+    paid: Sometimes[int]
+    kept: Sometimes[int]
+    returned: Sometimes[ReturnedOut]
 
 
 class ClientOut(Answer):
@@ -46,19 +51,19 @@ class BookingOut(Answer):
     service: str
     start: str
     mode: str
-    end: str | None = None
-    client: ClientOut | None = None
-    deposit: DepositOut | None = None
-    timezone: str | None = None
-    hold_until: str | None = None
-    rescheduled_to: str | None = None
-    confirmed_at: str | None = None
+    end: Sometimes[str]
+    client: Sometimes[ClientOut]
+    deposit: Sometimes[DepositOut]
+    timezone: Sometimes[str]
+    hold_until: Sometimes[str]
+    rescheduled_to: Sometimes[str]
+    confirmed_at: Sometimes[str]
 
 
 class ErrorDetail(Answer):
     code: str
     message: str
-    fields: dict[str, str] | None = None
+    fields: Sometimes[dict[str, str]]
 
 
 class ErrorAnswer(Answer):
@@ -67,12 +72,12 @@ class ErrorAnswer(Answer):
 
 class PaymentOut(Answer):
     kind: str
-    prepare: bool | None = None
-    client_secret: str | None = None
-    publishable_key: str | None = None
-    js_url: str | None = None
-    instructions: str | None = None
-    error: ErrorDetail | None = None
+    prepare: Sometimes[bool]
+    client_secret: Sometimes[str]
+    publishable_key: Sometimes[str]
+    js_url: Sometimes[str]
+    instructions: Sometimes[str]
+    error: Sometimes[ErrorDetail]
 
 
 class OutcomeOut(Answer):
@@ -80,12 +85,12 @@ class OutcomeOut(Answer):
     amount: int
     currency: str
     reason: str
-    forfeited: int | None = None
-    returned: ReturnedOut | None = None
-    credit_until: str | None = None
-    fee: int | None = None
-    explanation: str | None = None
-    refill: MoneyOut | None = None  # a late cancel: what comes back if someone takes the time
+    forfeited: Sometimes[int]
+    returned: Sometimes[ReturnedOut]
+    credit_until: Sometimes[str]
+    fee: Sometimes[int]
+    explanation: Sometimes[str]
+    refill: Sometimes[MoneyOut]  # a late cancel: what comes back if someone takes the time
 
 
 class TierOut(Answer):
@@ -97,7 +102,7 @@ class BookedAnswer(Answer):
     booking: BookingOut
     manage_url: str
     payment: PaymentOut
-    tier: TierOut | None = None
+    tier: Sometimes[TierOut]
 
 
 class PreviewOut(Answer):
@@ -111,17 +116,17 @@ class PreviewAnswer(Answer):
     actions: list[str]
     free_change_until: str
     access: str
-    credit: MoneyOut | None = None
-    waiver: str | None = None
-    payment: PaymentOut | None = None
+    credit: Sometimes[MoneyOut]
+    waiver: Sometimes[str]
+    payment: Sometimes[PaymentOut]
 
 
 class ChangedAnswer(Answer):
     booking: BookingOut
     outcome: OutcomeOut | None
-    new_booking: BookingOut | None = None
-    manage_url: str | None = None
-    payment: PaymentOut | None = None
+    new_booking: Sometimes[BookingOut]
+    manage_url: Sometimes[str]
+    payment: Sometimes[PaymentOut]
 
 
 class BookingAnswer(Answer):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from keepslot.handlers.answers import Answer, BookingOut
+from keepslot.handlers.answers import Answer, BookingOut, Sometimes
 
 
 class LoginAnswer(Answer):
@@ -25,8 +25,8 @@ class AtRiskOut(Answer):
     name: str
     email: str
     strikes: int
-    tier: str | None = None
-    next: str | None = None
+    tier: Sometimes[str]
+    next: Sometimes[str]
 
 
 class OverviewAnswer(Answer):
