@@ -15,7 +15,7 @@ import pytest
 
 from infra.local.environment import TABLE_NAME
 from keepslot import bootstrap
-from keepslot.domain.booking import Mode
+from keepslot.domain.booking import Client, Mode
 from keepslot.domain.errors import DomainError, SlotTaken
 from keepslot.service.new_booking import BookingRequest, book
 from tests.support.configs import INTAKE_ANSWERS
@@ -31,8 +31,7 @@ def request(app: bootstrap.App, n: int) -> BookingRequest:
         service="conoscitiva" if short else "strategia",
         start=datetime(2026, 12, 3, 9, 0, tzinfo=UTC),
         mode=Mode.VIDEO,
-        name=f"Client {n}",
-        email=f"client{n}@example.com",
+        client=Client(f"Client {n}", f"client{n}@example.com"),
         policy_version=app.config.policy_version,
         answers=INTAKE_ANSWERS,
     )

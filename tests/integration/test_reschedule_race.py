@@ -19,7 +19,7 @@ import pytest
 from infra.local.environment import TABLE_NAME, TOKEN_KEY_PARAM
 from infra.local.provision import provision
 from keepslot import bootstrap
-from keepslot.domain.booking import Mode
+from keepslot.domain.booking import Client, Mode
 from keepslot.domain.errors import DomainError
 from keepslot.service import manage
 from keepslot.service.confirm import confirm
@@ -51,8 +51,7 @@ def _book(app: bootstrap.App, who: str, start: datetime) -> str:
         service="conoscitiva",  # free: confirmed by the client's Confirm, then it can move
         start=start,
         mode=Mode.VIDEO,
-        name=who,
-        email=f"{who}@example.com",
+        client=Client(who, f"{who}@example.com"),
         policy_version=app.config.policy_version,
         answers=INTAKE_ANSWERS,
     )

@@ -207,7 +207,7 @@ def test_twenty_concurrent_deliveries_make_one_ledger_entry_and_one_email(
     served: Any, localstripe: LocalStripe, stripe_client: stripe.StripeClient
 ) -> None:
     from infra.local.environment import TABLE_NAME
-    from keepslot.domain.booking import Mode
+    from keepslot.domain.booking import Client, Mode
     from keepslot.service import payments
     from keepslot.service.new_booking import BookingRequest, book
 
@@ -217,8 +217,7 @@ def test_twenty_concurrent_deliveries_make_one_ledger_entry_and_one_email(
         service="strategia",
         start=datetime(2026, 12, 3, 9, 0, tzinfo=UTC),
         mode=Mode.VIDEO,
-        name="Anna Bianchi",
-        email="anna@example.com",
+        client=Client("Anna Bianchi", "anna@example.com"),
         policy_version=app.config.policy_version,
         answers=INTAKE_ANSWERS,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from keepslot.domain.booking import Mode
+from keepslot.domain.booking import Client, Mode
 from keepslot.service import admin, payments
 from keepslot.service.context import Context
 from keepslot.service.new_booking import BookingRequest, book
@@ -19,8 +19,7 @@ def request(
         service=service,
         start=start,
         mode=Mode.VIDEO,
-        name=email.split("@")[0].title(),
-        email=email,
+        client=Client(email.split("@")[0].title(), email),
         policy_version=ctx.config.policy_version,
         **kw,
     )

@@ -25,7 +25,7 @@ from typing import Any
 from keepslot.adapters.email.links import Links
 from keepslot.adapters.tokens import TokenSigner
 from keepslot.config.model import KeepslotConfig, parse_config
-from keepslot.domain.booking import Booking, Mode
+from keepslot.domain.booking import Booking, Client, Mode
 from keepslot.service.context import Context
 from keepslot.service.dispatch import deliver_pending
 from keepslot.service.jobs import run_jobs
@@ -104,9 +104,7 @@ class World:
             "service": "strategia",
             "start": start,
             "mode": Mode.IN_PERSON,
-            "name": email.split("@")[0].title() + " Bianchi",
-            "email": email,
-            "phone": "+39 333 000 1111",
+            "client": Client(email.split("@")[0].title() + " Bianchi", email, "+39 333 000 1111"),
             "policy_version": self.config.policy_version,
             "answers": dict(INTAKE_ANSWERS),
         }

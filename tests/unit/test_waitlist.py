@@ -10,6 +10,7 @@ import pytest
 
 from keepslot.adapters.dynamo.busy import DynamoBusyTable
 from keepslot.domain.availability import Span
+from keepslot.domain.booking import Client
 from keepslot.domain.errors import InvalidInput, TooManyHolds
 from keepslot.domain.waitlist import Times
 from keepslot.service import admin, manage, waitlist
@@ -40,8 +41,7 @@ def setup(**waitlist_section: Any) -> tuple[Any, FakeStore, RecordingPostman]:
 def join(ctx: Any, email: str, now: datetime = NOW, **kw: Any) -> str:
     req = waitlist.WaitRequest(
         service=kw.pop("service", "strategia"),
-        name=email.split("@")[0].title(),
-        email=email,
+        client=Client(email.split("@")[0].title(), email),
         first=kw.pop("first", DAY),
         last=kw.pop("last", DAY),
         policy_version=ctx.config.policy_version,

@@ -98,17 +98,9 @@ def get_slots(
 def post_booking(body: BookingBody, app: AppDep) -> Any:
     key = api.current_event.headers.get("idempotency-key")
     raw = api.current_event.body or ""
-    request = new_booking.BookingRequest(
-        service=body.service,
-        start=body.start,
-        mode=body.mode,
-        name=body.name,
-        email=str(body.email),
-        phone=body.phone,
-        timezone=body.timezone,
-        notes=body.notes,
-        answers=body.answers,
-        policy_version=body.policy_version,
+    request = body.as_request(
+        new_booking.BookingRequest,
+        client=body.client(),
         idempotency_key=key[:128] if key else None,
         body_hash=hashlib.sha256(raw.encode()).hexdigest(),
     )

@@ -12,7 +12,6 @@ from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import AfterValidator, Field
 
-from keepslot.config.email_address import EmailAddress
 from keepslot.config.fields import OneLine, TimeZoneName
 from keepslot.domain.booking import Mode
 from keepslot.domain.errors import BadToken
@@ -21,7 +20,7 @@ from keepslot.domain.waitlist import Times, WaitEntry
 from keepslot.handlers import answers
 from keepslot.handlers.auth import claim_of
 from keepslot.handlers.deps import AppDep
-from keepslot.handlers.models import Body
+from keepslot.handlers.models import ContactBody
 from keepslot.service.ports.claims import Purpose
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
@@ -42,12 +41,9 @@ def _window(value: str) -> str:
     return value
 
 
-class WaitlistBody(Body):
+class WaitlistBody(ContactBody):
     service: OneLine = Field(max_length=40)
     mode: Mode | None = None
-    name: OneLine = Field(min_length=1, max_length=120)
-    email: EmailAddress
-    phone: OneLine | None = Field(default=None, max_length=40)
     from_: date = Field(alias="from")
     to: date
     times: list[Annotated[str, AfterValidator(_window)]] | None = Field(default=None, max_length=6)
@@ -108,17 +104,12 @@ class OfferAnswer(answers.Answer):
 def post_waitlist(body: WaitlistBody, app: AppDep) -> Response[str]:
     from keepslot.service import waitlist
 
-    req = waitlist.WaitRequest(
-        service=body.service,
-        name=body.name,
-        email=str(body.email),
+    req = body.as_request(
+        waitlist.WaitRequest,
+        client=body.client(),
         first=body.from_,
         last=body.to,
-        policy_version=body.policy_version,
-        mode=body.mode,
         times=_times(body.times),
-        phone=body.phone,
-        timezone=body.timezone,
     )
     entry = waitlist.join(app.ctx, req, app.clock.now())
     out = {"waitlist": _entry_view(entry), "leave_url": app.links.waitlist(entry.id, entry.last)}

@@ -42,10 +42,8 @@ class BookingRequest:
     service: str
     start: datetime
     mode: Mode
-    name: str
-    email: str
-    policy_version: str
-    phone: str | None = None
+    client: Client
+    policy_version: str  # the version the page showed, which booking accepts
     timezone: str | None = None
     notes: str | None = None
     answers: dict[str, str] | None = None  # None: the page has not asked the intake yet
@@ -101,7 +99,7 @@ def book(ctx: Context, req: BookingRequest, now: datetime) -> Booked:
         raise PolicyChanged("the policy changed since the page was loaded; please read it again")
     start = req.start
     check_start(config.schedule(), service.minutes, start, [], now)  # overlaps: the locks' job
-    client = Client(req.name.strip(), req.email.strip(), req.phone)
+    client = req.client
     snap = ctx.store.client_snapshot(client.key)
     if len(snap.holds) >= config.holds.per_email:
         raise TooManyHolds("there are already bookings waiting for payment for this address")
@@ -163,7 +161,7 @@ def held_booking(
         start=req.start,
         end=req.start + timedelta(minutes=service.minutes),
         mode=req.mode,
-        client=Client(req.name.strip(), req.email.strip(), req.phone),
+        client=req.client,
         status=BookingStatus.HELD,
         deposit=Deposit(
             Money(due, price.currency), DepositStatus.PENDING if due else DepositStatus.NONE

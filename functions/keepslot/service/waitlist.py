@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from keepslot.domain.booking import Booking, BookingStatus, Mode
+from keepslot.domain.booking import Booking, BookingStatus, Client, Mode
 from keepslot.domain.errors import InvalidInput, NotFound, PolicyChanged, TooManyEntries
 from keepslot.domain.waitlist import (
     MAX_OPEN_PER_EMAIL,
@@ -28,14 +28,12 @@ from keepslot.service.ports.changes import WAITLIST_MAIL, Change, Message
 @dataclass(frozen=True)
 class WaitRequest:
     service: str
-    name: str
-    email: str
+    client: Client
     first: date
     last: date
     policy_version: str
     mode: Mode | None = None
     times: tuple[Times, ...] = ()
-    phone: str | None = None
     timezone: str | None = None
 
 
@@ -85,7 +83,7 @@ def join(ctx: Context, req: WaitRequest, now: datetime) -> WaitEntry:
             reason="wait_horizon",
             params=days,
         )
-    key = req.email.strip().lower()
+    key = req.client.key
     snap = ctx.store.client_snapshot(key)
     place = free_place(snap.waiting, today)
     if place is None:
@@ -99,13 +97,13 @@ def join(ctx: Context, req: WaitRequest, now: datetime) -> WaitEntry:
         id=ctx.new_id(),
         service=service.id,
         email=key,
-        name=req.name.strip(),
+        name=req.client.name,
         first=req.first,
         last=req.last,
         created_at=now,
         mode=req.mode,
         times=req.times,
-        phone=req.phone,
+        phone=req.client.phone,
         timezone=req.timezone,
         place=place[0],
     )
