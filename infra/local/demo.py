@@ -7,7 +7,7 @@ waiver requests, while the dev clock moves a year forward and runs every job on 
 way. The dashboard then has a year to show, and today's agenda and "needs you" items.
 
     make serve          # one terminal
-    make demo           # another: about a second per booking, 2 a week for 52 weeks
+    make demo           # another: 2 bookings a week for 52 weeks, well under a minute
 
 `--weeks` and `--per-week` make it shorter or fuller.
 """

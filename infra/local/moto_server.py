@@ -9,8 +9,9 @@ Two overrides keep each call's cost independent of the table's size: a failed
 transaction rolls back from copies of the items it touches, not of the whole
 table (infra/local/moto_rollback.py), and a query reads its partition instead
 of sorting every item (infra/local/moto_query.py). moto keeps no list of every
-item it ever made (infra/local/moto_untracked.py), and parses each distinct
-expression once (infra/local/moto_parses.py).
+item it ever made (infra/local/moto_untracked.py), parses each distinct
+expression once (infra/local/moto_parses.py), and writes an item's plain attributes
+as they are (infra/local/moto_answers.py).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from infra.local import moto_parses, moto_query, moto_rollback, moto_untracked
+from infra.local import moto_answers, moto_parses, moto_query, moto_rollback, moto_untracked
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -71,6 +72,7 @@ def install_overrides() -> None:
     moto_query.install()
     moto_untracked.install()
     moto_parses.install()
+    moto_answers.install()
 
 
 class MotoServer:
