@@ -1,13 +1,16 @@
 """The dev gateway: the built site, /api through the real handler as a v2 event,
-and the /_dev routes. After each /api request the clock function runs, so the
-emails a request causes are in the outbox when its response returns.
+and the /_dev routes. After an /api request that changed the table, the clock and
+the dispatcher run, as the table's stream makes them in AWS; after any request, once
+a minute of the dev clock has passed since the last run, as the scheduler does. The
+emails a request causes are in the outbox when the outbox is next read.
 """
 
 from __future__ import annotations
 
 import sys
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.serving import WSGIRequestHandler
@@ -28,6 +31,7 @@ from infra.local.static import StaticSite
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
+SCHEDULE = timedelta(minutes=1)  # how often the scheduler runs the clock function in AWS
 MAX_BODY = 64 * 1024  # the API's limit; the handler checks it too
 WEBHOOK_PATH = "/api/payments/stripe"
 _DRAIN_LIMIT = 16 * 1024 * 1024
@@ -42,11 +46,14 @@ class Gateway:
         clock: DevClock,
         outbox: Outbox,
         stripe: dict[str, str] | None = None,
+        writes: Callable[[], int] | None = None,
     ) -> None:
         self._site = site
         self._functions = functions
         self._clock = clock
         self._outbox = outbox
+        self._writes = writes  # how many calls have changed the table; None: unknown
+        self._last_run: datetime | None = None  # the dev clock when the last run began
         self._dev = DevRoutes(clock, outbox, self.settle, stripe, DevCalendar(self.sync_calendars))
         self._after_request = SharedRun(self.settle)  # concurrent requests share one run
 
@@ -76,6 +83,7 @@ class Gateway:
             response.headers["Connection"] = "close"  # a body over the drain limit is left unread
             return response
         event = http_event(request, body, self._clock.now())
+        writes_before = self._writes() if self._writes else 0
         try:
             if request.path == WEBHOOK_PATH:  # its own function, as in template.yaml
                 result = self._functions.invoke_webhook(event)
@@ -87,9 +95,19 @@ class Gateway:
             response = json_response({"message": "Internal Server Error"}, 500)  # API Gateway's
         # Even after a 500: the request may have written before failing. The run starts
         # once the response is sent (infra/local/shared_run.py), as the stream does in AWS.
-        ticket = self._after_request.ask()
-        response.call_on_close(lambda: self._run_after(ticket))
+        if self._wrote_since(writes_before) or self._scheduler_due():
+            ticket = self._after_request.ask()
+            response.call_on_close(lambda: self._run_after(ticket))
         return response
+
+    def _wrote_since(self, writes_before: int) -> bool:
+        """Whether the table changed since `writes_before` was read (by this request, or,
+        at worst, by a run that wrote meanwhile: one run too many, never one too few)."""
+        return self._writes is None or self._writes() != writes_before
+
+    def _scheduler_due(self) -> bool:
+        last = self._last_run
+        return last is None or self._clock.now() - last >= SCHEDULE
 
     def _run_after(self, ticket: int) -> None:
         try:
@@ -107,6 +125,7 @@ class Gateway:
     def settle(self, calendars: bool = False) -> None:
         """What the scheduler and the stream do in AWS: run due jobs, send mail; with
         `calendars`, sync every calendar too (as each clock move does)."""
+        self._last_run = self._clock.now()
         self._functions.run_clock(calendars)
         self._outbox.observe()
 

@@ -36,16 +36,35 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+# The DynamoDB calls that change the table (what its stream would carry in AWS).
+TABLE_WRITES = (
+    ".PutItem",
+    ".UpdateItem",
+    ".DeleteItem",
+    ".TransactWriteItems",
+    ".BatchWriteItem",
+)
+
+
 class SerialisedApp:
-    """WSGI middleware: one request at a time, its whole response produced under the lock."""
+    """WSGI middleware: one request at a time, its whole response produced under the lock.
+    Counts the calls that changed the table, so the gateway can tell whether a request
+    wrote anything."""
 
     def __init__(self, app: WSGIApplication, lock: threading.Lock) -> None:
         self._app = app
         self._lock = lock
+        self.writes = 0
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        statuses: list[str] = []
+
+        def recording(status: str, headers: Any, *info: Any) -> Any:
+            statuses.append(status)
+            return start_response(status, headers, *info)
+
         with self._lock:
-            result = self._app(environ, start_response)
+            result = self._app(environ, recording)
             try:
                 # Drain inside the lock: a lazy body would otherwise run unlocked.
                 body = b"".join(result)
@@ -53,6 +72,9 @@ class SerialisedApp:
                 close = getattr(result, "close", None)
                 if close is not None:
                     close()
+            target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
+            if target.endswith(TABLE_WRITES) and statuses and statuses[-1].startswith("2"):
+                self.writes += 1
         return [body]
 
 
@@ -81,15 +103,16 @@ class MotoServer:
         self._port = port  # 0: the OS picks a free port, no race with other processes
         self.lock = threading.Lock()
         self._server: BaseWSGIServer | None = None
+        self._app: SerialisedApp | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
         install_overrides()
-        app = DomainDispatcherApplication(create_backend_app)
+        self._app = SerialisedApp(DomainDispatcherApplication(create_backend_app), self.lock)
         self._server = make_server(
             self._host,
             self._port,
-            SerialisedApp(app, self.lock),
+            self._app,
             threaded=True,
             request_handler=_QuietHandler,
         )
@@ -101,6 +124,10 @@ class MotoServer:
         if self._server is None:
             raise RuntimeError("MotoServer.start() first")
         return f"http://{self._host}:{self._server.server_port}"
+
+    def writes(self) -> int:
+        """How many calls have changed the table since the server started."""
+        return self._app.writes if self._app is not None else 0
 
     def read(self, fn: Callable[[], T]) -> T:
         """Run `fn` (which reads moto's in-memory state) while no call is in flight."""

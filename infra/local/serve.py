@@ -139,7 +139,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         functions = load_functions(clock)
         outbox = Outbox(lambda: moto.read(lambda: ses_sent_messages(environment.REGION)), clock.now)
-        server.app = Gateway(StaticSite(args.site), functions, clock, outbox, dev_stripe)
+        server.app = Gateway(
+            StaticSite(args.site), functions, clock, outbox, dev_stripe, writes=moto.writes
+        )
         # For `keepslot` in another terminal: moto's port changes at every start.
         stack = LocalStack(moto.url, site_url, environment.TABLE_NAME, str(args.config.resolve()))
         stack.write(args.stack_file)

@@ -1,7 +1,8 @@
 """One run of a job shared by every caller that asked for it while another ran.
 
-After each API request the local stack runs the clock and the dispatcher, as the
-scheduler and the table's stream do in AWS. The response goes out first (as in AWS,
+After an API request that wrote (or once a minute), the local stack runs the clock and
+the dispatcher, as the table's stream and the scheduler do in AWS
+(infra/local/gateway.py). The response goes out first (as in AWS,
 where the API never waits for the stream); the run follows at once, and any later
 request that could see its effects (an API call, the outbox, the dev clock) waits
 for every run owed so far. So a test or a browser that reads the outbox right after
