@@ -10,8 +10,8 @@ transaction rolls back from copies of the items it touches, not of the whole
 table (infra/local/moto_rollback.py), and a query reads its partition instead
 of sorting every item (infra/local/moto_query.py). moto keeps no list of every
 item it ever made (infra/local/moto_untracked.py), parses each distinct
-expression once (infra/local/moto_parses.py), and writes an item's plain attributes
-as they are (infra/local/moto_answers.py).
+expression once (infra/local/moto_parses.py), and reads and writes an item's plain
+attributes as they are (infra/local/moto_attributes.py).
 """
 
 from __future__ import annotations
@@ -28,7 +28,13 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from infra.local import moto_answers, moto_parses, moto_query, moto_rollback, moto_untracked
+from infra.local import (
+    moto_attributes,
+    moto_parses,
+    moto_query,
+    moto_rollback,
+    moto_untracked,
+)
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -94,7 +100,7 @@ def install_overrides() -> None:
     moto_query.install()
     moto_untracked.install()
     moto_parses.install()
-    moto_answers.install()
+    moto_attributes.install()
 
 
 class MotoServer:

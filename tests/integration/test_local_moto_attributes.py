@@ -1,7 +1,7 @@
-"""The local stack's moto writes plain attribute values as they are
-(infra/local/moto_answers.py): every answer must be the one moto's own serializer
-writes, for every kind of attribute, nested or not, and a binary one still goes
-through moto's code.
+"""The local stack's moto reads and writes plain attribute values as they are
+(infra/local/moto_attributes.py): every request must read as moto's own parser reads
+it, and every answer must be the one moto's own serializer writes, for every kind of
+attribute, nested or not; a binary one still goes through moto's code.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from moto.core.parse import BaseJSONParser, JSONParser
 from moto.core.serialize import BaseJSONSerializer, JSONSerializer, XFormedAttributePicker
 from moto.core.utils import get_service_model
 
-from infra.local import moto_answers
+from infra.local import moto_attributes
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -70,9 +71,20 @@ def answer(operation: str, result: Item, *, as_moto: bool) -> Any:
     return json.loads(serializer.serialize(result)["body"])
 
 
+def read(operation: str, request: Item, *, as_moto: bool) -> Any:
+    parser = JSONParser(get_service_model("dynamodb").operation_model(operation))
+    body = {"body": json.dumps(request).encode()}
+    if as_moto:
+        own = BaseJSONParser._parse_structure.__wrapped__  # type: ignore[attr-defined]
+        with pytest.MonkeyPatch.context() as undone:
+            undone.setattr(BaseJSONParser, "_parse_structure", own)
+            return parser.parse(body)
+    return parser.parse(body)
+
+
 @pytest.fixture(autouse=True)
 def installed() -> None:
-    moto_answers.install()
+    moto_attributes.install()
 
 
 def test_every_kind_of_attribute_answers_as_moto_s_own() -> None:
@@ -94,10 +106,27 @@ def test_any_item_answers_as_moto_s_own(item: Item) -> None:
     )
 
 
+def test_every_kind_of_attribute_reads_as_moto_s_own() -> None:
+    put = {"TableName": "t", "Item": EVERY_KIND, "ConditionExpression": "v = :v"}
+    put |= {"ExpressionAttributeValues": {":v": EVERY_KIND["terms"], ":b": EVERY_KIND["blob"]}}
+    transaction = {"TransactItems": [{"Put": put}, {"Delete": {"TableName": "t", "Key": {}}}]}
+    for operation, request in [("PutItem", put), ("TransactWriteItems", transaction)]:
+        mine = read(operation, request, as_moto=False)
+        assert mine == read(operation, request, as_moto=True)
+    assert read("PutItem", put, as_moto=False)["Item"]["blob"]["B"] == b"\x00\x01bytes"
+
+
+@settings(max_examples=150, deadline=None)
+@given(item=st.dictionaries(st.text(min_size=1, max_size=6), VALUES, min_size=1, max_size=5))
+def test_any_item_reads_as_moto_s_own(item: Item) -> None:
+    request = {"TableName": "t", "Item": item}
+    assert read("PutItem", request, as_moto=False) == read("PutItem", request, as_moto=True)
+
+
 def test_a_binary_value_is_left_to_moto() -> None:
     for binary in ("blob", "blobs", "nested_blob"):
-        assert moto_answers.plain(EVERY_KIND[binary]) is moto_answers.NOT_PLAIN
-    assert moto_answers.plain(EVERY_KIND["terms"]) == EVERY_KIND["terms"]
+        assert moto_attributes.plain(EVERY_KIND[binary]) is moto_attributes.NOT_PLAIN
+    assert moto_attributes.plain(EVERY_KIND["terms"]) == EVERY_KIND["terms"]
 
 
 def test_an_item_written_and_read_back_is_the_same(dynamodb: DynamoDBClient, table: str) -> None:
