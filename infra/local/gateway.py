@@ -1,8 +1,9 @@
 """The dev gateway: the built site, /api through the real handler as a v2 event,
-and the /_dev routes. After an /api request that changed the table, the clock and
-the dispatcher run, as the table's stream makes them in AWS; after any request, once
-a minute of the dev clock has passed since the last run, as the scheduler does. The
-emails a request causes are in the outbox when the outbox is next read.
+and the /_dev routes. After an /api request, the clock and the dispatcher run if the
+table changed since the last run (by that request, or by anything else: the CLI, a
+script), as the table's stream makes them in AWS, or if a minute of the dev clock has
+passed since the last run, as the scheduler does. The emails a request causes are in
+the outbox when the outbox is next read.
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ class Gateway:
         self._clock = clock
         self._outbox = outbox
         self._writes = writes  # how many calls have changed the table; None: unknown
-        self._last_run: datetime | None = None  # the dev clock when the last run began
+        self._last_run: datetime | None = None  # the dev clock when the last good run began
+        self._writes_run = -1  # the table's writes when the last good run ended
         self._dev = DevRoutes(clock, outbox, self.settle, stripe, DevCalendar(self.sync_calendars))
         self._after_request = SharedRun(self.settle)  # concurrent requests share one run
 
@@ -101,9 +103,13 @@ class Gateway:
         return response
 
     def _wrote_since(self, writes_before: int) -> bool:
-        """Whether the table changed since `writes_before` was read (by this request, or,
-        at worst, by a run that wrote meanwhile: one run too many, never one too few)."""
-        return self._writes is None or self._writes() != writes_before
+        """Whether this request changed the table (or, at worst, a run that wrote
+        meanwhile: one run too many, never one too few), or anything else did since the
+        last run ended."""
+        if self._writes is None:
+            return True
+        now = self._writes()
+        return now != writes_before or now != self._writes_run
 
     def _scheduler_due(self) -> bool:
         last = self._last_run
@@ -125,8 +131,11 @@ class Gateway:
     def settle(self, calendars: bool = False) -> None:
         """What the scheduler and the stream do in AWS: run due jobs, send mail; with
         `calendars`, sync every calendar too (as each clock move does)."""
-        self._last_run = self._clock.now()
+        began = self._clock.now()
         self._functions.run_clock(calendars)
+        # After a run that failed, the next request runs the jobs again.
+        self._last_run = began
+        self._writes_run = self._writes() if self._writes else -1
         self._outbox.observe()
 
     def sync_calendars(self) -> dict[str, Any]:

@@ -3,7 +3,7 @@ they are.
 
 moto 5.2.5 reads every request and writes every response through generic code that
 walks the service model: for each attribute of each item it tries the ten members an
-AttributeValue may have (S, N, B, SS, …), writing each under two spellings. A
+AttributeValue may have (S, N, B, SS, …), looking each up under two spellings. A
 booking's transaction names about thirty items, and a query that returns a booking's
 partition holds thousands of attributes: those walks were the largest part of the
 local stack's time after the expressions' parsing (infra/local/moto_parses.py).

@@ -17,6 +17,8 @@ memos are bounded: a long-running stack with ever-new values does not grow.
 
 from __future__ import annotations
 
+import copy
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -27,24 +29,30 @@ from moto.dynamodb.comparisons import ConditionExpressionParser
 from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
 
 _MARK = "_keepslot_memo"
+_MISSING = object()
 SIZE = 1024  # distinct expressions kept; a booking's transaction has about thirty
 
 
 class Memo:
-    """The last SIZE answers of a pure function, by key."""
+    """The last SIZE answers of a pure function, by key (safe across threads: tests run
+    moto in-process, where calls are not serialised)."""
 
     def __init__(self, size: int = SIZE) -> None:
         self._size = size
         self._answers: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
 
     def get(self, key: Any, make: Callable[[], Any]) -> Any:
-        if key in self._answers:
-            self._answers.move_to_end(key)
-            return self._answers[key]
+        with self._lock:
+            answer = self._answers.get(key, _MISSING)
+            if answer is not _MISSING:
+                self._answers.move_to_end(key)
+                return answer
         answer = make()  # an error is raised, not remembered
-        self._answers[key] = answer
-        if len(self._answers) > self._size:
-            self._answers.popitem(last=False)
+        with self._lock:
+            self._answers[key] = answer
+            if len(self._answers) > self._size:
+                self._answers.popitem(last=False)
         return answer
 
     def __len__(self) -> int:
@@ -68,8 +76,15 @@ def _condition_key(parser: ConditionExpressionParser) -> tuple[str | None, str, 
 def _memo_parse(original: Callable[[ConditionExpressionParser], Any]) -> Callable[..., Any]:
     def parse(self: ConditionExpressionParser) -> Any:
         def fresh() -> tuple[Any, list[str], list[str]]:
-            tree = original(self)
-            return tree, list(self.expr_attr_names_found), list(self.expr_attr_values_found)
+            # The tree keeps the values it was given: parse a copy, so that a later write
+            # that changes this request's sets in place cannot change what it compares.
+            own = ConditionExpressionParser(
+                self.condition_expression,
+                copy.deepcopy(self.expression_attribute_names),
+                copy.deepcopy(self.expression_attribute_values),
+            )
+            tree = original(own)
+            return tree, list(own.expr_attr_names_found), list(own.expr_attr_values_found)
 
         tree, names, values = conditions.get(_condition_key(self), fresh)
         # Callers read what the parse found (the request validation checks every name

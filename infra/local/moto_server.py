@@ -79,7 +79,8 @@ class SerialisedApp:
                 if close is not None:
                     close()
             target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
-            if target.endswith(TABLE_WRITES) and statuses and statuses[-1].startswith("2"):
+            # A refusal (4xx) changed nothing; an error after the write may have.
+            if target.endswith(TABLE_WRITES) and not (statuses and statuses[-1][:1] == "4"):
                 self.writes += 1
         return [body]
 

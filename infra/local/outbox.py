@@ -25,7 +25,7 @@ Email = dict[str, Any]
 
 
 class Outbox:
-    """Stamped after every request (cheap: new messages only, kept as moto has them).
+    """Stamped after every clock-and-mail run (cheap: new messages only, kept as moto has them).
     A message is parsed only when someone reads it; the newest parses are kept, a
     bounded number, so the outbox never holds a second copy of every mail sent."""
 

@@ -6,6 +6,7 @@ each update still writes its own values.
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -14,6 +15,7 @@ from moto.dynamodb.comparisons import ConditionExpressionParser
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.dynamo_type import Item as MotoItem
 
+from infra.local import moto_parses
 from infra.local.moto_parses import Memo
 
 if TYPE_CHECKING:
@@ -35,6 +37,11 @@ ITEMS: list[Item] = [
     {"PK": {"S": "BOOKING#2"}, "SK": {"S": "BOOKING"}, "v": {"N": "5"}, "tags": {"SS": ["x"]}},
     {"PK": {"S": "BOOKING#3"}, "SK": {"S": "JOB"}, "status": {"S": "cancelled"}},
 ]
+
+
+@pytest.fixture(autouse=True)
+def installed() -> None:
+    moto_parses.install()
 
 
 def key(pk: str, sk: str = "BOOKING") -> Item:
@@ -59,8 +66,8 @@ def test_a_remembered_condition_answers_as_a_fresh_parse(
 def test_a_name_the_request_never_uses_is_refused_every_time(
     dynamodb: DynamoDBClient, table: str
 ) -> None:
-    """moto's request validation reads the names each parse found: a memo hit must
-    still tell it, or a malformed request would pass the second time."""
+    """moto's request validation checks every name given is used, from what the parse
+    found: a remembered parse still refuses a name it never uses."""
     for _ in range(2):
         with pytest.raises(ClientError) as refused:
             dynamodb.put_item(
@@ -71,6 +78,38 @@ def test_a_name_the_request_never_uses_is_refused_every_time(
             )
         assert refused.value.response["Error"]["Code"] == "ValidationException"
         assert "#unused" in refused.value.response["Error"]["Message"]
+
+
+def test_a_remembered_parse_still_finds_the_names_and_values_it_uses(
+    dynamodb: DynamoDBClient, table: str
+) -> None:
+    """The second, remembered parse must tell the validation which names and values the
+    condition uses, or it would refuse a well-formed request."""
+    unique = f"never_{uuid.uuid4().hex}"  # a condition no earlier test has parsed
+    condition = "attribute_not_exists(PK) OR (#s = :h AND attribute_not_exists(#u))"
+    size = len(moto_parses.conditions)
+    for n in range(3):
+        dynamodb.put_item(
+            TableName=table,
+            Item=key("BOOKING#7") | {"status": {"S": "held"}, "n": {"N": str(n)}},
+            ConditionExpression=condition,
+            ExpressionAttributeNames={"#s": "status", "#u": unique},
+            ExpressionAttributeValues={":h": {"S": "held"}},
+        )
+    assert len(moto_parses.conditions) - size == 1  # parsed once, remembered after
+    item = dynamodb.get_item(TableName=table, Key=key("BOOKING#7"))["Item"]
+    assert item["n"] == {"N": "2"}
+
+
+def test_a_remembered_condition_keeps_the_values_it_was_parsed_with() -> None:
+    """A write may change a request's sets in place after the parse (moto keeps them by
+    reference): the remembered tree compares what the expression said."""
+    values: dict[str, Any] = {":t": {"SS": ["a"]}}
+    ConditionExpressionParser("tags = :t", None, values).parse()
+    values[":t"]["SS"].append("b")  # what an ADD on the stored set does
+    again = ConditionExpressionParser("tags = :t", None, {":t": {"SS": ["a"]}}).parse()
+    item = MotoItem(DynamoType({"S": "X"}), None, {"PK": {"S": "X"}, "tags": {"SS": ["a"]}})
+    assert again.expr(item) is True
 
 
 def test_the_same_condition_is_judged_on_the_item_as_it_is_now(

@@ -93,6 +93,17 @@ def test_reads_within_the_minute_cause_no_run(client: Client, table: Table) -> N
     assert table.runs == 1
 
 
+def test_a_write_outside_any_request_is_run_at_the_next_one(client: Client, table: Table) -> None:
+    """`keepslot block`, `erase` or a script write to the table directly: the next request
+    runs what the stream would have."""
+    client.get("/api/slots")
+    read_outbox(client)
+    table.writes += 1
+    client.get("/api/slots")
+    read_outbox(client)
+    assert table.runs == 2
+
+
 def test_a_minute_later_any_request_runs_what_the_scheduler_would(
     client: Client, table: Table, clock: DevClock
 ) -> None:
@@ -148,5 +159,18 @@ def test_moto_counts_the_calls_that_changed_the_table(moto: MotoServer) -> None:
             }
         ]
     )
+    check = {"TableName": "t", "Key": item, "ConditionExpression": "n = :n"}
+    check |= {"ExpressionAttributeValues": {":n": {"N": "9"}}}
+    other = {"TableName": "t", "Item": {"PK": {"S": "OTHER"}}}
+    with pytest.raises(ClientError):  # cancelled: the condition fails
+        dynamodb.transact_write_items(TransactItems=[{"ConditionCheck": check}, {"Put": other}])  # type: ignore[list-item]
+    dynamodb.update_item(
+        TableName="t",
+        Key=item,
+        UpdateExpression="SET n = :n",
+        ExpressionAttributeValues={":n": {"N": "2"}},
+    )
+    dynamodb.batch_write_item(RequestItems={"t": [{"PutRequest": {"Item": {"PK": {"S": "B"}}}}]})
     dynamodb.delete_item(TableName="t", Key=item)
-    assert moto.writes() - start == 3  # the put, the transaction, the delete
+    # the put, the transaction, the update, the batch, the delete
+    assert moto.writes() - start == 5
