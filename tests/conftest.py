@@ -3,8 +3,8 @@
 - `aws_env`: fake credentials and region eu-south-1, so no test can reach a
   real AWS account or read ~/.aws.
 - `moto_aws`: everything inside moto's `mock_aws` (fresh state per test), with
-  the local stack's two overrides of moto (infra/local/moto_rollback.py,
-  moto_query.py), so tests and `make serve` run the same moto.
+  the local stack's overrides of moto (`install_overrides()` in
+  infra/local/moto_server.py), so tests and `make serve` run the same moto.
 - `dynamodb`: a DynamoDB client inside `moto_aws`.
 - `table`: the keepslot table, created from template.yaml; its name, also
   exported as TABLE_NAME.
@@ -26,12 +26,18 @@ TABLE_NAME = "keepslot-test"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test under tests/e2e drives Chromium: `e2e`, and `slow`."""
+    """Every test under tests/e2e drives Chromium: `e2e`, and `slow`.
+
+    Then the files with slow tests go first, in their order, the quick ones after:
+    `make test`'s two workers take whole files in this order, and they finish together
+    when the long files are not left for the end."""
     e2e = Path(__file__).parent / "e2e"
     for item in items:
         if item.path.is_relative_to(e2e):
             item.add_marker(pytest.mark.e2e)
             item.add_marker(pytest.mark.slow)
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)  # stable: order kept within
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ another config would show clients rules the functions do not enforce.
 from __future__ import annotations
 
 import argparse
+import gc
 import shutil
 import signal
 import sys
@@ -148,6 +149,11 @@ def main(argv: list[str] | None = None) -> int:
         _banner(site_url, moto.url, args, clock, f"{site_url}/api/feed.ics?token={feed_token}")
         if dev_stripe:
             print(f"  stripe   localstripe at {stripe.url} (test card 4242 4242 4242 4242)")
+        # What startup made (modules, botocore's and moto's models, the app) lives as long
+        # as the process: the collector need not walk it again on each full collection,
+        # which otherwise stalls whichever request triggers one.
+        gc.collect()
+        gc.freeze()
         server.serve_forever()  # returns on Ctrl-C: werkzeug swallows KeyboardInterrupt
     except (KeyboardInterrupt, _Stop):
         pass
