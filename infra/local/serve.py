@@ -16,13 +16,14 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
 import boto3
-from werkzeug.serving import make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from infra.local import environment, localstripe
 from infra.local.clock import DevClock, iso
@@ -44,7 +45,22 @@ HOST = "127.0.0.1"
 
 
 class _Stop(Exception):
-    """SIGTERM, turned into an exception so the servers shut down in order."""
+    """SIGTERM during startup, turned into an exception so the servers shut down in order."""
+
+
+class _OnSigterm:
+    """Stop in order on SIGTERM. During startup, by raising _Stop. Once serving, by asking
+    the server to stop from another thread: an exception raised there could land inside
+    the server's handling of a connection, which catches it, prints it and serves on."""
+
+    def __init__(self, server: BaseWSGIServer) -> None:
+        self._server = server
+        self.serving = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if not self.serving:
+            raise _Stop
+        threading.Thread(target=self._server.shutdown, daemon=True).start()
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -101,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     server = make_server(
         HOST, args.port, _starting, threaded=True, request_handler=GatewayRequestHandler
     )
-    signal.signal(signal.SIGTERM, _raise_stop)
+    on_sigterm = _OnSigterm(server)
+    signal.signal(signal.SIGTERM, on_sigterm)
     site_url = f"http://{HOST}:{server.server_port}"
     clock = DevClock()
     stack: LocalStack | None = None
@@ -154,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         # which otherwise stalls whichever request triggers one.
         gc.collect()
         gc.freeze()
-        server.serve_forever()  # returns on Ctrl-C: werkzeug swallows KeyboardInterrupt
+        on_sigterm.serving = True
+        server.serve_forever()  # returns on Ctrl-C (werkzeug swallows it) and on SIGTERM
     except (KeyboardInterrupt, _Stop):
         pass
     finally:
@@ -179,10 +197,6 @@ def _starting(environ: WSGIEnvironment, start_response: StartResponse) -> Iterab
     """Never called: the gateway replaces it before the server serves."""
     start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
     return [b"starting"]
-
-
-def _raise_stop(signum: int, frame: FrameType | None) -> None:
-    raise _Stop
 
 
 def _banner(

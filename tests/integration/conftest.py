@@ -20,6 +20,7 @@ import pytest
 import stripe
 from moto import mock_aws
 
+from infra.local.clock import DevClock
 from infra.local.environment import TABLE_NAME, TOKEN_KEY_PARAM, apply, local_environment
 from infra.local.localstripe import SECRET_KEY, LocalStripe
 from infra.local.moto_server import MotoServer, install_overrides
@@ -59,6 +60,12 @@ def aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
         for addr in ("prenotazioni@giuliarossi.it", "giulia@giuliarossi.it"):
             ses.create_email_identity(EmailIdentity=addr)
         yield
+
+
+@pytest.fixture
+def dev_clock() -> DevClock:
+    """The local stack's clock (infra/local/clock.py): real time, only ever moved forward."""
+    return DevClock()
 
 
 @pytest.fixture

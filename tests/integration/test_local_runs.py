@@ -17,11 +17,8 @@ from botocore.exceptions import ClientError
 from werkzeug.test import Client
 
 from infra.local.clock import DevClock
-from infra.local.gateway import Gateway
-from infra.local.lambdas import Functions
 from infra.local.moto_server import MotoServer
-from infra.local.outbox import Outbox
-from infra.local.static import StaticSite
+from tests.support.gateway import dev_gateway
 
 pytestmark = pytest.mark.slow
 
@@ -51,21 +48,10 @@ def table() -> Table:
 
 
 @pytest.fixture
-def clock() -> DevClock:
-    return DevClock()
-
-
-@pytest.fixture
-def client(table: Table, clock: DevClock, tmp_path: Path) -> Client:
-    (tmp_path / "index.html").write_text("<h1>home</h1>")
-    gateway = Gateway(
-        StaticSite(tmp_path),
-        Functions(clock, table.api, table.tick),
-        clock,
-        Outbox(list, clock.now),
-        writes=lambda: table.writes,
+def client(table: Table, dev_clock: DevClock, tmp_path: Path) -> Client:
+    return Client(
+        dev_gateway(tmp_path, dev_clock, table.api, table.tick, writes=lambda: table.writes)
     )
-    return Client(gateway)
 
 
 def read_outbox(client: Client) -> None:
@@ -105,11 +91,11 @@ def test_a_write_outside_any_request_is_run_at_the_next_one(client: Client, tabl
 
 
 def test_a_minute_later_any_request_runs_what_the_scheduler_would(
-    client: Client, table: Table, clock: DevClock
+    client: Client, table: Table, dev_clock: DevClock
 ) -> None:
     client.get("/api/slots")
     read_outbox(client)
-    clock.advance(timedelta(seconds=61))  # real time, or a hold's deadline passing
+    dev_clock.advance(timedelta(seconds=61))  # real time, or a hold's deadline passing
     client.get("/api/slots")
     read_outbox(client)
     assert table.runs == 2

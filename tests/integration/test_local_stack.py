@@ -29,11 +29,9 @@ from werkzeug.test import Client
 
 from infra.local.clock import DevClock
 from infra.local.gateway import Gateway, GatewayRequestHandler
-from infra.local.lambdas import Functions
-from infra.local.outbox import Outbox
-from infra.local.static import StaticSite
 from infra.site_hooks import stamp_site
 from tests.support.configs import FIXTURE, with_payments
+from tests.support.gateway import dev_gateway
 from tests.support.stack import ROOT, LocalStack
 
 pytestmark = pytest.mark.slow
@@ -87,15 +85,8 @@ def fake() -> Recorder:
 
 
 @pytest.fixture
-def clock() -> DevClock:
-    return DevClock()
-
-
-@pytest.fixture
-def gateway(fake: Recorder, clock: DevClock, tmp_path: Path) -> Gateway:
-    (tmp_path / "index.html").write_text("<h1>home</h1>")
-    outbox = Outbox(lambda: list(fake.sent), clock.now)
-    return Gateway(StaticSite(tmp_path), Functions(clock, fake.api, fake.tick), clock, outbox)
+def gateway(fake: Recorder, dev_clock: DevClock, tmp_path: Path) -> Gateway:
+    return dev_gateway(tmp_path, dev_clock, fake.api, fake.tick, sent=lambda: list(fake.sent))
 
 
 @pytest.fixture
@@ -178,7 +169,7 @@ def test_handler_crash_is_api_gateway_s_500(client: Client, fake: Recorder) -> N
 
 
 def test_mail_a_request_causes_is_in_the_outbox_when_it_is_read(
-    client: Client, fake: Recorder, clock: DevClock
+    client: Client, fake: Recorder, dev_clock: DevClock
 ) -> None:
     fake.mail_on_tick = ["Prenotazione ricevuta"]
     client.post("/api/bookings", json={})
@@ -189,7 +180,7 @@ def test_mail_a_request_causes_is_in_the_outbox_when_it_is_read(
     assert mail["text"].strip() == "Ciao Anna"
     assert mail["html"].strip() == "<p>Ciao <b>Anna</b></p>"
     assert mail["attachments"] == [{"filename": "a.ics", "content_type": "text/calendar"}]
-    assert mail["sent_at"] <= clock.now().isoformat().replace("+00:00", "Z")
+    assert mail["sent_at"] <= dev_clock.now().isoformat().replace("+00:00", "Z")
 
 
 def test_a_run_reads_the_dev_calendar_without_waiting_for_itself(
@@ -247,7 +238,8 @@ def test_large_body_is_refused_before_the_handler(client: Client, fake: Recorder
     assert ok.status_code == 200
 
 
-def test_dev_clock_never_goes_back(clock: DevClock) -> None:
+def test_dev_clock_never_goes_back(dev_clock: DevClock) -> None:
+    clock = dev_clock
     before = clock.now()
     assert clock.advance(timedelta(hours=2)) >= before + timedelta(hours=2)
     with pytest.raises(ValueError, match="never goes back"):
@@ -378,6 +370,40 @@ def test_fresh_stack_has_an_empty_outbox_and_stops_cleanly(
         code = s.stop()
     assert code == 0, s.output()
     assert "stopping" in s.output()
+
+
+def test_the_stack_stops_cleanly_while_requests_keep_arriving(
+    site: Path, offline_config: Path
+) -> None:
+    """SIGTERM may land while the server is taking a new connection: the stack still
+    stops in order, and at once, rather than serving on until it is killed."""
+    s = LocalStack(config=offline_config, site=site).start()
+    arriving = threading.Event()
+    done = threading.Event()
+
+    def keep_asking() -> None:
+        while not done.is_set():
+            try:
+                requests.get(f"{s.url}/", timeout=2)
+                arriving.set()
+            except requests.RequestException:
+                return  # the stack has stopped listening
+
+    askers = [threading.Thread(target=keep_asking, daemon=True) for _ in range(8)]
+    for asker in askers:
+        asker.start()
+    try:
+        assert arriving.wait(timeout=10)
+        time.sleep(0.5)  # the server busy taking connections
+        began = time.monotonic()
+        code = s.stop()
+        took = time.monotonic() - began
+    finally:
+        done.set()
+        for asker in askers:
+            asker.join(timeout=5)
+    assert code == 0, s.output()
+    assert took < 5 and "stopping" in s.output()
 
 
 def test_missing_site_is_reported_clearly(tmp_path: Path) -> None:
