@@ -6,17 +6,22 @@ server counts only the calls that changed the table (infra/local/moto_server.py)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
+import requests
 from botocore.exceptions import ClientError
+from werkzeug.serving import make_server
 from werkzeug.test import Client
 
 from infra.local.clock import DevClock
+from infra.local.gateway import GatewayRequestHandler
 from infra.local.moto_server import MotoServer
 from tests.support.gateway import dev_gateway
 
@@ -30,6 +35,7 @@ class Table:
         self.writes = 0
         self.runs = 0
         self.write_next = False
+        self.on_tick: Callable[[], None] = lambda: None  # what else the run does
 
     def api(self, event: dict[str, Any], context: Any) -> Any:
         if self.write_next:
@@ -39,6 +45,7 @@ class Table:
 
     def tick(self, event: dict[str, Any], context: Any) -> Any:
         self.runs += 1
+        self.on_tick()
         return {}
 
 
@@ -79,26 +86,58 @@ def test_reads_within_the_minute_cause_no_run(client: Client, table: Table) -> N
     assert table.runs == 1
 
 
-def test_a_write_outside_any_request_is_run_at_the_next_one(client: Client, table: Table) -> None:
-    """`keepslot block`, `erase` or a script write to the table directly: the next request
-    runs what the stream would have."""
-    client.get("/api/slots")
-    read_outbox(client)
+def written_outside(table: Table, clock: DevClock) -> None:
+    """`keepslot block`, `erase` or a script write to the table directly."""
     table.writes += 1
-    client.get("/api/slots")
-    read_outbox(client)
-    assert table.runs == 2
 
 
-def test_a_minute_later_any_request_runs_what_the_scheduler_would(
-    client: Client, table: Table, dev_clock: DevClock
+def a_minute_later(table: Table, clock: DevClock) -> None:
+    """Real time passes, or a hold's deadline."""
+    clock.advance(timedelta(seconds=61))
+
+
+@pytest.mark.parametrize("meanwhile", [written_outside, a_minute_later])
+def test_the_next_request_runs_what_the_stream_or_the_scheduler_would(
+    client: Client,
+    table: Table,
+    dev_clock: DevClock,
+    meanwhile: Callable[[Table, DevClock], None],
 ) -> None:
     client.get("/api/slots")
     read_outbox(client)
-    dev_clock.advance(timedelta(seconds=61))  # real time, or a hold's deadline passing
+    meanwhile(table, dev_clock)
     client.get("/api/slots")
     read_outbox(client)
     assert table.runs == 2
+
+
+def test_a_run_reads_the_dev_calendar_without_waiting_for_itself(
+    table: Table, dev_clock: DevClock, tmp_path: Path
+) -> None:
+    """The run a request owes may sync the calendars, fetching the calendar `dev` from
+    this same gateway: the feed answers at once, it never waits for the runs owed."""
+    gateway = dev_gateway(tmp_path, dev_clock, table.api, table.tick)
+    server = make_server(
+        "127.0.0.1", 0, gateway, threaded=True, request_handler=GatewayRequestHandler
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    fetched: list[tuple[int, float]] = []
+
+    def read_the_feed() -> None:
+        began = time.monotonic()
+        r = requests.get(f"{base}/_dev/calendar.ics", timeout=5)  # the functions' timeout
+        fetched.append((r.status_code, time.monotonic() - began))
+
+    table.on_tick = read_the_feed
+    try:
+        requests.post(f"{base}/api/bookings", json={}, timeout=10)
+        requests.get(f"{base}/_dev/outbox", timeout=10)  # returns once the owed run is done
+    finally:
+        server.shutdown()
+        server.server_close()
+    ((status, seconds),) = fetched
+    assert status == 200 and seconds < 2
 
 
 @pytest.fixture

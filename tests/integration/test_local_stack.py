@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -48,7 +48,6 @@ class Recorder:
         self.ticks: list[dict[str, Any]] = []
         self.sent: list[Any] = []  # what moto's SES would hold
         self.mail_on_tick: list[str] = []
-        self.on_tick: Callable[[], None] = lambda: None  # what the run does besides mail
 
     def api(self, event: dict[str, Any], context: Any) -> Any:
         assert context.get_remaining_time_in_millis() > 0
@@ -59,7 +58,6 @@ class Recorder:
 
     def tick(self, event: dict[str, Any], context: Any) -> Any:
         self.ticks.append(event)
-        self.on_tick()
         for subject in self.mail_on_tick:
             self.sent.append(_raw_mail(f"m{len(self.sent)}", subject))
         self.mail_on_tick = []
@@ -181,26 +179,6 @@ def test_mail_a_request_causes_is_in_the_outbox_when_it_is_read(
     assert mail["html"].strip() == "<p>Ciao <b>Anna</b></p>"
     assert mail["attachments"] == [{"filename": "a.ics", "content_type": "text/calendar"}]
     assert mail["sent_at"] <= dev_clock.now().isoformat().replace("+00:00", "Z")
-
-
-def test_a_run_reads_the_dev_calendar_without_waiting_for_itself(
-    served: int, fake: Recorder
-) -> None:
-    """The run a request owes may sync the calendars, fetching the calendar `dev` from
-    this same gateway: the feed answers at once, it never waits for the runs owed."""
-    base = f"http://127.0.0.1:{served}"
-    fetched: list[tuple[int, float]] = []
-
-    def read_the_feed() -> None:
-        began = time.monotonic()
-        r = requests.get(f"{base}/_dev/calendar.ics", timeout=5)  # the functions' timeout
-        fetched.append((r.status_code, time.monotonic() - began))
-
-    fake.on_tick = read_the_feed
-    requests.post(f"{base}/api/bookings", json={}, timeout=10)
-    requests.get(f"{base}/_dev/outbox", timeout=10)  # returns once the owed run is done
-    ((status, seconds),) = fetched
-    assert status == 200 and seconds < 2
 
 
 def test_clock_move_runs_the_clock_function(client: Client, fake: Recorder) -> None:
