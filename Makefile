@@ -43,9 +43,9 @@ lint: $(STAMP)
 layers: $(STAMP)
 	@$(BIN)/python -m keepslot.layers
 
-# Unit tests without the slow ones: the pure core, words, config, templates.
+# Unit tests without the slow ones: the pure core, words, config, templates (two workers).
 test-fast: $(STAMP)
-	$(BIN)/pytest -q -p no:cacheprovider -m "not slow" tests/unit
+	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile -m "not slow" tests/unit
 
 # Everything, on two workers (a test module stays on one: its fixtures are shared).
 test: chromium lint
