@@ -32,6 +32,13 @@ def absent(w: World, booking_id: str) -> None:
     assert admin.no_show(w.ctx, booking_id, w.at).outcome.fee == w.config.terms().no_show_fee
 
 
+def paid_and_absent(w: World) -> str:
+    """The client pays the Thursday booking's deposit, then does not come."""
+    booking_id = w.paid(CLIENT, THU)
+    absent(w, booking_id)
+    return booking_id
+
+
 def fees(w: World) -> list[tuple[int, int]]:
     """The fee charges the card provider made: (amount, refunded)."""
     return [(c.amount, c.refunded) for c in w.gateway.charges.values() if c.kind == "no_show_fee"]
@@ -43,8 +50,7 @@ def consistent(w: World) -> None:
 
 def test_no_show_charges_the_fee_once_on_the_clock_and_tells_the_client() -> None:
     w = stripe_world()
-    booking_id = w.paid(CLIENT, THU)
-    absent(w, booking_id)
+    booking_id = paid_and_absent(w)
     assert fees(w) == []  # the button never waits on the card provider
     assert "no_show_fee" in w.jobs(booking_id)
     w.tick()
@@ -82,8 +88,7 @@ def test_a_declined_fee_is_recorded_and_the_freelancer_told_without_a_retry() ->
 
 def test_a_waiver_after_the_fee_was_charged_refunds_it_and_the_deposit() -> None:
     w = stripe_world()
-    booking_id = w.paid(CLIENT, THU)
-    absent(w, booking_id)
+    booking_id = paid_and_absent(w)
     w.tick()
     clients.waive(w.ctx, booking_id, w.at, "refund")
     w.tick()
@@ -101,8 +106,7 @@ def test_a_waiver_after_the_fee_was_charged_refunds_it_and_the_deposit() -> None
 
 def test_a_waiver_before_the_fee_job_ran_means_no_charge_at_all() -> None:
     w = stripe_world()
-    booking_id = w.paid(CLIENT, THU)
-    absent(w, booking_id)
+    booking_id = paid_and_absent(w)
     clients.waive(w.ctx, booking_id, w.at)  # the default: the deposit comes back as credit
     w.tick()
     w.tick()
@@ -116,8 +120,7 @@ def test_a_waiver_before_the_fee_job_ran_means_no_charge_at_all() -> None:
 
 def test_offline_no_show_keeps_the_fee_due_and_charges_nothing() -> None:
     w = offline_world()
-    booking_id = w.paid(CLIENT, THU)
-    absent(w, booking_id)
+    booking_id = paid_and_absent(w)
     w.tick()
     w.tick()
     assert w.ledger(booking_id) == {"paid": 6000, "forfeited": 6000, "fee_due": 2000}
@@ -130,8 +133,7 @@ def test_offline_no_show_keeps_the_fee_due_and_charges_nothing() -> None:
 
 def test_an_offline_waiver_forgives_the_fee_due() -> None:
     w = offline_world()
-    booking_id = w.paid(CLIENT, THU)
-    absent(w, booking_id)
+    booking_id = paid_and_absent(w)
     clients.waive(w.ctx, booking_id, w.at)
     w.tick()
     rows = w.ledger(booking_id)
